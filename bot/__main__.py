@@ -1,0 +1,137 @@
+"""Command line: `python -m bot [run|rehearse|check-prompts|sync]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+
+NO_TOKEN_MESSAGE = """\
+No Discord token is configured, so the Discord bot cannot start.
+
+To run it on Discord:
+  1. Create an application at https://discord.com/developers/applications
+  2. Bot -> Reset Token, copy the token, and enable the Message Content intent
+  3. Put DISCORD_TOKEN=<your token> in a .env file here (see .env.example)
+
+To practise right now without Discord, rehearse in this terminal:
+  python -m bot rehearse --script final --name Sam --role "Data Analyst" --company Acme
+  python -m bot rehearse --list      (the available interview scripts)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot.console import add_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Interview Coach: mock second-round and final interviews on Discord or in "
+                    "a terminal. With no command: the Discord bot when DISCORD_TOKEN is set, "
+                    "otherwise a terminal rehearsal.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)",
+                   description="Run the Discord bot. Needs DISCORD_TOKEN; exits 2 without it.")
+    rehearse = sub.add_parser(
+        "rehearse", help="rehearse an interview in this terminal (no Discord needed)",
+        description="Rehearse a mock interview in the terminal. Answers end with an empty line; "
+                    "/skip, /repeat, /pause and /quit on a line of their own are commands. "
+                    "Exit status: 0 finished, 2 bad usage, 3 saved unfinished (use --resume).")
+    add_arguments(rehearse)
+    check = sub.add_parser("check-prompts", help="validate every template under prompts/",
+                           description="Compile and render every template; exit 1 on any "
+                                       "problem, naming the file and line.")
+    check.add_argument("--prompts-dir", type=Path, help="folder to check (default: PROMPTS_DIR)")
+    sub.add_parser("sync", help="sync the slash commands to Discord now",
+                   description="Log in and sync the slash-command tree (to DEV_GUILD_ID when "
+                               "set, otherwise globally), then exit. Needs DISCORD_TOKEN.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    command = args.command
+    _setup_logging(settings, quiet=command != "run" and command != "sync")
+    if command is None:
+        if settings.token:
+            command = "run"
+        else:
+            print("No DISCORD_TOKEN configured: starting a terminal rehearsal instead.\n"
+                  "(See README.md to run the Discord bot.)\n")
+            args = parser.parse_args(["rehearse", *(argv or [])])
+            command = "rehearse"
+    if command == "check-prompts":
+        return _check_prompts(args.prompts_dir or settings.prompts_dir)
+    if command == "rehearse":
+        from bot.console import rehearse
+
+        return asyncio.run(rehearse(args, database_path=settings.database_path,
+                                    prompts_dir=settings.prompts_dir))
+    if not settings.token:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    return asyncio.run(_run_bot(settings, sync_only=command == "sync"))
+
+
+def _setup_logging(settings: Settings, *, quiet: bool) -> None:
+    import discord
+
+    # Terminal tools keep their output clean: only warnings and errors are logged there.
+    level = max(settings.log_level_number, logging.WARNING) if quiet else settings.log_level_number
+    discord.utils.setup_logging(level=level, root=True)
+    logging.getLogger("discord.http").setLevel(max(settings.log_level_number, logging.INFO))
+
+
+def _check_prompts(prompts_dir: Path) -> int:
+    from bot.library import check_prompts
+
+    problems = check_prompts(prompts_dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {prompts_dir}", file=sys.stderr)
+        return 1
+    count = len(list(prompts_dir.rglob("*.j2")))
+    print(f"All {count} templates in {prompts_dir} are valid.")
+    return 0
+
+
+async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
+    import discord
+
+    from bot.bot import create_bot
+
+    bot = create_bot(settings)
+    try:
+        async with bot:
+            if sync_only:
+                bot.sync_on_start = False
+                await bot.login(settings.token.get())
+                synced = await bot.sync_commands(force=True)
+                print(f"Synced {len(synced)} commands.")
+                return 0
+            await bot.start(settings.token.get())
+    except discord.LoginFailure:
+        print("Discord rejected the token. Check DISCORD_TOKEN (reset it in the developer "
+              "portal if needed).", file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print("Discord refused the Message Content intent. Enable it in the developer portal "
+              "(Bot -> Privileged Gateway Intents).", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""The Discord bot: one `commands.Bot` subclass that owns the store and loads the extensions."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import pkgutil
+from collections.abc import Iterable
+from datetime import datetime
+
+import discord
+from discord.ext import commands
+
+from bot.core.clock import Clock
+from bot.errors import CoachTree
+from bot.interviews import InterviewService
+from bot.library import PromptLibrary
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+TREE_HASH_KEY = "command_tree_hash"
+
+
+class DiscordClock:
+    """Discord's idea of now (simulators move it; production is the system clock)."""
+
+    def now(self) -> datetime:
+        return discord.utils.utcnow()
+
+
+def discover_extensions() -> list[str]:
+    """Every module in `bot.exts` whose name does not start with `_`."""
+    package = importlib.import_module("bot.exts")
+    return sorted(
+        f"bot.exts.{m.name}" for m in pkgutil.iter_modules(package.__path__)
+        if not m.name.startswith("_")
+    )
+
+
+def bot_intents() -> discord.Intents:
+    intents = discord.Intents.default()
+    # Privileged: lets candidates answer by typing in their interview thread. Without it the
+    # bot still works through the "Answer in a form" button and in DMs.
+    intents.message_content = True
+    intents.presences = False
+    intents.members = False
+    intents.typing = False
+    intents.dm_typing = False
+    intents.guild_typing = False
+    return intents
+
+
+class InterviewCoach(commands.Bot):
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            tree_cls=CoachTree,
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
+            help_command=None,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or DiscordClock()
+        self.store = Store(settings.database_path)
+        self.library = PromptLibrary(settings.prompts_dir)
+        self.interviews = InterviewService(self.store, self.library, self.clock)
+        self.persistent_items: list[type[discord.ui.DynamicItem[discord.ui.Item[discord.ui.View]]]] = []
+        self.loaded_extensions: list[str] = []
+        self.sync_on_start = True
+
+    async def setup_hook(self) -> None:
+        await self.store.open()
+        self.library.load()
+        for name in discover_extensions():
+            await self.load_extension(name)
+            self.loaded_extensions.append(name)
+        if self.persistent_items:
+            # Buttons carry their ids in custom_id, so they keep working after a restart.
+            self.add_dynamic_items(*self.persistent_items)
+        if self.sync_on_start:
+            await self.sync_commands()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.store.close()
+
+    def command_tree_hash(self) -> str:
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        blob = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> list[discord.app_commands.AppCommand]:
+        """To DEV_GUILD_ID on every start when set; globally only when the tree changed."""
+        if self.settings.dev_guild_id and not force:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to the development server", len(synced))
+            return synced
+        digest = self.command_tree_hash()
+        if not force and await self.store.meta.get(TREE_HASH_KEY) == digest:
+            log.info("Command tree unchanged since the last sync; not syncing")
+            return []
+        synced = await self.tree.sync()
+        await self.store.meta.set(TREE_HASH_KEY, digest)
+        log.info("Synced %d global commands", len(synced))
+        return synced
+
+    async def on_ready(self) -> None:
+        log.info("Ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
+        log.exception("Unhandled error in %s", event_method)
+
+
+def create_bot(settings: Settings | None = None, *, clock: Clock | None = None) -> InterviewCoach:
+    """Build a configured, unstarted bot. Tests, tools and the CLI all use this."""
+    return InterviewCoach(settings or Settings(), clock=clock)
+
+
+def command_names(bot: commands.Bot) -> Iterable[str]:
+    for command in bot.tree.walk_commands():
+        yield command.qualified_name

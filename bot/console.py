@@ -1,0 +1,224 @@
+"""The terminal rehearsal: the same interview engine and store as the bot, no Discord needed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.core.clock import Clock, SystemClock
+from bot.core.interview import InterviewError, Prompt, parse_interviewer, report_context
+from bot.core.scripts import ScriptError
+from bot.interviews import ActiveInterviewExists, InterviewService, Step
+from bot.library import PromptLibrary
+from bot.store import Store, StoreError
+
+LOCAL_USER_ID = 1  # Discord ids are far larger, so the local rehearser never collides with one
+EXIT_DONE, EXIT_ERROR, EXIT_USAGE, EXIT_SAVED = 0, 1, 2, 3
+COMMANDS = {"/skip", "/repeat", "/pause", "/quit", "/done"}
+
+
+class Terminal:
+    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+        self.stdin, self.stdout = stdin, stdout
+        self.interactive = stdin.isatty()
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def read_line(self, prompt: str = "") -> str | None:
+        if self.interactive and prompt:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+        line = self.stdin.readline()
+        if line == "":
+            return None
+        return line.rstrip("\r\n")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--script", help="script id (see --list); default: second_round")
+    parser.add_argument("--name", help="your first name")
+    parser.add_argument("--role", help='the role, e.g. "Data Analyst"')
+    parser.add_argument("--company", help="the company")
+    parser.add_argument("--interviewer", action="append", default=[],
+                        help='"Name, Title" (repeat for a panel)')
+    parser.add_argument("--values", default="", help='company values, comma separated')
+    parser.add_argument("--notes", default="", help="notes from an earlier round")
+    parser.add_argument("--db", type=Path, help="SQLite file (default: DATABASE_PATH)")
+    parser.add_argument("--transcript", type=Path,
+                        help="write the Markdown transcript and report here at the end")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue your paused or interrupted rehearsal")
+    parser.add_argument("--restart", action="store_true",
+                        help="abandon an unfinished rehearsal and start a new one")
+    parser.add_argument("--list", action="store_true", help="list the available scripts")
+
+
+async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir: Path,
+                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                   clock: Clock | None = None) -> int:
+    term = Terminal(stdin, stdout)
+    try:
+        library = PromptLibrary(prompts_dir, for_discord=False).load()
+    except ScriptError as exc:
+        term.say(f"The interview scripts have errors:\n{exc}")
+        return EXIT_ERROR
+    if args.list:
+        for script in sorted(library.scripts.values(), key=lambda s: (s.stage, s.id)):
+            term.say(f"{script.id:<24} {script.stage_label:<13} ~{script.minutes} min  "
+                     f"{script.title}: {script.description}")
+        return EXIT_DONE
+    store = Store(args.db or database_path)
+    try:
+        await store.open()
+    except StoreError as exc:
+        term.say(str(exc))
+        return EXIT_ERROR
+    try:
+        service = InterviewService(store, library, clock or SystemClock())
+        return await _run(service, library, term, args)
+    finally:
+        await store.close()
+
+
+async def _run(service: InterviewService, library: PromptLibrary, term: Terminal,
+               args: argparse.Namespace) -> int:
+    existing = await service.open_session(LOCAL_USER_ID)
+    if args.resume:
+        if existing is None:
+            term.say("There is no unfinished rehearsal to resume. Start one with "
+                     "--script, --name, --role and --company.")
+            return EXIT_USAGE
+        session, interview = await service.load(existing.id)
+        if session.status == "paused":
+            await service.resume(session.id)
+        prompt = interview.current_prompt()
+        term.say(f"Resuming {interview.script.title} for {interview.context['candidate']} "
+                 f"at question {prompt.number} of {prompt.total}.")
+        return await _loop(service, library, term, session.id, prompt, args)
+    if existing is not None:
+        if not args.restart:
+            term.say("You have an unfinished rehearsal. Continue it with --resume, or start "
+                     "over with --restart.")
+            return EXIT_USAGE
+        await service.abandon(existing.id)
+    script_id = args.script or "second_round"
+    if script_id not in library.scripts:
+        term.say(f"Unknown script {script_id!r}. Available: {', '.join(sorted(library.scripts))}"
+                 " (see --list).")
+        return EXIT_USAGE
+    details = {}
+    for field, label in (("name", "Your first name"), ("role", "The role"),
+                         ("company", "The company")):
+        value = (getattr(args, field) or "").strip()
+        if not value and term.interactive:
+            value = (term.read_line(f"{label}: ") or "").strip()
+        if not value:
+            term.say(f"--{field} is required (e.g. --name Sam --role \"Data Analyst\" "
+                     "--company Acme).")
+            return EXIT_USAGE
+        details[field] = value
+    context = {
+        "candidate": details["name"], "role": details["role"], "company": details["company"],
+        "interviewers": [parse_interviewer(i) for i in args.interviewer if i.strip()],
+        "values": [v for v in args.values.split(",") if v.strip()],
+        "earlier_notes": args.notes,
+    }
+    try:
+        step = await service.start(user_id=LOCAL_USER_ID, script_id=script_id, context=context)
+    except (InterviewError, ActiveInterviewExists) as exc:
+        term.say(str(exc))
+        return EXIT_ERROR
+    script = step.interview.script
+    prompt = step.prompt
+    assert prompt is not None
+    term.say(f"{script.title} · {script.stage_label} · {prompt.total} questions · "
+             f"about {script.minutes} minutes")
+    term.say("Type your answer; an empty line finishes it. Commands on a line of their own: "
+             "/skip, /repeat, /pause, /quit.")
+    return await _loop(service, library, term, step.session.id, prompt, args)
+
+
+def _show(term: Terminal, prompt: Prompt) -> None:
+    term.say("")
+    if prompt.is_probe:
+        term.say(f"  Follow-up: {prompt.text}")
+    else:
+        term.say(f"[{prompt.number}/{prompt.total}] {prompt.category_label}")
+        term.say(prompt.text)
+        term.say(f"  (suggested: {prompt.length_hint})")
+
+
+async def _loop(service: InterviewService, library: PromptLibrary, term: Terminal,
+                session_id: int, prompt: Prompt, args: argparse.Namespace) -> int:
+    _show(term, prompt)
+    parts = 0
+    while True:
+        line = term.read_line("> ")
+        if line is None:  # end of input: finish what was typed, then save and stop
+            if parts:
+                step = await service.finish_answer(session_id)
+                if step.finished:
+                    return _finish(term, library, step, args)
+            await service.pause(session_id)
+            term.say("\nInput ended; your rehearsal is saved. Continue with --resume.")
+            return EXIT_SAVED
+        command = line.strip().lower()
+        if command in COMMANDS:
+            if command == "/repeat":
+                _show(term, (await service.current(session_id))[1])
+                continue
+            if command in {"/pause", "/quit"}:
+                await service.pause(session_id)
+                term.say("Paused and saved. Continue any time with --resume.")
+                return EXIT_SAVED
+            step = await (service.skip(session_id) if command == "/skip"
+                          else _finish_or_none(service, session_id, term))
+            if step is None:
+                continue
+        elif line.strip():
+            try:
+                await service.record_part(session_id, line, source="terminal")
+                parts += 1
+            except InterviewError as exc:
+                term.say(f"  {exc}")
+            continue
+        else:
+            if not parts:
+                continue  # stray empty line before any answer
+            step = await service.finish_answer(session_id)
+        parts = 0
+        if step.finished:
+            return _finish(term, library, step, args)
+        assert step.prompt is not None
+        _show(term, step.prompt)
+
+
+async def _finish_or_none(service: InterviewService, session_id: int, term: Terminal
+                          ) -> Step | None:
+    try:
+        return await service.finish_answer(session_id)
+    except InterviewError as exc:
+        term.say(f"  {exc}")
+        return None
+
+
+def _finish(term: Terminal, library: PromptLibrary, step: Step,
+            args: argparse.Namespace) -> int:
+    ctx = report_context(step.interview, report=step.transition.report,
+                         when=step.session.finished_at)
+    term.say("\n" + "=" * 60)
+    term.say(library.render("reports/report.md.j2", **ctx))
+    if args.transcript:
+        args.transcript.parent.mkdir(parents=True, exist_ok=True)
+        args.transcript.write_text(library.render("reports/transcript.md.j2", **ctx) + "\n",
+                                   "utf-8")
+        term.say(f"\nTranscript and report written to {args.transcript}")
+    return EXIT_DONE
+
+
+RehearseFn = Callable[..., int]

@@ -1,0 +1,372 @@
+"""The interview state machine for one session.
+
+`Interview` is pure: it knows the script, the candidate's context, where the session stands
+and what has been said so far, and it decides what happens next. It never touches the
+database; the caller persists each `Transition` before acknowledging it, so a session can be
+rebuilt from stored records after a crash (see `Interview.rebuild`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.core.feedback import ScoredAnswer, analyze_answer, answer_signals, build_report
+from bot.core.models import Answer, InterviewSession
+from bot.core.scripts import MAX_PROBES_ASKED, QuestionSpec, Script, infer_role_family
+
+MAX_ANSWER_CHARS = 20_000  # across all parts of one answer: a generous cap against abuse
+MAX_PART_CHARS = 4_000
+
+
+class InterviewError(Exception):
+    """A transition that is not allowed now; the message is written for the candidate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What the candidate is being asked right now."""
+
+    question_id: str
+    probe_index: int  # 0: the question itself; n: the script's n-th probe for it
+    number: int  # 1-based position of the question in this interview
+    total: int
+    category: str
+    category_label: str
+    text: str
+    guidance: str
+    length: tuple[int, int]
+    length_hint: str
+
+    @property
+    def is_probe(self) -> bool:
+        return self.probe_index > 0
+
+    @property
+    def key(self) -> str:
+        """Identifies this exact prompt, so a stale button press can be recognised."""
+        return f"{self.number}.{self.probe_index}"
+
+
+@dataclass(slots=True)
+class Turn:
+    question_id: str
+    probe_index: int
+    category: str
+    prompt: str
+    asked_at: datetime
+    parts: list[str] = field(default_factory=list)
+    finished_at: datetime | None = None
+    skipped: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+    @property
+    def seconds(self) -> int | None:
+        if self.finished_at is None:
+            return None
+        return int((self.finished_at - self.asked_at).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The result of a state change, for the caller to persist and then show."""
+
+    finished_turn: Turn | None  # the turn just closed (answered or skipped)
+    prompt: Prompt | None  # the next prompt to ask, if any
+    status: str
+    report: dict[str, Any] | None = None
+
+
+def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill in the candidate context scripts expect, from whatever the caller gave."""
+    interviewers = [dict(i) for i in raw.get("interviewers", []) if i.get("name")]
+    role = str(raw.get("role", "")).strip()
+    return {
+        "candidate": str(raw.get("candidate", "")).strip() or "there",
+        "role": role,
+        "company": str(raw.get("company", "")).strip(),
+        "role_family": raw.get("role_family") or infer_role_family(role),
+        "stage": raw.get("stage", "second_round"),
+        "interviewers": interviewers,
+        "values": [str(v).strip() for v in raw.get("values", []) if str(v).strip()],
+        "earlier_notes": str(raw.get("earlier_notes", "") or ""),
+    }
+
+
+def parse_interviewer(text: str) -> dict[str, str]:
+    """'Dana Lee, Head of Data' -> {'name': 'Dana Lee', 'title': 'Head of Data'}."""
+    name, _, title = text.partition(",")
+    return {"name": name.strip(), "title": title.strip()}
+
+
+class Interview:
+    def __init__(self, script: Script, context: Mapping[str, Any], *, status: str = "active",
+                 question_index: int = 0, probe_index: int = 0,
+                 turns: Sequence[Turn] = ()) -> None:
+        self.script = script
+        self.context = normalise_context({**context, "stage": script.stage})
+        self.plan: list[QuestionSpec] = script.plan(self._base_context())
+        if not self.plan:
+            raise InterviewError("This script has no questions for this role.")
+        self.status = status
+        self.question_index = question_index
+        self.probe_index = probe_index
+        self.turns: list[Turn] = list(turns)
+
+    # --- building ------------------------------------------------------------------------
+
+    @classmethod
+    def rebuild(cls, script: Script, session: InterviewSession,
+                answers: Sequence[Answer]) -> Interview:
+        turns = [Turn(a.question_id, a.probe_index, a.category, a.prompt, a.asked_at,
+                      [p.text for p in a.parts], a.finished_at, a.skipped) for a in answers]
+        return cls(script, session.context, status=session.status,
+                   question_index=session.question_index, probe_index=session.probe_index,
+                   turns=turns)
+
+    def _base_context(self) -> dict[str, Any]:
+        ctx = dict(self.context)
+        ctx["interviewer"] = ctx["interviewers"][0] if ctx["interviewers"] else None
+        ctx["answers"] = {}
+        return ctx
+
+    def render_context(self, *, current: QuestionSpec | None = None) -> dict[str, Any]:
+        ctx = self._base_context()
+        company, values = ctx["company"], ctx["values"]
+        answers: dict[str, dict[str, Any]] = {}
+        for spec in self.plan:
+            turns = [t for t in self.turns if t.question_id == spec.id]
+            if not turns:
+                continue
+            skipped = all(t.skipped for t in turns)
+            text = "\n".join(t.text for t in turns if t.text)
+            view = answer_signals(text, company=company, values=values, length=spec.length,
+                                  skipped=skipped)
+            if current is not None and spec.id == current.id:
+                ctx["answer"] = view
+            elif turns[0].finished_at is not None:
+                answers[spec.id] = view
+        ctx["answers"] = answers
+        return ctx
+
+    # --- queries -------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {"active", "paused"}
+
+    @property
+    def current_spec(self) -> QuestionSpec | None:
+        if self.question_index >= len(self.plan):
+            return None
+        return self.plan[self.question_index]
+
+    def current_turn(self) -> Turn | None:
+        spec = self.current_spec
+        if spec is None:
+            return None
+        for turn in self.turns:
+            if turn.question_id == spec.id and turn.probe_index == self.probe_index:
+                return turn
+        return None
+
+    def current_prompt(self) -> Prompt:
+        spec = self.current_spec
+        if spec is None or not self.is_open:
+            raise InterviewError("This interview has no current question.")
+        turn = self.current_turn()
+        rendered = self.script.render_question(spec, self.render_context())
+        text = turn.prompt if turn is not None else rendered.text
+        return Prompt(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
+                      spec.category, rendered.category_label, text, rendered.guidance,
+                      spec.length, rendered.length_hint)
+
+    # --- transitions ---------------------------------------------------------------------
+
+    def start(self, now: datetime) -> Transition:
+        if self.turns:
+            raise InterviewError("This interview has already started.")
+        return Transition(None, self._ask_current(now), self.status)
+
+    def add_part(self, text: str, now: datetime) -> Turn:
+        self._require_active()
+        cleaned = text.strip()
+        if not cleaned:
+            raise InterviewError("That message was empty, so nothing was recorded.")
+        if len(cleaned) > MAX_PART_CHARS:
+            raise InterviewError(f"That part is {len(cleaned):,} characters; Discord allows "
+                                 f"{MAX_PART_CHARS:,} per part. Send it in pieces.")
+        turn = self._open_turn()
+        if len(turn.text) + len(cleaned) > MAX_ANSWER_CHARS:
+            raise InterviewError(f"This answer is already over {MAX_ANSWER_CHARS:,} characters. "
+                                 "Press Done to finish it.")
+        turn.parts.append(cleaned)
+        return turn
+
+    def finish_answer(self, now: datetime) -> Transition:
+        """The candidate says the current answer is complete: probe, move on, or finish."""
+        self._require_active()
+        turn = self._open_turn()
+        if not turn.parts:
+            raise InterviewError("There is no answer to finish yet: type your answer first "
+                                 "(or press Skip).")
+        turn.finished_at = now
+        spec = self.current_spec
+        assert spec is not None
+        asked = [t.probe_index for t in self.turns if t.question_id == spec.id and t.probe_index]
+        if len(asked) < MAX_PROBES_ASKED:
+            probe = self.script.next_probe(spec, self.render_context(current=spec), asked)
+            if probe is not None:
+                self.probe_index = probe[0].position
+                return Transition(turn, self._ask_current(now, text=probe[1]), self.status)
+        return self._advance(turn, now)
+
+    def skip(self, now: datetime) -> Transition:
+        self._require_active()
+        turn = self._open_turn()
+        turn.finished_at = now
+        turn.skipped = not turn.parts
+        return self._advance(turn, now)
+
+    def pause(self) -> None:
+        if self.status != "active":
+            raise InterviewError(self._why_not("pause"))
+        self.status = "paused"
+
+    def resume(self) -> Prompt:
+        if self.status != "paused":
+            raise InterviewError(self._why_not("resume"))
+        self.status = "active"
+        return self.current_prompt()
+
+    def finish(self, now: datetime) -> Transition:
+        """End now, with a report on what was answered (an early end gives a partial report)."""
+        if not self.is_open:
+            raise InterviewError(self._why_not("end"))
+        turn = self.current_turn()
+        if turn is not None and turn.finished_at is None:
+            turn.finished_at = now
+            turn.skipped = not turn.parts
+        else:
+            turn = None
+        self.status = "finished"
+        return Transition(turn, None, self.status, self.report())
+
+    def abandon(self) -> None:
+        if not self.is_open:
+            raise InterviewError(self._why_not("abandon"))
+        self.status = "abandoned"
+
+    # --- feedback ------------------------------------------------------------------------
+
+    def scored_answers(self) -> list[ScoredAnswer]:
+        company, values = self.context["company"], self.context["values"]
+        scored: list[ScoredAnswer] = []
+        for number, spec in enumerate(self.plan, start=1):
+            turns = [t for t in self.turns if t.question_id == spec.id]
+            if not turns:
+                continue
+            text = "\n".join(t.text for t in turns if t.text)
+            skipped = not text
+            seconds = sum(t.seconds or 0 for t in turns) if turns[0].finished_at else None
+            analysis = None if skipped else analyze_answer(
+                text, question=turns[0].prompt, company=company, values=values,
+                length=spec.length)
+            scored.append(ScoredAnswer(spec.id, number, spec.category, turns[0].prompt, text,
+                                       skipped, seconds, spec.length, analysis))
+        return scored
+
+    def report(self) -> dict[str, Any]:
+        report = build_report(self.scored_answers(), company=self.context["company"],
+                              values=self.context["values"])
+        report["complete"] = self.question_index >= len(self.plan)
+        return report
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _advance(self, turn: Turn, now: datetime) -> Transition:
+        self.question_index += 1
+        self.probe_index = 0
+        if self.question_index >= len(self.plan):
+            self.status = "finished"
+            return Transition(turn, None, self.status, self.report())
+        return Transition(turn, self._ask_current(now), self.status)
+
+    def _ask_current(self, now: datetime, *, text: str | None = None) -> Prompt:
+        spec = self.current_spec
+        assert spec is not None
+        if text is None:
+            text = self.script.render_question(spec, self.render_context()).text
+        self.turns.append(Turn(spec.id, self.probe_index, spec.category, text, now))
+        return self.current_prompt()
+
+    def _open_turn(self) -> Turn:
+        turn = self.current_turn()
+        if turn is None or turn.finished_at is not None:
+            raise InterviewError("There is no open question right now.")
+        return turn
+
+    def _require_active(self) -> None:
+        if self.status != "active":
+            raise InterviewError(self._why_not("answer"))
+
+    def _why_not(self, action: str) -> str:
+        reasons = {
+            "paused": "This interview is paused; resume it first.",
+            "finished": "This interview has already finished.",
+            "abandoned": "This interview was abandoned; start a new one.",
+            "active": "This interview is already running.",
+        }
+        return f"Cannot {action}: {reasons.get(self.status, self.status)}"
+
+
+def transcript_entries(interview: Interview) -> list[dict[str, Any]]:
+    """Questions in order, each with its answer and any probes, for the transcript template."""
+    entries: list[dict[str, Any]] = []
+    scored = {s.question_id: s for s in interview.scored_answers()}
+    for number, spec in enumerate(interview.plan, start=1):
+        turns = sorted((t for t in interview.turns if t.question_id == spec.id),
+                       key=lambda t: t.probe_index)
+        if not turns:
+            continue
+        main, probes = turns[0], turns[1:]
+        s = scored.get(spec.id)
+        entries.append({
+            "number": number,
+            "question_id": spec.id,
+            "category": spec.category,
+            "category_label": interview.script.render_question(
+                spec, interview.render_context()).category_label,
+            "question": main.prompt,
+            "answer": main.text,
+            "skipped": main.skipped,
+            "seconds": sum(t.seconds or 0 for t in turns),
+            "probes": [{"question": p.prompt, "answer": p.text, "skipped": p.skipped}
+                       for p in probes],
+            "analysis": s.analysis.to_dict() if s and s.analysis else None,
+        })
+    return entries
+
+
+def report_context(interview: Interview, *, report: Mapping[str, Any] | None = None,
+                   when: datetime | None = None) -> dict[str, Any]:
+    """Everything the report and transcript templates need."""
+    script = interview.script
+    return {
+        "script": {"id": script.id, "title": script.title, "stage": script.stage,
+                   "stage_label": script.stage_label, "minutes": script.minutes,
+                   "description": script.description},
+        "candidate": interview.context["candidate"],
+        "role": interview.context["role"],
+        "company": interview.context["company"],
+        "interviewers": interview.context["interviewers"],
+        "values": interview.context["values"],
+        "report": dict(report) if report is not None else interview.report(),
+        "entries": transcript_entries(interview),
+        "when": when,
+    }

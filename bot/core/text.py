@@ -1,0 +1,90 @@
+"""Pure text helpers shared by templates and adapters: Discord-safe escaping, timestamps, splitting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+ZWSP = "\u200b"
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]()])")
+_LINE_START = re.compile(r"(?m)^(\s*)([>#]|-(?=\s)|\d+\.(?=\s))")
+_MENTION = re.compile(r"@")
+_ANGLE_MENTION = re.compile(r"<(?=[@#:/a]|t:)")
+_LINK = re.compile(r"(https?)://", re.IGNORECASE)
+
+
+class Safe(str):
+    """Text that is already safe for Discord (made by our own filters); not escaped again."""
+
+    __slots__ = ()
+
+
+def neutralise_mentions(text: str) -> str:
+    """Break every kind of mention (@everyone, @here, <@id>, <@&id>, <#id>) without hiding it."""
+    text = _ANGLE_MENTION.sub("<" + ZWSP, text)
+    return _MENTION.sub("@" + ZWSP, text)
+
+
+def escape_discord(value: object) -> str:
+    """Escape user text for Discord markdown and mentions, so it shows exactly as typed."""
+    if isinstance(value, Safe):
+        return value
+    text = str(value)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return Safe(neutralise_mentions(text))
+
+
+def discord_timestamp(when: datetime, style: str = "F") -> Safe:
+    """`<t:UNIX:STYLE>`: every reader's client shows it in their own time zone."""
+    if when.tzinfo is None:
+        raise ValueError("discord_timestamp needs a timezone-aware datetime")
+    if style not in {"t", "T", "d", "D", "f", "F", "R"}:
+        raise ValueError(f"unknown Discord timestamp style {style!r}")
+    return Safe(f"<t:{int(when.timestamp())}:{style}>")
+
+
+def clean_user_text(text: str) -> str:
+    """Normalise what a user typed without changing its meaning: NFC, no NULs, no stray
+    control characters (newlines and tabs are kept)."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        ch for ch in text
+        if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs"}
+    )
+
+
+def shorten(text: str, limit: int, marker: str = "…") -> str:
+    """Cut at a word boundary to at most `limit` characters, with a visible marker."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(marker), 0)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + marker
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split long text into chunks of at most `limit` characters, preferring paragraph, then
+    line, then word boundaries. Nothing is dropped."""
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    chunks: list[str] = []
+    rest = text.strip("\n")
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), -1)
+        if cut < limit // 3:
+            cut = window.rfind("\n")
+        if cut < limit // 3:
+            cut = window.rfind(" ")
+        if cut < limit // 3:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    if rest:
+        chunks.append(rest)
+    return chunks

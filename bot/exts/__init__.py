@@ -1,0 +1,2 @@
+"""Discord adapters, one feature per module. Modules starting with `_` are helpers, not
+extensions."""

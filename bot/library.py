@@ -1,0 +1,113 @@
+"""Loads everything under `prompts/`: interview scripts and the templates for messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.scripts import ROLE_FAMILIES, Script, ScriptError, parse_script, sample_context
+from bot.templating import PromptError, PromptRenderer, make_environment
+
+INTERVIEWS = "interviews"
+
+
+@dataclass
+class PromptLibrary:
+    prompts_dir: Path
+    for_discord: bool = True
+    scripts: dict[str, Script] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.prompts_dir = Path(self.prompts_dir)
+        self.env = make_environment(self.prompts_dir, for_discord=self.for_discord)
+        self.renderer = PromptRenderer(self.env)
+
+    def load(self) -> PromptLibrary:
+        """Load every script; raises ScriptError listing all problems in all files."""
+        scripts: dict[str, Script] = {}
+        problems: list[tuple[str, int, str]] = []
+        for path in self.script_files():
+            name = path.relative_to(self.prompts_dir).as_posix()
+            try:
+                script = parse_script(path.read_text("utf-8"), name, self.env)
+            except ScriptError as exc:
+                problems.extend(exc.problems)
+                continue
+            if script.id in scripts:
+                problems.append((name, 1, f"script id {script.id!r} is also used by "
+                                 f"{scripts[script.id].filename}"))
+            scripts[script.id] = script
+        if problems:
+            raise ScriptError(problems)
+        self.scripts = scripts
+        return self
+
+    def script_files(self) -> list[Path]:
+        folder = self.prompts_dir / INTERVIEWS
+        return sorted(folder.glob("*.j2")) if folder.is_dir() else []
+
+    def script(self, script_id: str) -> Script:
+        try:
+            return self.scripts[script_id]
+        except KeyError:
+            known = ", ".join(sorted(self.scripts)) or "none"
+            raise KeyError(f"No interview script called {script_id!r}. Available: {known}.") \
+                from None
+
+    def render(self, name: str, **context: object) -> str:
+        return self.renderer.render(name, context)
+
+    def template_names(self) -> Iterator[str]:
+        for path in sorted(self.prompts_dir.rglob("*.j2")):
+            rel = path.relative_to(self.prompts_dir).as_posix()
+            if not rel.startswith(INTERVIEWS + "/") and not path.name.startswith("_"):
+                yield rel
+
+
+def check_prompts(prompts_dir: Path) -> list[str]:
+    """Validate every template under `prompts_dir`. Returns problems as 'file:line: message'."""
+    from bot.sample_contexts import sample_for  # local import: only the checker needs it
+
+    problems: list[str] = []
+    library = PromptLibrary(prompts_dir)
+    try:
+        library.load()
+    except ScriptError as exc:
+        problems.extend(f"{f}:{line}: {msg}" for f, line, msg in exc.problems)
+    for script in library.scripts.values():
+        for family in ROLE_FAMILIES:
+            for with_optional in (True, False):
+                ctx = sample_context(family, script.stage, with_optional=with_optional)
+                try:
+                    _walk_script(script, ctx)
+                except ScriptError as exc:
+                    problems.extend(f"{f}:{line}: {msg} (role family {family})"
+                                    for f, line, msg in exc.problems)
+                    break
+    for name in library.template_names():
+        try:
+            for context in sample_for(name):
+                library.render(name, **context)
+        except PromptError as exc:
+            problems.append(str(exc))
+    return list(dict.fromkeys(problems))
+
+
+def _walk_script(script: Script, ctx: dict[str, object]) -> None:
+    """Render every planned question and evaluate every probe with a sample answer."""
+    from bot.core.feedback import answer_signals
+
+    plan = script.plan(ctx)
+    if not plan:
+        raise ScriptError([(script.filename, 1, "no questions are asked for this context")])
+    answers: dict[str, object] = {}
+    for spec in plan:
+        script.render_question(spec, {**ctx, "answers": answers})
+        for sample in ("", "We improved things a lot at my last job.",
+                       "At my last job I led a migration that cut costs 30% in two months."):
+            view = answer_signals(sample, company=str(ctx["company"]), length=spec.length)
+            script.next_probe(spec, {**ctx, "answers": answers, "answer": view}, [])
+        answers[spec.id] = answer_signals(
+            "At my last company I led the rollout; as a result churn fell 12%.",
+            company=str(ctx["company"]), length=spec.length)

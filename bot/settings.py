@@ -1,0 +1,118 @@
+"""Typed settings read from keyword overrides, the environment and a `.env` file."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
+DEFAULT_DATABASE_PATH = Path("data") / "interview_coach.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+class Secret:
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot needs to start.
+
+    Keyword arguments win over the environment, which wins over `.env`
+    (read from the current directory unless `env_file` says otherwise).
+    """
+
+    token: Secret = field(default_factory=lambda: Secret(""))
+    database_path: Path = DEFAULT_DATABASE_PATH
+    dev_guild_id: int | None = None
+    prompts_dir: Path = DEFAULT_PROMPTS_DIR
+    log_level: str = "INFO"
+
+    def __init__(
+        self,
+        *,
+        token: str | Secret | None = None,
+        database_path: str | os.PathLike[str] | None = None,
+        dev_guild_id: int | str | None = None,
+        prompts_dir: str | os.PathLike[str] | None = None,
+        log_level: str | None = None,
+        env_file: str | os.PathLike[str] | None = ".env",
+        environ: dict[str, str] | None = None,
+    ) -> None:
+        source: dict[str, Any] = {}
+        if env_file is not None and Path(env_file).is_file():
+            source.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        source.update(os.environ if environ is None else environ)
+
+        def pick(value: Any, name: str) -> Any:
+            if value is not None:
+                return value
+            raw = source.get(name, "")
+            return raw.strip() if isinstance(raw, str) and raw.strip() else None
+
+        raw_token = pick(token, "DISCORD_TOKEN")
+        set_ = object.__setattr__
+        set_(self, "token", raw_token if isinstance(raw_token, Secret) else Secret(raw_token or ""))
+        set_(self, "database_path", Path(pick(database_path, "DATABASE_PATH") or DEFAULT_DATABASE_PATH))
+        set_(self, "prompts_dir", Path(pick(prompts_dir, "PROMPTS_DIR") or DEFAULT_PROMPTS_DIR))
+        set_(self, "dev_guild_id", _parse_guild_id(pick(dev_guild_id, "DEV_GUILD_ID")))
+        level = str(pick(log_level, "LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
+        set_(self, "log_level", level)
+        if not self.prompts_dir.is_dir():
+            raise SettingsError(f"PROMPTS_DIR {str(self.prompts_dir)!r} is not a folder.")
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+
+def _parse_guild_id(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        guild_id = value
+    else:
+        text = str(value).strip()
+        if not text.isdigit():
+            raise SettingsError(
+                f"DEV_GUILD_ID must be a numeric server id (right-click the server with "
+                f"Developer Mode on -> Copy Server ID), not {text!r}."
+            )
+        guild_id = int(text)
+    if guild_id <= 0:
+        raise SettingsError("DEV_GUILD_ID must be a positive server id.")
+    return guild_id

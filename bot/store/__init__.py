@@ -1,0 +1,74 @@
+"""The only package with SQL. `Store` opens the database and exposes one repository per area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.store.database import Database, StoreError, from_db_time, to_db_time
+from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
+from bot.store.nudges import NewNudge, NudgeRepository
+from bot.store.sessions import SessionRepository
+from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
+
+__all__ = ["NewNudge", "Store", "StoreError", "from_db_time", "to_db_time"]
+
+# Tables holding a user's rows, and how to select them, for export and deletion.
+_USER_TABLES: dict[str, str] = {
+    "users": "SELECT * FROM users WHERE user_id = ?",
+    "interview_sessions": "SELECT * FROM interview_sessions WHERE user_id = ?",
+    "answers": "SELECT a.* FROM answers a JOIN interview_sessions s ON s.id = a.session_id"
+               " WHERE s.user_id = ?",
+    "answer_parts": "SELECT p.* FROM answer_parts p JOIN answers a ON a.id = p.answer_id"
+                    " JOIN interview_sessions s ON s.id = a.session_id WHERE s.user_id = ?",
+    "journal_entries": "SELECT * FROM journal_entries WHERE user_id = ?",
+    "followup_plans": "SELECT * FROM followup_plans WHERE user_id = ?",
+    "nudges": "SELECT * FROM nudges WHERE user_id = ?",
+    "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
+    "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
+}
+
+
+class Store:
+    def __init__(self, path: str | Path, *, migrations_dir: Path | None = None) -> None:
+        self.db = (Database(Path(path)) if migrations_dir is None
+                   else Database(Path(path), migrations_dir=migrations_dir))
+        self.users = UserRepository(self.db)
+        self.guilds = GuildSettingsRepository(self.db)
+        self.meta = MetaRepository(self.db)
+        self.sessions = SessionRepository(self.db)
+        self.journal = JournalRepository(self.db)
+        self.stories = StoryRepository(self.db)
+        self.checklists = ChecklistRepository(self.db)
+        self.nudges = NudgeRepository(self.db)
+
+    async def open(self) -> Store:
+        await self.db.open()
+        return self
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Store:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row the bot holds about one user, table by table."""
+        return {
+            table: [dict(row) for row in await self.db.fetch_all(sql, (user_id,))]
+            for table, sql in _USER_TABLES.items()
+        }
+
+    async def delete_user(self, user_id: int) -> dict[str, int]:
+        """Delete every row of one user in one transaction; returns counts per table."""
+        counts = {
+            table: len(await self.db.fetch_all(sql, (user_id,)))
+            for table, sql in _USER_TABLES.items()
+        }
+        async with self.db.transaction() as conn:
+            # Foreign keys cascade from users to everything else.
+            await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        return {table: n for table, n in counts.items() if n}

@@ -1,0 +1,175 @@
+"""The interview journal, the STAR story bank and personal checklist progress."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from bot.core.models import JournalEntry, StarStory
+from bot.store.database import Database, from_db_time, to_db_time
+
+JOURNAL_FIELDS = (
+    "company", "role", "stage", "interview_at", "interviewers", "notes", "feedback", "outcome",
+)
+STORY_FIELDS = ("title", "skills", "situation", "task", "action", "result")
+
+
+def _entry(row: sqlite3.Row) -> JournalEntry:
+    return JournalEntry(
+        id=row["id"], user_id=row["user_id"], company=row["company"], role=row["role"],
+        stage=row["stage"], interview_at=from_db_time(row["interview_at"]),
+        interviewers=row["interviewers"], notes=row["notes"], feedback=row["feedback"],
+        outcome=row["outcome"],
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=from_db_time(row["updated_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _story(row: sqlite3.Row) -> StarStory:
+    return StarStory(
+        id=row["id"], user_id=row["user_id"], title=row["title"], skills=row["skills"],
+        situation=row["situation"], task=row["task"], action=row["action"], result=row["result"],
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=from_db_time(row["updated_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _db_value(key: str, value: Any) -> Any:
+    return to_db_time(value) if key == "interview_at" else value
+
+
+class JournalRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, user_id: int, *, now: datetime, **fields: Any) -> JournalEntry:
+        unknown = set(fields) - set(JOURNAL_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown journal fields: {sorted(unknown)}")
+        if not fields.get("company"):
+            raise ValueError("a journal entry needs a company")
+        keys = list(fields)
+        stamp = to_db_time(now)
+        cursor = await self.db.write(
+            f"INSERT INTO journal_entries (user_id, {', '.join(keys)}, created_at, updated_at)"
+            f" VALUES (?, {', '.join('?' * len(keys))}, ?, ?)",
+            (user_id, *(_db_value(k, fields[k]) for k in keys), stamp, stamp),
+        )
+        entry = await self.get(int(cursor.lastrowid or 0), user_id)
+        assert entry is not None
+        return entry
+
+    async def get(self, entry_id: int, user_id: int) -> JournalEntry | None:
+        """An entry, only if it belongs to `user_id`."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM journal_entries WHERE id = ? AND user_id = ?", (entry_id, user_id)
+        )
+        return _entry(row) if row else None
+
+    async def for_user(self, user_id: int, *, company: str | None = None,
+                       limit: int = 100) -> list[JournalEntry]:
+        if company:
+            rows = await self.db.fetch_all(
+                "SELECT * FROM journal_entries WHERE user_id = ? AND lower(company) = lower(?)"
+                " ORDER BY COALESCE(interview_at, created_at) DESC, id DESC LIMIT ?",
+                (user_id, company, limit),
+            )
+        else:
+            rows = await self.db.fetch_all(
+                "SELECT * FROM journal_entries WHERE user_id = ?"
+                " ORDER BY COALESCE(interview_at, created_at) DESC, id DESC LIMIT ?",
+                (user_id, limit),
+            )
+        return [_entry(r) for r in rows]
+
+    async def update(self, entry_id: int, user_id: int, *, now: datetime,
+                     **fields: Any) -> JournalEntry | None:
+        unknown = set(fields) - set(JOURNAL_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown journal fields: {sorted(unknown)}")
+        if fields:
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            await self.db.write(
+                f"UPDATE journal_entries SET {sets}, updated_at = ? WHERE id = ? AND user_id = ?",
+                (*(_db_value(k, v) for k, v in fields.items()), to_db_time(now), entry_id, user_id),
+            )
+        return await self.get(entry_id, user_id)
+
+    async def delete(self, entry_id: int, user_id: int) -> bool:
+        cursor = await self.db.write(
+            "DELETE FROM journal_entries WHERE id = ? AND user_id = ?", (entry_id, user_id)
+        )
+        return cursor.rowcount == 1
+
+
+class StoryRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, user_id: int, *, now: datetime, **fields: str) -> StarStory:
+        unknown = set(fields) - set(STORY_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown story fields: {sorted(unknown)}")
+        keys = list(fields)
+        stamp = to_db_time(now)
+        cursor = await self.db.write(
+            f"INSERT INTO star_stories (user_id, {', '.join(keys)}, created_at, updated_at)"
+            f" VALUES (?, {', '.join('?' * len(keys))}, ?, ?)",
+            (user_id, *(fields[k] for k in keys), stamp, stamp),
+        )
+        story = await self.get(int(cursor.lastrowid or 0), user_id)
+        assert story is not None
+        return story
+
+    async def get(self, story_id: int, user_id: int) -> StarStory | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM star_stories WHERE id = ? AND user_id = ?", (story_id, user_id)
+        )
+        return _story(row) if row else None
+
+    async def for_user(self, user_id: int) -> list[StarStory]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM star_stories WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [_story(r) for r in rows]
+
+    async def update(self, story_id: int, user_id: int, *, now: datetime,
+                     **fields: str) -> StarStory | None:
+        unknown = set(fields) - set(STORY_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown story fields: {sorted(unknown)}")
+        if fields:
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            await self.db.write(
+                f"UPDATE star_stories SET {sets}, updated_at = ? WHERE id = ? AND user_id = ?",
+                (*fields.values(), to_db_time(now), story_id, user_id),
+            )
+        return await self.get(story_id, user_id)
+
+    async def delete(self, story_id: int, user_id: int) -> bool:
+        cursor = await self.db.write(
+            "DELETE FROM star_stories WHERE id = ? AND user_id = ?", (story_id, user_id)
+        )
+        return cursor.rowcount == 1
+
+
+class ChecklistRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def done_items(self, user_id: int, checklist_key: str) -> set[str]:
+        rows = await self.db.fetch_all(
+            "SELECT item_id FROM checklist_items WHERE user_id = ? AND checklist_key = ? AND done = 1",
+            (user_id, checklist_key),
+        )
+        return {r["item_id"] for r in rows}
+
+    async def set_done(self, user_id: int, checklist_key: str, item_id: str, done: bool,
+                       now: datetime) -> None:
+        await self.db.write(
+            "INSERT INTO checklist_items (user_id, checklist_key, item_id, done, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, checklist_key, item_id)"
+            " DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at",
+            (user_id, checklist_key, item_id, int(done), to_db_time(now)),
+        )

@@ -1,0 +1,274 @@
+"""Interview sessions, the prompts put to the candidate, and the parts of each answer."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.core.models import OPEN_STATUSES, Answer, AnswerPart, InterviewSession
+from bot.store.database import Database, from_db_time, to_db_time
+
+
+def _session(row: sqlite3.Row) -> InterviewSession:
+    return InterviewSession(
+        id=row["id"],
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        script_id=row["script_id"],
+        script_version=row["script_version"],
+        context=json.loads(row["context_json"]),
+        status=row["status"],
+        question_index=row["question_index"],
+        probe_index=row["probe_index"],
+        question_message_id=row["question_message_id"],
+        report=json.loads(row["report_json"]) if row["report_json"] else None,
+        created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=from_db_time(row["updated_at"]),  # type: ignore[arg-type]
+        finished_at=from_db_time(row["finished_at"]),
+    )
+
+
+def _answer(row: sqlite3.Row) -> Answer:
+    return Answer(
+        id=row["id"],
+        session_id=row["session_id"],
+        question_id=row["question_id"],
+        probe_index=row["probe_index"],
+        category=row["category"],
+        prompt=row["prompt"],
+        asked_at=from_db_time(row["asked_at"]),  # type: ignore[arg-type]
+        finished_at=from_db_time(row["finished_at"]),
+        skipped=bool(row["skipped"]),
+        metrics=json.loads(row["metrics_json"]) if row["metrics_json"] else None,
+    )
+
+
+def _part(row: sqlite3.Row) -> AnswerPart:
+    return AnswerPart(
+        id=row["id"],
+        answer_id=row["answer_id"],
+        text=row["text"],
+        source=row["source"],
+        source_id=row["source_id"],
+        attachments=json.loads(row["attachments"]) if row["attachments"] else [],
+        received_at=from_db_time(row["received_at"]),  # type: ignore[arg-type]
+    )
+
+
+class SessionRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        user_id: int,
+        script_id: str,
+        script_version: str,
+        context: dict[str, Any],
+        now: datetime,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+    ) -> InterviewSession:
+        stamp = to_db_time(now)
+        cursor = await self.db.write(
+            "INSERT INTO interview_sessions (user_id, guild_id, channel_id, script_id,"
+            " script_version, context_json, status, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+            (user_id, guild_id, channel_id, script_id, script_version,
+             json.dumps(context, ensure_ascii=False), stamp, stamp),
+        )
+        session = await self.get(int(cursor.lastrowid or 0))
+        assert session is not None
+        return session
+
+    async def get(self, session_id: int) -> InterviewSession | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM interview_sessions WHERE id = ?", (session_id,)
+        )
+        return _session(row) if row else None
+
+    async def open_for_user(self, user_id: int) -> InterviewSession | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM interview_sessions WHERE user_id = ? AND status IN ('active', 'paused')"
+            " ORDER BY id DESC LIMIT 1",
+            (user_id,),
+        )
+        return _session(row) if row else None
+
+    async def for_user(
+        self, user_id: int, *, limit: int = 50, offset: int = 0
+    ) -> list[InterviewSession]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_sessions WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            (user_id, limit, offset),
+        )
+        return [_session(r) for r in rows]
+
+    async def count_for_user(self, user_id: int) -> int:
+        return int(await self.db.fetch_value(
+            "SELECT COUNT(*) FROM interview_sessions WHERE user_id = ?", (user_id,)
+        ))
+
+    async def by_channel(self, channel_id: int) -> InterviewSession | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM interview_sessions WHERE channel_id = ? AND status IN ('active','paused')"
+            " ORDER BY id DESC LIMIT 1",
+            (channel_id,),
+        )
+        return _session(row) if row else None
+
+    async def save_state(self, session: InterviewSession, now: datetime) -> None:
+        """Persist the position and status of a session (after a transition)."""
+        session.updated_at = now
+        await self.db.write(
+            "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
+            " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
+            " finished_at = ? WHERE id = ?",
+            (session.status, session.question_index, session.probe_index, session.channel_id,
+             session.question_message_id,
+             json.dumps(session.report, ensure_ascii=False) if session.report else None,
+             to_db_time(now), to_db_time(session.finished_at), session.id),
+        )
+
+    async def stale_open(self, before: datetime, status: str) -> list[InterviewSession]:
+        if status not in OPEN_STATUSES:
+            raise ValueError(status)
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_sessions WHERE status = ? AND updated_at < ? LIMIT 500",
+            (status, to_db_time(before)),
+        )
+        return [_session(r) for r in rows]
+
+    # --- answers ---------------------------------------------------------------------
+
+    async def ask(
+        self,
+        session_id: int,
+        *,
+        question_id: str,
+        probe_index: int,
+        category: str,
+        prompt: str,
+        now: datetime,
+    ) -> Answer:
+        """Record that a prompt was put to the candidate (idempotent: asking twice keeps the first)."""
+        await self.db.write(
+            "INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
+            (session_id, question_id, probe_index, category, prompt, to_db_time(now)),
+        )
+        answer = await self.answer_for(session_id, question_id, probe_index)
+        assert answer is not None
+        return answer
+
+    async def add_part(
+        self,
+        answer_id: int,
+        text: str,
+        *,
+        source: str,
+        now: datetime,
+        source_id: str | None = None,
+        attachments: Sequence[str] = (),
+    ) -> bool:
+        """Store one part of an answer. Returns False if this source message was already stored."""
+        cursor = await self.db.write(
+            "INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING",
+            (answer_id, text, source, source_id,
+             json.dumps(list(attachments), ensure_ascii=False) if attachments else None,
+             to_db_time(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def finish_answer(
+        self, answer_id: int, *, now: datetime, skipped: bool = False,
+        metrics: dict[str, Any] | None = None,
+    ) -> bool:
+        """Mark an answer finished. Returns False if it already was (a double click)."""
+        cursor = await self.db.write(
+            "UPDATE answers SET finished_at = ?, skipped = ?, metrics_json = ?"
+            " WHERE id = ? AND finished_at IS NULL",
+            (to_db_time(now), int(skipped),
+             json.dumps(metrics, ensure_ascii=False) if metrics is not None else None, answer_id),
+        )
+        return cursor.rowcount == 1
+
+    async def answer_for(
+        self, session_id: int, question_id: str, probe_index: int
+    ) -> Answer | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM answers WHERE session_id = ? AND question_id = ? AND probe_index = ?",
+            (session_id, question_id, probe_index),
+        )
+        if row is None:
+            return None
+        answer = _answer(row)
+        answer.parts = await self._parts([answer.id])
+        return answer
+
+    async def answers(self, session_id: int) -> list[Answer]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM answers WHERE session_id = ? ORDER BY id", (session_id,)
+        )
+        answers = [_answer(r) for r in rows]
+        parts = await self._parts([a.id for a in answers])
+        by_answer: dict[int, list[AnswerPart]] = {}
+        for part in parts:
+            by_answer.setdefault(part.answer_id, []).append(part)
+        for answer in answers:
+            answer.parts = by_answer.get(answer.id, [])
+        return answers
+
+    async def _parts(self, answer_ids: list[int]) -> list[AnswerPart]:
+        if not answer_ids:
+            return []
+        marks = ",".join("?" * len(answer_ids))
+        rows = await self.db.fetch_all(
+            f"SELECT * FROM answer_parts WHERE answer_id IN ({marks}) ORDER BY id",
+            answer_ids,
+        )
+        return [_part(r) for r in rows]
+
+    async def commit_transition(
+        self,
+        session: InterviewSession,
+        *,
+        now: datetime,
+        finished_answer: tuple[int, bool] | None = None,
+        ask: dict[str, Any] | None = None,
+    ) -> None:
+        """In one transaction: close the answer just finished, record the next prompt asked,
+        and save the session's new position. A crash leaves either all of it or none."""
+        stamp = to_db_time(now)
+        session.updated_at = now
+        async with self.db.transaction() as conn:
+            if finished_answer is not None:
+                answer_id, skipped = finished_answer
+                await conn.execute(
+                    "UPDATE answers SET finished_at = COALESCE(finished_at, ?), skipped = ?"
+                    " WHERE id = ?",
+                    (stamp, int(skipped), answer_id),
+                )
+            if ask is not None:
+                await conn.execute(
+                    "INSERT INTO answers (session_id, question_id, probe_index, category, prompt,"
+                    " asked_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
+                    (session.id, ask["question_id"], ask["probe_index"], ask["category"],
+                     ask["prompt"], stamp),
+                )
+            await conn.execute(
+                "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
+                " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
+                " finished_at = ? WHERE id = ?",
+                (session.status, session.question_index, session.probe_index,
+                 session.channel_id, session.question_message_id,
+                 json.dumps(session.report, ensure_ascii=False) if session.report else None,
+                 stamp, to_db_time(session.finished_at), session.id),
+            )

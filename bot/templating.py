@@ -1,0 +1,112 @@
+"""The one Jinja environment over `prompts/`: sandboxed, strict, and Discord-safe by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
+
+
+class PromptError(RuntimeError):
+    """A template is broken; the message names the file and line."""
+
+    def __init__(self, message: str, *, filename: str = "", lineno: int | None = None) -> None:
+        self.filename = filename
+        self.lineno = lineno
+        where = f"{filename}:{lineno}" if filename and lineno else filename
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _finalize_for_discord(value: Any) -> Any:
+    # Every `{{ expression }}` is escaped for Discord unless our own filters marked it safe.
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Safe)):
+        return value
+    return escape_discord(value)
+
+
+def _timestamp(value: datetime, style: str = "F") -> Safe:
+    return discord_timestamp(value, style)
+
+
+def _both_timestamps(value: datetime) -> Safe:
+    return Safe(f"{discord_timestamp(value, 'F')} ({discord_timestamp(value, 'R')})")
+
+
+def _raw(value: Any) -> Safe:
+    """Mark text as already safe: only for text the bot itself produced."""
+    return Safe(str(value))
+
+
+def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = True
+                     ) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(prompts_dir)) if prompts_dir else None,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+        finalize=_finalize_for_discord if for_discord else _identity,
+    )
+    env.filters.update(
+        escape_discord=escape_discord,
+        discord_ts=_timestamp,
+        when=_both_timestamps,
+        shorten=shorten,
+        raw=_raw if for_discord else _identity,
+    )
+    return env
+
+
+@dataclass
+class PromptRenderer:
+    """Renders named templates from `prompts/` with a context; errors name file and line."""
+
+    env: SandboxedEnvironment
+
+    def render(self, name: str, context: Mapping[str, Any] | None = None) -> str:
+        try:
+            template = self.env.get_template(name)
+            return template.render(**(context or {})).strip()
+        except TemplateSyntaxError as exc:
+            raise PromptError(exc.message or str(exc), filename=exc.filename or name,
+                              lineno=exc.lineno) from exc
+        except TemplateError as exc:
+            raise PromptError(str(exc), filename=name, lineno=_template_lineno(exc)) from exc
+
+    def exists(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except TemplateError:
+            return False
+        return True
+
+
+def _template_lineno(exc: BaseException) -> int | None:
+    """Find the template line of a render-time error from its traceback."""
+    tb = exc.__traceback__
+    lineno = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if "__jinja_template__" in frame.f_globals or frame.f_code.co_filename.endswith(".j2"):
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                lineno = template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return lineno
+
+
+RenderFn = Callable[[str, Mapping[str, Any]], str]
