@@ -75,8 +75,9 @@ class InterviewCoach(commands.Bot):
         await self.store.open()
         self.library.load()
         for name in discover_extensions():
-            await self.load_extension(name)
-            self.loaded_extensions.append(name)
+            if name not in self.extensions:  # setup_hook runs again if a client is reused
+                await self.load_extension(name)
+                self.loaded_extensions.append(name)
         if self.persistent_items:
             # Buttons carry their ids in custom_id, so they keep working after a restart.
             self.add_dynamic_items(*self.persistent_items)

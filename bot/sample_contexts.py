@@ -4,7 +4,7 @@ A template under prompts/ that is not listed here is rendered with the generic c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
@@ -38,12 +38,39 @@ def generic_context() -> dict[str, Any]:
                    "stage_label": "Final round", "minutes": 45,
                    "description": "The last conversation before an offer."},
         "total": 12, "late": False, "entries": [],
+        "commands": [("interview start", "Start a mock interview"), ("help", "How to use the bot")],
+        "scripts": [],
     }
 
 
+_NOTES = [
+    {"stage": "second_round", "date": _WHEN - timedelta(days=10), "interviewers": "Dana Lee",
+     "notes": "Asked about stakeholder management.", "feedback": "Wanted more numbers."},
+    {"stage": "", "date": None, "interviewers": "", "notes": "", "feedback": ""},
+]
+_EXTRA: dict[str, dict[str, Any]] = {
+    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"]},
+    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24)},
+    "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7)},
+    "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
+        {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
+}
+
+
 def sample_for(name: str) -> list[dict[str, Any]]:
-    """One or more contexts to render template `name` with."""
+    """One or more contexts to render template `name` with: full and sparse variants."""
     base = generic_context()
+    if name.startswith(("nudges/", "checklists/", "tips/")):
+        variants = []
+        for full in (True, False):
+            ctx = dict(base, interviewer="Dana Lee" if full else "",
+                       company="Acme" if full or not name.startswith("tips/") else "",
+                       role="Data Analyst" if full else "", stage="final" if full else "any",
+                       notes=_NOTES if full else [],
+                       when=_WHEN if full or not name.startswith("checklists/") else None)
+            ctx.update(_EXTRA.get(name, {}))
+            variants.append(ctx)
+        return variants
     variants = [base]
     if name.startswith("reports/"):
         empty = dict(base)

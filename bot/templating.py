@@ -85,7 +85,7 @@ class PromptRenderer:
             raise PromptError(exc.message or str(exc), filename=exc.filename or name,
                               lineno=exc.lineno) from exc
         except TemplateError as exc:
-            raise PromptError(str(exc), filename=name, lineno=_template_lineno(exc)) from exc
+            raise PromptError(str(exc), filename=name, lineno=_template_lineno(exc, name)) from exc
 
     def exists(self, name: str) -> bool:
         try:
@@ -95,16 +95,15 @@ class PromptRenderer:
         return True
 
 
-def _template_lineno(exc: BaseException) -> int | None:
-    """Find the template line of a render-time error from its traceback."""
+def _template_lineno(exc: BaseException, name: str) -> int | None:
+    """Find the template line of a render-time error: Jinja rewrites the traceback so that
+    frames inside a template carry the template's file name and line."""
     tb = exc.__traceback__
     lineno = None
     while tb is not None:
-        frame = tb.tb_frame
-        if "__jinja_template__" in frame.f_globals or frame.f_code.co_filename.endswith(".j2"):
-            template = frame.f_globals.get("__jinja_template__")
-            if template is not None:
-                lineno = template.get_corresponding_lineno(tb.tb_lineno)
+        filename = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        if filename.endswith(name) or filename == "<template>":
+            lineno = tb.tb_lineno
         tb = tb.tb_next
     return lineno
 

@@ -33,7 +33,8 @@ FILLERS = ("um", "umm", "uh", "uhh", "er", "erm", "like", "you know", "basically
            "kind of", "actually", "literally", "i mean", "so yeah", "anyway", "right?", "honestly")
 # "like" only counts as filler when it is not a verb or comparison ("I'd like", "looks like").
 _FILLER_PATTERNS = {
-    "like": re.compile(r"(?<!\bi'd )(?<!\bwould )(?<!\blooks )(?<!\bfeel )(?<!\bfelt )"
+    "like": re.compile(r"(?<!\bi'd )(?<!\bi’d )(?<!\bwould )(?<!\blooks )(?<!\bfeel )(?<!\bfelt )(?<!\bfeels )"
+                       r"(?<!\bseems )(?<!\bsounds )(?<!\blook )(?<!\bwe’d )(?<!\bthey’d )"
                        r"(?<!\bsomething )(?<!\bjust )(?<!\bwe'd )(?<!\bthey'd )\blike\b(?!\s+to\b)",
                        re.IGNORECASE),
 }
@@ -83,7 +84,7 @@ _STAR_CUES: dict[str, tuple[str, ...]] = {
 _STAR_RES = {part: [re.compile(c, re.IGNORECASE) for c in cues] for part, cues in _STAR_CUES.items()}
 
 _SPECIFIC_PATTERNS: dict[str, re.Pattern[str]] = {
-    "percentage": re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b|pp\b|points\b)",
+    "percentage": re.compile(r"(?<![0-9.,])\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b|pp\b|points\b)",
                              re.IGNORECASE),
     "money": re.compile(r"(?:[$€£¥₹]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b|"
                         r"\b\d[\d,.]*\s?(?:k|m|bn)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b)",
@@ -92,7 +93,7 @@ _SPECIFIC_PATTERNS: dict[str, re.Pattern[str]] = {
                              r"a few|several)\s(?:minutes?|hours?|days?|weeks?|months?|quarters?|"
                              r"years?|sprints?)\b|\b(?:q[1-4]|h[12])\b|\b(?:19|20)\d\d\b",
                              re.IGNORECASE),
-    "number": re.compile(r"\b\d+(?:[.,]\d+)*(?:x|k|m)?\b", re.IGNORECASE),
+    "number": re.compile(r"(?<![0-9.,])\d+(?:[.,]\d+)*(?:x|k|m)?(?![0-9])", re.IGNORECASE),
 }
 _TOOLISH = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[a-z]*|[A-Z][a-z]+(?:\.js|SQL|DB))\b")
 _VAGUE = re.compile(r"\b(?:a lot|lots of|things|stuff|various|some stuff|a bunch|etc|many things|"
@@ -199,7 +200,10 @@ def analyze_answer(
     mentions_company = bool(company) and company.lower() in lowered
     values_mentioned = [v for v in values
                         if v and re.search(r"\b" + re.escape(v.lower()) + r"(?:s|ed|ing)?\b", lowered)]
-    english = n == 0 or len(_ENGLISH_HINTS.findall(text)) >= max(1, n // 12)
+    letters = sum(ch.isalpha() for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    other_script = bool(letters) and latin / letters < 0.5  # Japanese, Arabic, Cyrillic...
+    english = not other_script and (n < 12 or len(_ENGLISH_HINTS.findall(text)) >= n // 12)
 
     if n == 0:
         verdict = "empty"
@@ -301,7 +305,8 @@ def _findings(a: AnswerAnalysis, *, company: str, values: Sequence[str]) -> list
                            + ", ".join(sorted(set(a.vague_phrases))) + "."))
     low, high = a.length_range
     if a.length_verdict == "short":
-        out.append(Finding("concision", "fix", f"{a.words} words; aim for {low}-{high}."))
+        out.append(Finding("concision", "fix", f"{a.words} word{'s' if a.words != 1 else ''}; "
+                           f"aim for {low}-{high}."))
     elif a.length_verdict == "long":
         out.append(Finding("concision", "fix", f"{a.words} words (about "
                            f"{a.speaking_seconds // 60} min {a.speaking_seconds % 60}s spoken); "

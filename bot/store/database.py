@@ -61,6 +61,12 @@ def load_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    rowcount: int
+    lastrowid: int | None
+
+
 class Database:
     """Owns the connection. Writes go through `transaction()` or `write()`, serialised by a lock
     so that concurrent coroutines never interleave inside one transaction."""
@@ -85,10 +91,11 @@ class Database:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         try:
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
-            await conn.execute("PRAGMA synchronous=NORMAL")
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000",
+                           "synchronous=NORMAL"):
+                # Read each pragma's result so no statement is left in progress.
+                async with conn.execute(f"PRAGMA {pragma}") as cursor:
+                    await cursor.fetchall()
             await self._migrate(conn)
         except BaseException:
             await conn.close()
@@ -143,10 +150,10 @@ class Database:
             else:
                 await conn.execute("COMMIT")
 
-    async def write(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult:
         """One statement in its own implicit transaction."""
-        async with self._lock:
-            return await self.conn.execute(sql, params)
+        async with self._lock, self.conn.execute(sql, params) as cursor:
+            return WriteResult(cursor.rowcount, cursor.lastrowid)
 
     async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as conn:

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.store import NewNudge, Store, StoreError
+from bot.store.database import MIGRATIONS_DIR, load_migrations
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+async def test_migrates_an_empty_file_and_rerun_is_a_noop(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "db.sqlite3"
+    async with Store(path) as store:
+        assert await store.db.schema_version() == len(load_migrations())
+        tables = {r[0] for r in await store.db.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"users", "interview_sessions", "answers", "answer_parts", "journal_entries",
+                "nudges", "followup_plans", "checklist_items", "star_stories"} <= tables
+        assert (await store.db.fetch_value("PRAGMA journal_mode")) == "wal"
+        assert (await store.db.fetch_value("PRAGMA foreign_keys")) == 1
+        await store.users.ensure(42, NOW)
+    async with Store(path) as store:  # re-open: nothing re-applied, data intact
+        assert await store.db.schema_version() == len(load_migrations())
+        assert (await store.users.get(42)) is not None
+
+
+async def test_broken_migration_rolls_back_to_previous_version(tmp_path: Path) -> None:
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, migrations)
+    (migrations / "0002_broken.sql").write_text(
+        "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n")
+    path = tmp_path / "db.sqlite3"
+    with pytest.raises(StoreError, match=r"0002_broken\.sql failed.*stays at schema 1"):
+        await Store(path, migrations_dir=migrations).open()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "half_done" not in names
+    finally:
+        conn.close()
+
+
+async def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StoreError, match="newer version of the bot"):
+        await Store(path).open()
+
+
+async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.sessions.create(user_id=404, script_id="x", script_version="v",
+                                        context={}, now=NOW)
+
+
+async def test_user_and_guild_round_trip(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        user = await store.users.ensure(7, NOW)
+        assert user.time_zone is None and user.nudges_enabled is None
+        await store.users.set_time_zone(7, "Europe/Berlin", NOW)
+        await store.users.set_nudges_enabled(7, False, NOW)
+        await store.users.set_pending_notice(7, "hello")
+        user = await store.users.get(7)
+        assert user is not None
+        assert (user.time_zone, user.nudges_enabled, user.created_at) == ("Europe/Berlin", False, NOW)
+        assert await store.users.take_pending_notice(7) == "hello"
+        assert await store.users.take_pending_notice(7) is None
+        await store.guilds.set_interview_channel(5, 99, NOW)
+        assert await store.guilds.interview_channel(5) == 99
+        await store.meta.set("k", "v1")
+        await store.meta.set("k", "v2")
+        assert await store.meta.get("k") == "v2"
+
+
+async def test_session_answers_and_parts_round_trip(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await store.users.ensure(1, NOW)
+        session = await store.sessions.create(user_id=1, script_id="final", script_version="abc",
+                                              context={"company": "Acme"}, now=NOW)
+        answer = await store.sessions.ask(session.id, question_id="q1", probe_index=0,
+                                          category="opening", prompt="Hi?", now=NOW)
+        text = "Ünïcødé ✓ مرحبا @everyone ```code```"
+        assert await store.sessions.add_part(answer.id, text, source="message", now=NOW,
+                                             source_id="m1", attachments=["cv.pdf"])
+        assert not await store.sessions.add_part(answer.id, text, source="message", now=NOW,
+                                                 source_id="m1")
+        assert await store.sessions.finish_answer(answer.id, now=NOW + timedelta(seconds=30),
+                                                  metrics={"words": 5})
+        assert not await store.sessions.finish_answer(answer.id, now=NOW)
+        [stored] = await store.sessions.answers(session.id)
+        assert stored.text == text and stored.attachments == ["cv.pdf"]
+        assert stored.metrics == {"words": 5}
+        assert stored.finished_at == NOW + timedelta(seconds=30)
+        assert (await store.sessions.open_for_user(1)).id == session.id
+        session.status = "finished"
+        await store.sessions.save_state(session, NOW)
+        assert await store.sessions.open_for_user(1) is None
+
+
+async def test_journal_stories_checklists_round_trip(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await store.users.ensure(1, NOW)
+        await store.users.ensure(2, NOW)
+        entry = await store.journal.add(1, now=NOW, company="Acme", role="Analyst",
+                                        stage="second_round", interview_at=NOW, notes="n")
+        assert entry.interview_at == NOW
+        assert await store.journal.get(entry.id, 2) is None  # not the owner
+        updated = await store.journal.update(entry.id, 1, now=NOW, outcome="offer")
+        assert updated is not None and updated.outcome == "offer"
+        assert [e.id for e in await store.journal.for_user(1, company="acme")] == [entry.id]
+        assert not await store.journal.delete(entry.id, 2)
+        assert await store.journal.delete(entry.id, 1)
+
+        story = await store.stories.add(1, now=NOW, title="Migration", skills="Leadership, SQL",
+                                        situation="s", task="t", action="a", result="r")
+        assert story.skill_list == ["leadership", "sql"]
+        assert (await store.stories.update(story.id, 1, now=NOW, title="New")).title == "New"
+        assert await store.stories.update(story.id, 2, now=NOW, title="x") is None
+        assert await store.stories.delete(story.id, 1)
+
+        await store.checklists.set_done(1, "acme:final", "review_cv", True, NOW)
+        await store.checklists.set_done(1, "acme:final", "plan_route", True, NOW)
+        await store.checklists.set_done(1, "acme:final", "plan_route", False, NOW)
+        assert await store.checklists.done_items(1, "acme:final") == {"review_cv"}
+
+
+async def test_plans_and_nudges_round_trip(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await store.users.ensure(1, NOW)
+        nudges = [NewNudge("thank_you", NOW + timedelta(hours=2), "p1:thank_you", {"a": 1}),
+                  NewNudge("day_before", NOW + timedelta(hours=1), "p1:day_before", {})]
+        plan, created = await store.nudges.create_plan(user_id=1, kind="interview",
+                                                       dedupe_key="p1", now=NOW, nudges=nudges)
+        assert created
+        again, created_again = await store.nudges.create_plan(
+            user_id=1, kind="interview", dedupe_key="p1", now=NOW, nudges=nudges)
+        assert not created_again and again.id == plan.id
+        assert await store.nudges.count_pending() == 2
+        assert await store.nudges.next_due_at() == NOW + timedelta(hours=1)
+        due = await store.nudges.due(NOW + timedelta(hours=1))
+        assert [n.kind for n in due] == ["day_before"]
+        assert await store.nudges.claim(due[0].id, NOW)
+        assert not await store.nudges.claim(due[0].id, NOW)  # claimed once only
+        await store.nudges.mark(due[0].id, "sent", NOW)
+        sent = await store.nudges.get(due[0].id)
+        assert sent is not None and sent.status == "sent" and sent.attempts == 1
+        assert await store.nudges.cancel_plan_nudges(plan.id, NOW) == 1
+
+
+async def test_export_and_delete_touch_only_that_user(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        for uid in (1, 2):
+            await store.users.ensure(uid, NOW)
+            s = await store.sessions.create(user_id=uid, script_id="x", script_version="v",
+                                            context={}, now=NOW)
+            a = await store.sessions.ask(s.id, question_id="q", probe_index=0, category="c",
+                                         prompt="p", now=NOW)
+            await store.sessions.add_part(a.id, f"answer {uid}", source="terminal", now=NOW)
+            await store.journal.add(uid, now=NOW, company="Acme")
+        exported = await store.export_user(1)
+        assert [p["text"] for p in exported["answer_parts"]] == ["answer 1"]
+        removed = await store.delete_user(1)
+        assert removed["interview_sessions"] == 1 and removed["answer_parts"] == 1
+        assert all(not rows for rows in (await store.export_user(1)).values())
+        assert [p["text"] for p in (await store.export_user(2))["answer_parts"]] == ["answer 2"]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import Settings, SettingsError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DISCORD_TOKEN", "DATABASE_PATH", "DEV_GUILD_ID", "PROMPTS_DIR"}}
+    base["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True,
+                          text=True, env={**base, **(env or {})}, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_run_without_a_token_exits_2_and_explains(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "No Discord token" in result.stderr
+    assert "discord.com/developers/applications" in result.stderr
+    assert "python -m bot rehearse" in result.stderr
+
+
+def test_token_is_never_printed(tmp_path: Path) -> None:
+    settings = Settings(token="super-secret-token", env_file=None, environ={})
+    assert "super-secret-token" not in repr(settings)
+    assert settings.token.get() == "super-secret-token"
+
+
+def test_bad_guild_id_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="DEV_GUILD_ID must be a numeric"):
+        Settings(env_file=None, environ={"DEV_GUILD_ID": "my-server"})
+    result = run_cli("check-prompts", cwd=tmp_path, env={"DEV_GUILD_ID": "abc"})
+    assert result.returncode == 2 and "DEV_GUILD_ID" in result.stderr
+
+
+def test_settings_read_env_file_and_keywords_win(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATABASE_PATH=from_env_file.db\nLOG_LEVEL=debug\nDEV_GUILD_ID=123\n")
+    settings = Settings(env_file=env_file, environ={})
+    assert settings.database_path == Path("from_env_file.db")
+    assert settings.log_level == "DEBUG" and settings.dev_guild_id == 123
+    assert Settings(env_file=env_file, environ={}, database_path="x.db").database_path == Path("x.db")
+
+
+def test_check_prompts_passes_on_the_shipped_prompts(tmp_path: Path) -> None:
+    result = run_cli("check-prompts", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "templates" in result.stdout
+
+
+def test_check_prompts_reports_a_broken_template_with_file_and_line(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts"
+    (prompts / "tips").mkdir(parents=True)
+    (prompts / "tips" / "broken.md.j2").write_text("fine\nstill fine\n{% for x in %}\n")
+    result = run_cli("check-prompts", "--prompts-dir", str(prompts), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "tips/broken.md.j2:3" in result.stderr
+
+
+def test_check_prompts_reports_a_broken_script_with_file_and_line(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts"
+    (prompts / "interviews").mkdir(parents=True)
+    (prompts / "interviews" / "x.j2").write_text(
+        "script: x\ntitle: X\nstage: final\nminutes: 10\ndescription: d\n\n"
+        "question: q1\ncategory: nonsense\nlength: 10-20\nask: Hi?\nguidance: g\n")
+    result = run_cli("check-prompts", "--prompts-dir", str(prompts), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "interviews/x.j2:8: unknown category 'nonsense'" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "rehearse", "check-prompts", "sync"])
+def test_every_subcommand_has_help(tmp_path: Path, command: str) -> None:
+    result = run_cli(command, "--help", cwd=tmp_path)
+    assert result.returncode == 0 and "usage:" in result.stdout

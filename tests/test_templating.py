@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from jinja2.exceptions import SecurityError
+
+from bot.core.text import ZWSP, escape_discord, neutralise_mentions, split_text
+from bot.templating import PromptError, PromptRenderer, make_environment
+
+
+def render(source: str, **context: object) -> str:
+    return make_environment().from_string(source).render(**context)
+
+
+def test_mentions_are_neutralised_in_every_form() -> None:
+    out = escape_discord("@everyone @here <@123> <@!456> <@&789> <#42>")
+    for raw in ("@everyone", "@here", "<@123>", "<@!456>", "<@&789>", "<#42>"):
+        assert raw not in out
+    assert "everyone" in out and "789" in out  # still readable
+    assert neutralise_mentions("@here") == "@" + ZWSP + "here"
+
+
+def test_markdown_is_escaped_so_text_shows_as_typed() -> None:
+    out = escape_discord("**bold** _it_ ~~x~~ `code` ||spoiler|| [link](http://x)\n> quote\n# head")
+    assert "\\*\\*bold\\*\\*" in out and "\\_it\\_" in out and "\\`code\\`" in out
+    assert "\\|\\|spoiler\\|\\|" in out and "\\[link\\]" in out
+    assert "\\> quote" in out and "\\# head" in out
+
+
+def test_expressions_are_escaped_by_default_but_template_text_is_not() -> None:
+    out = render("**Answer:** {{ answer }}", answer="@everyone *hi*")
+    assert out.startswith("**Answer:** ")
+    assert "@everyone" not in out and "\\*hi\\*" in out
+
+
+def test_discord_timestamp_filters() -> None:
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    assert render("{{ t | discord_ts }}", t=when) == "<t:1767225600:F>"
+    assert render("{{ t | discord_ts('R') }}", t=when) == "<t:1767225600:R>"
+    assert render("{{ t | when }}", t=when) == "<t:1767225600:F> (<t:1767225600:R>)"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        render("{{ t | discord_ts }}", t=datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_strict_undefined_fails_on_a_missing_variable(tmp_path) -> None:
+    (tmp_path / "t.md.j2").write_text("line one\nHello {{ missing_name }}\n")
+    renderer = PromptRenderer(make_environment(tmp_path))
+    with pytest.raises(PromptError, match=r"t\.md\.j2:2: 'missing_name' is undefined"):
+        renderer.render("t.md.j2", {})
+
+
+def test_syntax_error_names_file_and_line(tmp_path) -> None:
+    (tmp_path / "bad.md.j2").write_text("ok\nok\n{% if %}\n")
+    with pytest.raises(PromptError, match=r"bad\.md\.j2:3"):
+        PromptRenderer(make_environment(tmp_path)).render("bad.md.j2", {})
+
+
+def test_sandbox_refuses_reaching_python_internals() -> None:
+    with pytest.raises(SecurityError):
+        render("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(SecurityError):
+        render("{{ cycler.__init__.__globals__ }}", cycler=object())
+
+
+def test_split_text_never_drops_anything() -> None:
+    text = "\n\n".join(f"Paragraph {i} " + "word " * 80 for i in range(20))
+    chunks = split_text(text, 1000)
+    assert all(len(c) <= 1000 for c in chunks)
+    assert " ".join(" ".join(chunks).split()) == " ".join(text.split())
