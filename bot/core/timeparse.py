@@ -196,10 +196,7 @@ def _with_time(day: date | None, rest: str | None, zone: ZoneInfo,
                default_time: time | None) -> datetime | None:
     if day is None:
         return None
-    if rest:
-        at = _time(rest)
-    else:
-        at = default_time
+    at = _time(rest) if rest else default_time
     if at is None:
         return None
     return _combine(day, at, zone)
