@@ -59,6 +59,8 @@ class Settings:
     dev_guild_id: int | None = None
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
     log_level: str = "INFO"
+    idle_pause_minutes: int = 30
+    abandon_after_days: int = 7
 
     def __init__(
         self,
@@ -68,6 +70,8 @@ class Settings:
         dev_guild_id: int | str | None = None,
         prompts_dir: str | os.PathLike[str] | None = None,
         log_level: str | None = None,
+        idle_pause_minutes: int | str | None = None,
+        abandon_after_days: int | str | None = None,
         env_file: str | os.PathLike[str] | None = ".env",
         environ: dict[str, str] | None = None,
     ) -> None:
@@ -92,12 +96,25 @@ class Settings:
         if level not in LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
         set_(self, "log_level", level)
+        set_(self, "idle_pause_minutes", _positive_int(
+            pick(idle_pause_minutes, "IDLE_PAUSE_MINUTES"), "IDLE_PAUSE_MINUTES", 30))
+        set_(self, "abandon_after_days", _positive_int(
+            pick(abandon_after_days, "ABANDON_AFTER_DAYS"), "ABANDON_AFTER_DAYS", 7))
         if not self.prompts_dir.is_dir():
             raise SettingsError(f"PROMPTS_DIR {str(self.prompts_dir)!r} is not a folder.")
 
     @property
     def log_level_number(self) -> int:
         return logging.getLevelName(self.log_level)
+
+
+def _positive_int(value: int | str | None, name: str, default: int) -> int:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise SettingsError(f"{name} must be a whole number above 0, not {text!r}.")
+    return int(text)
 
 
 def _parse_guild_id(value: int | str | None) -> int | None:

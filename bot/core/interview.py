@@ -95,6 +95,8 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
         "interviewers": interviewers,
         "values": [str(v).strip() for v in raw.get("values", []) if str(v).strip()],
         "earlier_notes": str(raw.get("earlier_notes", "") or ""),
+        # A practice session retakes only these questions from the script.
+        "only_questions": [str(q) for q in raw.get("only_questions", []) or []],
     }
 
 
@@ -111,6 +113,10 @@ class Interview:
         self.script = script
         self.context = normalise_context({**context, "stage": script.stage})
         self.plan: list[QuestionSpec] = script.plan(self._base_context())
+        only = self.context["only_questions"]
+        if only:
+            self.plan = [q for q in self.plan if q.id in only] or [
+                q for q in script.questions if q.id in only]
         if not self.plan:
             raise InterviewError("This script has no questions for this role.")
         self.status = status
@@ -129,8 +135,12 @@ class Interview:
                    question_index=session.question_index, probe_index=session.probe_index,
                    turns=turns)
 
+    @property
+    def is_practice(self) -> bool:
+        return bool(self.context["only_questions"])
+
     def _base_context(self) -> dict[str, Any]:
-        ctx = dict(self.context)
+        ctx = {k: v for k, v in self.context.items() if k != "only_questions"}
         ctx["interviewer"] = ctx["interviewers"][0] if ctx["interviewers"] else None
         ctx["answers"] = {}
         return ctx
