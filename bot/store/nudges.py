@@ -21,6 +21,18 @@ class NewNudge:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How a nudge reached the user (columns added by migration 0003)."""
+
+    nudge_id: int
+    delivered_via: str | None
+    channel_id: int | None
+    message_id: int | None
+    late: bool
+    done_at: datetime | None
+
+
 def _plan(row: sqlite3.Row) -> FollowUpPlan:
     return FollowUpPlan(
         id=row["id"], user_id=row["user_id"], journal_entry_id=row["journal_entry_id"],
@@ -189,3 +201,158 @@ class NudgeRepository:
 
     async def count_pending(self) -> int:
         return int(await self.db.fetch_value("SELECT COUNT(*) FROM nudges WHERE status = 'pending'"))
+
+    # ------------------------------------------------------------ delivery and user actions
+
+    async def mark_sent(self, nudge_id: int, now: datetime, *, via: str, channel_id: int | None,
+                        message_id: int | None, late: bool = False, note: str | None = None) -> None:
+        """Record a delivery. `note` (e.g. "DMs closed") is kept in last_error for the record."""
+        stamp = to_db_time(now)
+        await self.db.write(
+            "UPDATE nudges SET status = 'sent', sent_at = ?, updated_at = ?, delivered_via = ?,"
+            " channel_id = ?, message_id = ?, late = ?, last_error = COALESCE(?, last_error)"
+            " WHERE id = ?",
+            (stamp, stamp, via, channel_id, message_id, int(late), note, nudge_id),
+        )
+
+    async def mark_undelivered(self, nudge_id: int, now: datetime, *, error: str,
+                               via: str | None = None) -> None:
+        """Final failure (the reason is kept); `via='notice'` when the user will be told at their
+        next command instead."""
+        await self.db.write(
+            "UPDATE nudges SET status = 'failed', last_error = ?, delivered_via = ?, updated_at = ?"
+            " WHERE id = ?",
+            (error, via, to_db_time(now), nudge_id),
+        )
+
+    async def retry_later(self, nudge_id: int, due_at: datetime, now: datetime, *,
+                          error: str) -> None:
+        """Back to 'pending' at `due_at` after a transient failure (the attempt stays counted)."""
+        await self.db.write(
+            "UPDATE nudges SET status = 'pending', due_at = ?, last_error = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (to_db_time(due_at), error, to_db_time(now), nudge_id),
+        )
+
+    async def delivery(self, nudge_id: int) -> Delivery | None:
+        row = await self.db.fetch_one(
+            "SELECT id, delivered_via, channel_id, message_id, late, done_at FROM nudges"
+            " WHERE id = ?", (nudge_id,))
+        if row is None:
+            return None
+        return Delivery(row["id"], row["delivered_via"], row["channel_id"], row["message_id"],
+                        bool(row["late"]), from_db_time(row["done_at"]))
+
+    async def mark_done(self, nudge_id: int, user_id: int, now: datetime) -> bool:
+        cursor = await self.db.write(
+            "UPDATE nudges SET done_at = COALESCE(done_at, ?), updated_at = ?"
+            " WHERE id = ? AND user_id = ?",
+            (to_db_time(now), to_db_time(now), nudge_id, user_id),
+        )
+        return cursor.rowcount == 1
+
+    async def snooze(self, nudge_id: int, user_id: int, until: datetime, now: datetime) -> bool:
+        """Deliver a nudge again at `until` (from 'sent', or move it while still 'pending')."""
+        cursor = await self.db.write(
+            "UPDATE nudges SET status = 'pending', due_at = ?, updated_at = ?, done_at = NULL"
+            " WHERE id = ? AND user_id = ? AND status IN ('pending', 'sent')",
+            (to_db_time(until), to_db_time(now), nudge_id, user_id),
+        )
+        return cursor.rowcount == 1
+
+    async def cancel_plan(self, plan_id: int, user_id: int, now: datetime) -> int:
+        """Cancel a plan and every nudge of it still waiting; returns how many were waiting."""
+        stamp = to_db_time(now)
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE followup_plans SET status = 'cancelled' WHERE id = ? AND user_id = ?",
+                (plan_id, user_id))
+            cursor = await conn.execute(
+                "UPDATE nudges SET status = 'cancelled', updated_at = ? WHERE plan_id = ?"
+                " AND user_id = ? AND status = 'pending'", (stamp, plan_id, user_id))
+            return cursor.rowcount
+
+    async def replace_plan_nudges(self, plan_id: int, user_id: int, nudges: Sequence[NewNudge],
+                                  now: datetime, *, details: dict[str, Any] | None = None) -> int:
+        """Re-plan (a moved interview, a new time zone) in one transaction: nudges still waiting
+        that the new plan does not have are cancelled; the new plan's nudges are added, or moved
+        when they are still waiting. Ones already sent are never sent again. Returns how many of
+        the plan's nudges are waiting afterwards."""
+        stamp = to_db_time(now)
+        keys = [n.dedupe_key for n in nudges]
+        async with self.db.transaction() as conn:
+            params: list[Any] = [stamp, plan_id, user_id]
+            sql = ("UPDATE nudges SET status = 'cancelled', updated_at = ? WHERE plan_id = ?"
+                   " AND user_id = ? AND status = 'pending'")
+            if keys:
+                sql += f" AND dedupe_key NOT IN ({','.join('?' * len(keys))})"
+                params.extend(keys)
+            await conn.execute(sql, params)
+            await conn.executemany(
+                "INSERT INTO nudges (user_id, plan_id, kind, due_at, payload_json, dedupe_key,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(dedupe_key) DO UPDATE SET due_at = excluded.due_at,"
+                " payload_json = excluded.payload_json, updated_at = excluded.updated_at"
+                " WHERE nudges.status = 'pending' AND nudges.plan_id = excluded.plan_id",
+                [(user_id, plan_id, n.kind, to_db_time(n.due_at),
+                  json.dumps(n.payload, ensure_ascii=False), n.dedupe_key, stamp, stamp)
+                 for n in nudges],
+            )
+            if details is not None:
+                await conn.execute(
+                    "UPDATE followup_plans SET details_json = ?, status = 'active' WHERE id = ?"
+                    " AND user_id = ?", (json.dumps(details, ensure_ascii=False), plan_id, user_id))
+            async with conn.execute(
+                "SELECT COUNT(*) FROM nudges WHERE plan_id = ? AND status = 'pending'",
+                (plan_id,)) as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def update_plan_details(self, plan_id: int, user_id: int,
+                                  details: dict[str, Any]) -> None:
+        await self.db.write(
+            "UPDATE followup_plans SET details_json = ? WHERE id = ? AND user_id = ?",
+            (json.dumps(details, ensure_ascii=False), plan_id, user_id))
+
+    async def finish_plan_if_idle(self, plan_id: int) -> bool:
+        """An active plan with nothing left waiting becomes 'done'."""
+        cursor = await self.db.write(
+            "UPDATE followup_plans SET status = 'done' WHERE id = ? AND status = 'active'"
+            " AND NOT EXISTS (SELECT 1 FROM nudges WHERE plan_id = ?"
+            " AND status IN ('pending', 'sending'))", (plan_id, plan_id))
+        return cursor.rowcount == 1
+
+    async def plans_with_pending(self, user_id: int) -> list[tuple[FollowUpPlan, datetime]]:
+        """The user's active plans that still have nudges waiting, soonest first."""
+        rows = await self.db.fetch_all(
+            "SELECT p.*, MIN(n.due_at) AS next_due FROM followup_plans p"
+            " JOIN nudges n ON n.plan_id = p.id AND n.status = 'pending'"
+            " WHERE p.user_id = ? AND p.status = 'active' GROUP BY p.id ORDER BY next_due",
+            (user_id,))
+        return [(_plan(r), from_db_time(r["next_due"])) for r in rows]  # type: ignore[misc]
+
+    async def upcoming_for_user(self, user_id: int, limit: int = 25) -> list[Nudge]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM nudges WHERE user_id = ? AND status = 'pending' ORDER BY due_at, id"
+            " LIMIT ?", (user_id, limit))
+        return [_nudge(r) for r in rows]
+
+    async def has_interview_plan(self, user_id: int) -> bool:
+        return bool(await self.db.fetch_value(
+            "SELECT 1 FROM followup_plans WHERE user_id = ? AND kind = 'interview' LIMIT 1",
+            (user_id,)))
+
+    async def append_pending_notice(self, user_id: int, text: str, *, limit: int = 1800) -> None:
+        """Add a line to what the user is told at their next command (oldest lines give way
+        first when it grows past `limit`, so the newest reminder is never lost)."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT pending_notice FROM users WHERE user_id = ?",
+                                    (user_id,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return
+            lines = [*(row[0].split("\n") if row[0] else []), text]
+            while len(lines) > 1 and len("\n".join(lines)) > limit:
+                lines.pop(0)
+            await conn.execute("UPDATE users SET pending_notice = ? WHERE user_id = ?",
+                               ("\n".join(lines), user_id))
