@@ -91,7 +91,22 @@ def check_prompts(prompts_dir: Path) -> list[str]:
                 library.render(name, **context)
         except PromptError as exc:
             problems.append(str(exc))
+    problems.extend(_check_prep(library))
     return list(dict.fromkeys(problems))
+
+
+def _check_prep(library: PromptLibrary) -> list[str]:
+    """Prep content: tips headers and page sizes, required topics, checklist items and their
+    worst-case size, and prep/questions.txt (see bot.core.prep.check_prep_content)."""
+    from bot.core.prep import check_prep_content
+
+    root = library.prompts_dir
+    if not any((root / folder).is_dir() for folder in ("tips", "checklists", "prep")):
+        return []  # a prompts folder with scripts only (e.g. a test's)
+    paths = [*sorted(root.glob("tips/*.j2")), *sorted(root.glob("checklists/*.j2")),
+             root / "prep" / "questions.txt"]
+    sources = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in paths if p.is_file()}
+    return check_prep_content(sources, lambda name, ctx: library.render(name, **ctx))
 
 
 def _walk_script(script: Script, ctx: dict[str, object]) -> None:
