@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.models import JournalEntry, StarStory
+from bot.core.prep import PersonalChecklist
 from bot.store.database import Database, from_db_time, to_db_time
 
 JOURNAL_FIELDS = (
@@ -32,6 +33,13 @@ def _story(row: sqlite3.Row) -> StarStory:
         situation=row["situation"], task=row["task"], action=row["action"], result=row["result"],
         created_at=from_db_time(row["created_at"]),  # type: ignore[arg-type]
         updated_at=from_db_time(row["updated_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _checklist(row: sqlite3.Row) -> PersonalChecklist:
+    return PersonalChecklist(
+        id=row["id"], user_id=row["user_id"], key=row["checklist_key"], stage=row["stage"],
+        company=row["company"], role=row["role"], interview_at=from_db_time(row["interview_at"]),
     )
 
 
@@ -153,10 +161,53 @@ class StoryRepository:
         )
         return cursor.rowcount == 1
 
+    async def count(self, user_id: int) -> int:
+        return int(await self.db.fetch_value(
+            "SELECT COUNT(*) FROM star_stories WHERE user_id = ?", (user_id,)) or 0)
+
 
 class ChecklistRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def save(self, user_id: int, key: str, *, stage: str, company: str, role: str | None,
+                   interview_at: datetime | None, now: datetime) -> PersonalChecklist:
+        """Create the user's checklist for `key`, or update it: role and interview time are
+        kept from before when not given again."""
+        stamp = to_db_time(now)
+        await self.db.write(
+            "INSERT INTO checklists (user_id, checklist_key, stage, company, role, interview_at,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(user_id, checklist_key) DO UPDATE SET company = excluded.company,"
+            " role = CASE WHEN ? IS NULL THEN checklists.role ELSE excluded.role END,"
+            " interview_at = COALESCE(excluded.interview_at, checklists.interview_at),"
+            " updated_at = excluded.updated_at",
+            (user_id, key, stage, company, role or "", to_db_time(interview_at), stamp, stamp,
+             role),
+        )
+        row = await self.db.fetch_one(
+            "SELECT * FROM checklists WHERE user_id = ? AND checklist_key = ?", (user_id, key))
+        assert row is not None
+        return _checklist(row)
+
+    async def get(self, checklist_id: int, user_id: int) -> PersonalChecklist | None:
+        """A checklist, only if it belongs to `user_id`."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM checklists WHERE id = ? AND user_id = ?", (checklist_id, user_id))
+        return _checklist(row) if row else None
+
+    async def set_done_items(self, user_id: int, checklist_key: str, done: set[str],
+                             item_ids: list[str], now: datetime) -> None:
+        """Make exactly `done` (of `item_ids`) ticked, in one transaction."""
+        stamp = to_db_time(now)
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO checklist_items (user_id, checklist_key, item_id, done, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, checklist_key, item_id)"
+                " DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at",
+                [(user_id, checklist_key, item_id, int(item_id in done), stamp)
+                 for item_id in item_ids],
+            )
 
     async def done_items(self, user_id: int, checklist_key: str) -> set[str]:
         rows = await self.db.fetch_all(

@@ -1,0 +1,17 @@
+"""Prep on demand: `/prep tips`, `/prep checklist`, `/prep questions`, `/prep star`, `/prep stories`."""
+
+from __future__ import annotations
+
+from bot.bot import InterviewCoach
+from bot.exts.prep._checklist import ChecklistSelect
+from bot.exts.prep._cog import Prep
+from bot.exts.prep._questions import QuestionPageButton
+from bot.exts.prep._stories import StoryButton, StoryPickSelect
+from bot.exts.prep._tips import TipButton, TipIndexSelect
+
+
+async def setup(bot: InterviewCoach) -> None:
+    # Registered before returning: setup_hook adds them as dynamic items after loading.
+    bot.persistent_items.extend([TipButton, TipIndexSelect, QuestionPageButton, ChecklistSelect,
+                                 StoryPickSelect, StoryButton])
+    await bot.add_cog(Prep(bot))

@@ -1,0 +1,105 @@
+"""`/prep checklist`: a personal checklist for a real interview, ticked with a select menu.
+
+The menu's custom_id carries the owner and the checklist's id, and what the checklist was built
+from (stage, company, role, time) is stored, so ticking re-renders it after a restart too."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.core.prep import (
+    MAX_JOURNAL_NOTES_IN_CHECKLIST,
+    STAGES,
+    Checklist,
+    PersonalChecklist,
+    journal_notes,
+    parse_checklist,
+)
+from bot.core.text import ZWSP, shorten
+from bot.errors import UserFacingError
+from bot.exts._common import COLOUR, coach
+from bot.exts.prep._owned import OwnerOnly, guarded
+
+_ESCAPED = re.compile(r"\\([\\*_~`|\[\]()>#-])")
+
+
+def plain(text: str) -> str:
+    """Rendered markdown as plain text for a select option (which shows no markdown)."""
+    return _ESCAPED.sub(r"\1", text).replace(ZWSP, "").replace("**", "")
+
+
+async def build_checklist(bot: Any, record: PersonalChecklist) -> tuple[Checklist, int]:
+    """Render the stage's template with the user's journal notes for that company."""
+    entries = await bot.store.journal.for_user(record.user_id, company=record.company)
+    rendered = bot.library.render(
+        f"checklists/{record.stage}.md.j2", company=record.company, role=record.role,
+        when=record.interview_at, notes=journal_notes(entries))
+    return parse_checklist(rendered, f"checklists/{record.stage}.md.j2"), len(entries)
+
+
+async def checklist_message(bot: Any, record: PersonalChecklist
+                            ) -> tuple[list[discord.Embed], discord.ui.View]:
+    checklist, entry_count = await build_checklist(bot, record)
+    done = await bot.store.checklists.done_items(record.user_id, record.key)
+    ticked, total = checklist.progress(done)
+    embed = discord.Embed(title=f"{STAGES[record.stage]} checklist",
+                          description=checklist.body(done), colour=COLOUR)
+    footer = f"{ticked} of {total} done"
+    if ticked == total:
+        footer += " · all done: good luck!"
+    embed.set_footer(text=footer + " · tick items in the menu below")
+    embeds = [embed]
+    if checklist.extra:
+        notes = discord.Embed(description=checklist.extra, colour=COLOUR)
+        if entry_count > MAX_JOURNAL_NOTES_IN_CHECKLIST:
+            notes.set_footer(text=f"Your {MAX_JOURNAL_NOTES_IN_CHECKLIST} most recent journal "
+                                  f"entries for this company of {entry_count}; see /journal list")
+        else:
+            notes.set_footer(text="From your journal: /journal list")
+        embeds.append(notes)
+    view = discord.ui.View(timeout=None)
+    view.add_item(ChecklistSelect(record.user_id, record.id, checklist, done))
+    return embeds, view
+
+
+class ChecklistSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
+                      template=r"prep:cl:(?P<owner>\d+):(?P<checklist>\d+)"):
+    not_yours = ("This checklist belongs to someone else, so I left it as it was. Run "
+                 "`/prep checklist` to make your own.")
+
+    def __init__(self, owner_id: int, checklist_id: int, checklist: Checklist | None = None,
+                 done: set[str] | None = None) -> None:
+        items = checklist.items if checklist else ()
+        options = [discord.SelectOption(label=shorten(plain(item.text), 100), value=item.id,
+                                        default=item.id in (done or set()))
+                   for item in items]
+        super().__init__(discord.ui.Select(
+            placeholder="Tick what you've done (untick to undo)", options=options,
+            min_values=0, max_values=max(len(options), 1),
+            custom_id=f"prep:cl:{owner_id}:{checklist_id}"))
+        self.owner_id, self.checklist_id = owner_id, checklist_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ChecklistSelect:
+        return cls(int(match["owner"]), int(match["checklist"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, "checklist menu", lambda: self._tick(interaction))
+
+    async def _tick(self, interaction: discord.Interaction) -> None:
+        bot = coach(interaction)
+        record = await bot.store.checklists.get(self.checklist_id, interaction.user.id)
+        if record is None:
+            raise UserFacingError("This checklist no longer exists. Run `/prep checklist` to "
+                                  "make a new one.")
+        checklist, _ = await build_checklist(bot, record)
+        item_ids = [item.id for item in checklist.items]
+        chosen = set(self.item.values) & set(item_ids)
+        await bot.store.checklists.set_done_items(record.user_id, record.key, chosen, item_ids,
+                                                  bot.clock.now())
+        embeds, view = await checklist_message(bot, record)
+        await interaction.response.edit_message(embeds=embeds, view=view)

@@ -1,0 +1,211 @@
+"""`/prep star` and `/prep stories`: the STAR story bank.
+
+A story has six parts (title, skills, situation, task, action, result) but a Discord modal
+holds at most five text inputs. The title and its skills share the first input, written
+"title | skills": one modal means a story is saved whole or not at all, nothing half-written
+waits between two forms (or is lost by a restart between them), and Edit is the same single
+form, filled in. The placeholder shows the format and skills are optional."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.core.models import StarStory
+from bot.core.stories import (
+    MAX_STORIES,
+    STORY_LIMITS,
+    TITLE_AND_SKILLS_LIMIT,
+    clean_story,
+    format_story_text,
+    join_title_and_skills,
+    story_fields,
+)
+from bot.core.text import escape_discord, shorten
+from bot.errors import UserFacingError
+from bot.exts._common import COLOUR, NO_MENTIONS, coach
+from bot.exts.prep._owned import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
+
+NOT_YOUR_STORY = "That story bank belongs to someone else, so I left it as it was."
+GONE = "That story is no longer in your bank."
+
+
+def story_embed(story: StarStory) -> discord.Embed:
+    embed = discord.Embed(title=shorten(escape_discord(story.title), 256),
+                          description=format_story_text(story_fields(story)), colour=COLOUR)
+    embed.set_footer(text="STAR story · /prep stories")
+    return embed
+
+
+def story_view(owner_id: int, story_id: int, *, confirm: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    actions = ("confirm", "show") if confirm else ("edit", "delete", "list")
+    for action in actions:
+        view.add_item(StoryButton(owner_id, story_id, action))
+    return view
+
+
+def list_message(owner_id: int, stories: list[StarStory]
+                 ) -> tuple[discord.Embed, discord.ui.View | None]:
+    embed = discord.Embed(title=f"Your STAR stories ({len(stories)} of {MAX_STORIES})",
+                          colour=COLOUR)
+    if not stories:
+        embed.description = ("Your story bank is empty. Add a story with `/prep star`: a "
+                             "situation, your task, what you did and the result.")
+        return embed, None
+    lines = []
+    for number, story in enumerate(stories, start=1):
+        line = f"**{number}.** {escape_discord(story.title)}"
+        if story.skills:
+            line += f" · *{escape_discord(story.skills)}*"
+        lines.append(line)
+    embed.description = "\n".join(lines) + "\n\nChoose a story below to read, edit or delete it."
+    view = discord.ui.View(timeout=None)
+    view.add_item(StoryPickSelect(owner_id, stories))
+    return embed, view
+
+
+class StoryModal(GuardedModal):
+    def __init__(self, story: StarStory | None = None) -> None:
+        # The modal keeps discord.py's random custom_id: modals are looked up by custom_id
+        # alone, so a fixed one would let two people's open forms replace each other.
+        super().__init__(title="Edit STAR story" if story else "New STAR story")
+        self.story = story
+        fields = story_fields(story) if story else {}
+        self.title_and_skills = text_input(
+            "title_skills", "Title | skills (comma-separated)", max_length=TITLE_AND_SKILLS_LIMIT,
+            required=True, default=join_title_and_skills(fields.get("title", ""),
+                                                         fields.get("skills", "")),
+            placeholder="Cut onboarding to 2 days | process improvement, automation")
+        self.situation = text_input("situation", "Situation: where, when, what was at stake",
+                                    max_length=STORY_LIMITS["situation"], required=True,
+                                    paragraph=True, default=fields.get("situation", ""))
+        self.task = text_input("task", "Task: what you had to do",
+                               max_length=STORY_LIMITS["task"], required=True, paragraph=True,
+                               default=fields.get("task", ""))
+        self.action = text_input("action", "Action: what you did, step by step",
+                                 max_length=STORY_LIMITS["action"], required=True,
+                                 paragraph=True, default=fields.get("action", ""))
+        self.result = text_input("result", "Result: what changed, with a number",
+                                 max_length=STORY_LIMITS["result"], required=True,
+                                 paragraph=True, default=fields.get("result", ""))
+        for item in (self.title_and_skills, self.situation, self.task, self.action, self.result):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        bot = coach(interaction)
+        with as_user_error():
+            fields = clean_story(title_and_skills=self.title_and_skills.value,
+                                 situation=self.situation.value, task=self.task.value,
+                                 action=self.action.value, result=self.result.value)
+        user_id, now = interaction.user.id, bot.clock.now()
+        if self.story is None:
+            if await bot.store.stories.count(user_id) >= MAX_STORIES:
+                raise UserFacingError(f"Your story bank is full ({MAX_STORIES} stories). Delete "
+                                      "one in `/prep stories` first.")
+            await bot.store.users.ensure(user_id, now)
+            story = await bot.store.stories.add(user_id, now=now, **fields)
+            note = f"Saved to your story bank: **{escape_discord(story.title)}**."
+            if not story.skills:
+                note += (" Tip: add skills after a `|` in the title (Edit) so mock interview "
+                         "reports can suggest this story.")
+            await interaction.response.send_message(
+                note, embed=story_embed(story), view=story_view(user_id, story.id),
+                ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        updated = await bot.store.stories.update(self.story.id, user_id, now=now, **fields)
+        if updated is None:
+            raise UserFacingError(GONE)
+        await interaction.response.edit_message(
+            content="Story updated.", embed=story_embed(updated), view=story_view(user_id, updated.id),
+            allowed_mentions=NO_MENTIONS)
+
+
+class StoryPickSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
+                      template=r"prep:stories:(?P<owner>\d+)"):
+    not_yours = NOT_YOUR_STORY
+
+    def __init__(self, owner_id: int, stories: list[StarStory] | None = None) -> None:
+        options = [discord.SelectOption(label=shorten(s.title, 100), value=str(s.id),
+                                        description=shorten(s.skills, 100) if s.skills else None)
+                   for s in (stories or [])[:25]]
+        super().__init__(discord.ui.Select(placeholder="Read, edit or delete a story",
+                                           options=options, custom_id=f"prep:stories:{owner_id}"))
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> StoryPickSelect:
+        return cls(int(match["owner"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, "story menu", lambda: self._pick(interaction))
+
+    async def _pick(self, interaction: discord.Interaction) -> None:
+        story = await coach(interaction).store.stories.get(int(self.item.values[0]),
+                                                           interaction.user.id)
+        if story is None:
+            raise UserFacingError(GONE)
+        await interaction.response.edit_message(content=None, embed=story_embed(story),
+                                                view=story_view(self.owner_id, story.id))
+
+
+STORY_BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "edit": ("Edit", discord.ButtonStyle.primary),
+    "delete": ("Delete", discord.ButtonStyle.danger),
+    "list": ("All stories", discord.ButtonStyle.secondary),
+    "confirm": ("Yes, delete it", discord.ButtonStyle.danger),
+    "show": ("Keep it", discord.ButtonStyle.secondary),
+}
+
+
+class StoryButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+                  template=r"prep:story:(?P<owner>\d+):(?P<story>\d+):"
+                           r"(?P<action>edit|delete|confirm|show|list)"):
+    not_yours = NOT_YOUR_STORY
+
+    def __init__(self, owner_id: int, story_id: int, action: str) -> None:
+        label, style = STORY_BUTTONS[action]
+        super().__init__(discord.ui.Button(
+            label=label, style=style, custom_id=f"prep:story:{owner_id}:{story_id}:{action}"))
+        self.owner_id, self.story_id, self.action = owner_id, story_id, action
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> StoryButton:
+        return cls(int(match["owner"]), int(match["story"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, f"story button {self.action}", lambda: self._act(interaction))
+
+    async def _act(self, interaction: discord.Interaction) -> None:
+        bot = coach(interaction)
+        user_id = interaction.user.id
+        if self.action == "list":
+            embed, view = list_message(user_id, await bot.store.stories.for_user(user_id))
+            await interaction.response.edit_message(content=None, embed=embed, view=view)
+            return
+        if self.action == "confirm":
+            story = await bot.store.stories.get(self.story_id, user_id)
+            if story is None or not await bot.store.stories.delete(self.story_id, user_id):
+                raise UserFacingError(GONE)
+            embed, view = list_message(user_id, await bot.store.stories.for_user(user_id))
+            await interaction.response.edit_message(
+                content=f"Deleted **{escape_discord(story.title)}**.", embed=embed, view=view,
+                allowed_mentions=NO_MENTIONS)
+            return
+        story = await bot.store.stories.get(self.story_id, user_id)
+        if story is None:
+            raise UserFacingError(GONE)
+        if self.action == "edit":
+            await interaction.response.send_modal(StoryModal(story))
+        elif self.action == "delete":
+            await interaction.response.edit_message(
+                content=f"Delete **{escape_discord(story.title)}** from your story bank? This "
+                        "cannot be undone.", embed=story_embed(story),
+                view=story_view(user_id, story.id, confirm=True), allowed_mentions=NO_MENTIONS)
+        else:  # show
+            await interaction.response.edit_message(content=None, embed=story_embed(story),
+                                                    view=story_view(user_id, story.id))
