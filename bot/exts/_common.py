@@ -32,6 +32,14 @@ async def reply(interaction: discord.Interaction, content: str | None = None, *,
         await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
 
 
+def place_name(channel: object) -> str:
+    """How to name a place to the user: a channel mention, or "your DMs"."""
+    if isinstance(channel, discord.DMChannel):
+        return "your DMs"
+    mention = getattr(channel, "mention", None)
+    return mention or "the interview channel"
+
+
 def embeds_for(text: str, *, title: str | None = None,
                colour: discord.Colour = COLOUR) -> list[list[discord.Embed]]:
     """Long text as embeds, grouped into messages that respect Discord's limits (4,096 per

@@ -17,7 +17,7 @@ from bot.core.interview import InterviewError, Prompt, parse_interviewer, report
 from bot.core.models import InterviewSession
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.errors import UserFacingError
-from bot.exts._common import NO_MENTIONS, embeds_for, reply
+from bot.exts._common import NO_MENTIONS, embeds_for, place_name, reply
 from bot.exts.interview._views import AnswerModal, buttons, question_view
 from bot.interviews import ActiveInterviewExists, StalePrompt, Step
 
@@ -83,7 +83,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = await self._resume_in_place(interaction, session)
         if channel is not None:
-            await reply(interaction, f"Picking up where you left off in {channel.mention}.")
+            await reply(interaction, f"Picking up where you left off in {place_name(channel)}.")
 
     @group.command(name="end", description="End your interview now, with a report on what you answered")
     async def end(self, interaction: discord.Interaction) -> None:
@@ -95,7 +95,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         channel = await self._channel(step.session)
         if channel is not None and channel.id != interaction.channel_id:
             await self._send_report(channel, step)
-            await reply(interaction, f"Ended. Your report is in {channel.mention}.")
+            await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
         else:
             await self._send_report(interaction, step)
 
@@ -200,7 +200,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         if channel is None:
             return
         await self._post_intro(channel, step)
-        await reply(interaction, f"Your interview is ready in {channel.mention}. Good luck!")
+        await reply(interaction, f"Your interview is ready in {place_name(channel)}. Good luck!")
 
     async def start_practice(self, interaction: discord.Interaction, *, session_id: int,
                              question_id: str) -> None:
@@ -259,7 +259,7 @@ class InterviewCog(commands.Cog, name="Interview"):
             await interaction.response.defer(ephemeral=True, thinking=True)
             channel = await self._resume_in_place(interaction, session)
             if channel is not None:
-                await reply(interaction, f"Continuing in {channel.mention}.")
+                await reply(interaction, f"Continuing in {place_name(channel)}.")
             return
         if action in {"end", "endnow"}:
             await interaction.response.defer(ephemeral=action == "endnow", thinking=action == "endnow")
@@ -267,7 +267,7 @@ class InterviewCog(commands.Cog, name="Interview"):
             channel = await self._channel(step.session)
             await self._send_report(channel or interaction, step)
             if action == "endnow" and channel is not None:
-                await reply(interaction, f"Ended. Your report is in {channel.mention}.")
+                await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
             return
         if action in {"dm", "thread"}:
             session = await self.bot.store.sessions.get(session_id)
@@ -280,7 +280,7 @@ class InterviewCog(commands.Cog, name="Interview"):
                 _, interview = await self.service.load(session.id)
                 step = Step(session, interview, _initial(interview))
                 await self._post_intro(channel, step)
-                await reply(interaction, f"Your interview is ready in {channel.mention}.")
+                await reply(interaction, f"Your interview is ready in {place_name(channel)}.")
             return
         raise UserFacingError("Unknown control.")
 

@@ -1,0 +1,217 @@
+"""Places, failures, history, reports, practice and privacy, as a candidate meets them."""
+
+from __future__ import annotations
+
+import json
+
+import discord
+
+from bot import create_bot
+
+
+async def start(world, actor=None, **options):
+    options = {"script": "second_round", "role": "Data Analyst", "company": "Acme", **options}
+    return await (actor or world.candidate).slash(world.channel, "interview start", **options)
+
+
+async def session_of(env, user_id):
+    return (await env.bot.store.sessions.for_user(user_id))[0]
+
+
+async def test_dms_closed_offers_a_thread_instead(world, simcord_env):
+    simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007,
+                             message="Cannot send messages to this user")
+    result = await start(world, where="dm")
+    [notice] = [result.response, *result.followups] if result.response else result.followups
+    assert "can't send you direct messages" in notice.content
+    assert not world.channel.threads
+    offer = notice
+    await world.candidate.click(offer, label="Use a private thread")
+    thread = world.thread()
+    assert world.current(thread).embeds[0].title.startswith("Question 1 of ")
+    assert (await session_of(simcord_env, world.candidate.id)).channel_id == thread.id
+
+
+async def test_missing_thread_permission_names_it_and_offers_dms(simcord_env):
+    guild = simcord_env.create_guild()
+    everyone = guild.default_role
+    channel = guild.create_text_channel("locked", overwrites={
+        simcord_env.bot.user: discord.PermissionOverwrite(create_private_threads=False)})
+    sam = guild.add_member(simcord_env.create_user("sam"))
+    result = await sam.slash(channel, "interview start", script="final", role="Designer", company="Acme")
+    notice = (result.followups or [result.response])[-1]
+    assert "Create Private Threads" in notice.content and "DMs" in notice.content
+    assert everyone is not None and not channel.threads
+    await sam.click(notice, label="Run it in my DMs")
+    dm = sam.user.dm_channel
+    assert any(m.embeds and m.embeds[0].title.startswith("Question 1 of ") for m in dm.history())
+    # The interview then runs in the DM.
+    await sam.send_dm("My answer in the DM.")
+    session = (await simcord_env.bot.store.sessions.for_user(sam.id))[0]
+    answers = await simcord_env.bot.store.sessions.answers(session.id)
+    assert answers[0].text == "My answer in the DM."
+
+
+async def test_one_active_interview_per_user_offers_resume_or_end(world, simcord_env):
+    await start(world)
+    result = await start(world, script="final")
+    assert result.ephemeral and "already have an interview" in result.response.content
+    assert len(world.channel.threads) == 1
+    await world.candidate.click(result.response, label="End it")
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "finished" and session.report["complete"] is False
+    assert world.reports(world.thread())  # the partial report was posted in the thread
+
+
+async def test_pause_resume_and_resume_after_thread_deleted(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    await world.candidate.send(thread, "Half an answer.")
+    await world.candidate.click(world.current(thread), label="Pause")
+    assert (await session_of(simcord_env, world.candidate.id)).status == "paused"
+    simcord_env.backend.delete_channel(thread.id)
+    result = await world.candidate.slash(world.channel, "interview resume")
+    assert "Picking up" in (result.followups or [result.response])[-1].content
+    new_thread = world.channel.threads[-1]
+    assert new_thread.id != thread.id
+    assert world.current(new_thread).embeds[0].title.startswith("Question 1 of ")
+    await world.candidate.send(new_thread, "The other half.")
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "active"
+    answers = await simcord_env.bot.store.sessions.answers(session.id)
+    assert answers[0].text == "Half an answer.\nThe other half."
+
+
+async def test_server_error_mid_interview_leaves_it_resumable(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    await world.candidate.send(thread, "An answer that is saved first.")
+    simcord_env.inject_error("POST", f"/channels/{thread.id}/messages", status=500, times=1)
+    result = await world.candidate.click(world.current(thread), label="Done")
+    notice = (result.followups or [result.response])[-1]
+    assert "saved" in notice.content and "/interview resume" in notice.content
+    await world.candidate.slash(world.channel, "interview resume")
+    assert world.current(thread).embeds[0].title.startswith("Question 2 of ")
+    session = await session_of(simcord_env, world.candidate.id)
+    assert (await simcord_env.bot.store.sessions.answers(session.id))[0].text == "An answer that is saved first."
+
+
+async def test_awkward_answers_are_stored_exactly(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    long_part = ("word " * 800)[:1990]
+    awkward = ["emoji 🎉👩🏽‍💻 ok", "مرحبا، هذا نص من اليمين إلى اليسار", "```python\nprint('hi')\n```"]
+    for text in [long_part, long_part, *awkward]:
+        await world.candidate.send(thread, text)
+    for i in range(25):
+        await world.candidate.send(thread, f"part {i}")
+    await world.candidate.send(thread, "see my portfolio", attachments=[("portfolio.pdf", b"%PDF-1.4")])
+    await world.candidate.click(world.current(thread), label="Done")
+    session = await session_of(simcord_env, world.candidate.id)
+    [first, *_] = await simcord_env.bot.store.sessions.answers(session.id)
+    texts = [p.text for p in first.parts]
+    assert len(texts) == 31 and texts[0] == long_part.strip() and texts[2:5] == awkward
+    assert first.attachments == ["portfolio.pdf"]
+
+
+async def test_idle_interviews_are_paused_then_abandoned(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    await simcord_env.advance_time(40 * 60)
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "paused"
+    assert "paused after 30 quiet minutes" in thread.history()[-1].content
+    for _ in range(8 * 4):  # eight days, in steps the simulated loop can settle
+        await simcord_env.advance_time(6 * 3600)
+    assert (await session_of(simcord_env, world.candidate.id)).status == "abandoned"
+    assert await simcord_env.bot.store.sessions.get(session.id) is not None  # kept, not deleted
+
+
+async def finish_one(world, simcord_env, **options):
+    await start(world, **options)
+    thread = world.thread()
+    await world.answer_all(thread, parts=("I helped with some stuff.",))
+    return await session_of(simcord_env, world.candidate.id)
+
+
+async def test_history_report_and_practice(world, simcord_env):
+    first = await finish_one(world, simcord_env)
+    second = await finish_one(world, simcord_env, script="behavioural_deep_dive")
+    history = await world.candidate.slash(world.channel, "interview history")
+    embed = history.response.embeds[0]
+    assert history.ephemeral and f"#{first.id}" in embed.description and f"#{second.id}" in embed.description
+    assert any(f.name.startswith("Trend") for f in embed.fields)
+
+    choices = await world.candidate.autocomplete(world.channel, "interview report", "session", "")
+    assert {c["value"] for c in choices} == {str(first.id), str(second.id)}
+    report = await world.candidate.slash(world.channel, "interview report", session=str(first.id))
+    messages = [report.response, *report.followups]
+    assert report.ephemeral and messages[-1].attachments[0].filename.endswith(".md")
+
+    practice = await world.candidate.slash(world.channel, "interview practice")
+    assert "ready in" in (practice.followups or [practice.response])[-1].content
+    thread = world.channel.threads[-1]
+    assert "Practice round" in thread.history()[0].embeds[0].description
+    await world.answer_all(thread)
+    mini = await session_of(simcord_env, world.candidate.id)
+    assert mini.report["total"] == 1 and mini.context["only_questions"] == second.report["weakest_questions"][:1]
+
+
+async def test_others_cannot_see_my_reports(world, simcord_env):
+    mine = await finish_one(world, simcord_env)
+    choices = await world.other.autocomplete(world.channel, "interview report", "session", "")
+    assert choices == []
+    result = await world.other.slash(world.channel, "interview report", session=str(mine.id))
+    assert result.ephemeral and "could not find" in result.response.content
+
+
+async def test_privacy_export_and_delete(world, simcord_env):
+    await finish_one(world, simcord_env)
+    await start(world, actor=world.other)
+    olive_thread = world.channel.threads[-1]
+    await world.other.send(olive_thread, "Olive's answer.")
+
+    export = await world.candidate.slash(world.channel, "privacy export")
+    attachment = (export.followups or [export.response])[-1].attachments[0]
+    data = json.loads(await attachment.read())
+    assert data["user_id"] == world.candidate.id and data["data"]["interview_sessions"]
+    assert all(row["user_id"] == world.candidate.id for row in data["data"]["interview_sessions"])
+
+    ask = await world.candidate.slash(world.channel, "privacy delete")
+    assert ask.ephemeral  # only the user sees the confirmation, so only they can click it
+    done = await world.candidate.click(ask.response, label="Delete everything")
+    assert "I deleted" in done.response.content
+    store = simcord_env.bot.store
+    assert all(not rows for rows in (await store.export_user(world.candidate.id)).values())
+    olive = await store.export_user(world.other.id)
+    assert [p["text"] for p in olive["answer_parts"]] == ["Olive's answer."]
+
+
+async def test_unexpected_errors_get_an_apology_with_an_error_id(world, simcord_env, monkeypatch):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(simcord_env.bot.store.sessions, "for_user", broken)
+    result = await world.candidate.slash(world.channel, "interview history")
+    assert result.ephemeral and "error id" in result.response.content
+    assert "database on fire" not in result.response.content
+    assert any(isinstance(e, Exception) for e in simcord_env.errors)
+    simcord_env.errors.clear()
+
+
+async def test_bad_input_is_refused_clearly(world, simcord_env):
+    result = await start(world, role="x" * 150)
+    assert result.ephemeral and "keep it under 100" in result.response.content
+    result = await start(world, script="nope")
+    assert "no script called" in result.response.content
+    assert not world.channel.threads
+    assert await simcord_env.bot.store.sessions.for_user(world.candidate.id) == []
+
+
+async def test_restart_then_start_in_dm(simcord_env, settings):
+    await simcord_env.restart_bot(create_bot(settings))
+    user = simcord_env.create_user("dee")
+    guild = simcord_env.create_guild()
+    guild.add_member(user)
+    result = await user.slash("interview start", script="final", role="Sales Lead", company="Acme")
+    assert "ready in" in (result.followups or [result.response])[-1].content
