@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
@@ -193,6 +193,18 @@ class InterviewService:
             await self.store.sessions.save_state(session, now)
             paused.append(session)
         return paused, abandoned
+
+    async def next_idle_deadline(self, *, pause_after: timedelta, abandon_after: timedelta
+                                 ) -> datetime | None:
+        """When the next interview will need pausing or abandoning, if any is open."""
+        deadlines = []
+        active = await self.store.sessions.earliest_update(["active"])
+        if active is not None:
+            deadlines.append(active + pause_after)
+        any_open = await self.store.sessions.earliest_update(["active", "paused"])
+        if any_open is not None:
+            deadlines.append(any_open + abandon_after)
+        return min(deadlines, default=None)
 
     async def _transition(self, session_id: int, action: str, expected: str | None,
                           user_id: int | None) -> Step:

@@ -144,6 +144,15 @@ class SessionRepository:
         )
         return [_session(r) for r in rows]
 
+    async def earliest_update(self, statuses: Sequence[str]) -> datetime | None:
+        """The oldest `updated_at` among sessions in these statuses (for the idle timer)."""
+        marks = ",".join("?" * len(statuses))
+        value = await self.db.fetch_value(
+            f"SELECT MIN(updated_at) FROM interview_sessions WHERE status IN ({marks})",
+            list(statuses),
+        )
+        return from_db_time(value)
+
     # --- answers ---------------------------------------------------------------------
 
     async def ask(

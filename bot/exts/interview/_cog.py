@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import logging
 from datetime import timedelta
@@ -9,7 +11,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.bot import InterviewCoach
 from bot.core.feedback import DIMENSIONS
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 MAX_FIELD = 100
 HISTORY_PAGE = 5
 SPARK = "▁▂▃▄▅▆▇█"
+IDLE_RECHECK = timedelta(hours=6)
 
 
 def _check_text(name: str, value: str | None, *, required: bool = True, limit: int = MAX_FIELD) -> str:
@@ -42,12 +45,15 @@ class InterviewCog(commands.Cog, name="Interview"):
     def __init__(self, bot: InterviewCoach) -> None:
         self.bot = bot
         self.service = bot.interviews
+        self._idle_task: asyncio.Task[None]
 
     async def cog_load(self) -> None:
-        self.idle_sweep.start()
+        self._idle_task = asyncio.create_task(self._idle_loop(), name="interview-idle-sweep")
 
     async def cog_unload(self) -> None:
-        self.idle_sweep.cancel()
+        self._idle_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._idle_task
 
     # --- commands ------------------------------------------------------------------------
 
@@ -195,6 +201,7 @@ class InterviewCog(commands.Cog, name="Interview"):
             await reply(interaction, "You already have an interview in progress.",
                         view=buttons(exc.session.id, "resume", "endnow"))
             return
+        self._wake_idle_loop()  # the idle timer may need to wake sooner for this interview
         place = "dm" if interaction.guild is None or where == "dm" else "thread"
         channel = await self._open_place(interaction, step.session, place)
         if channel is None:
@@ -328,27 +335,42 @@ class InterviewCog(commands.Cog, name="Interview"):
 
     # --- idle interviews --------------------------------------------------------------------
 
-    @tasks.loop(minutes=5)
-    async def idle_sweep(self) -> None:
+    async def _idle_loop(self) -> None:
+        """Pause quiet interviews and abandon forgotten ones. Sleeps until the next one is due
+        (woken early when an interview starts), with a periodic re-check as a safety net."""
+        await self.bot.wait_until_ready()
+        while not self.bot.is_closed():
+            try:
+                await self._sweep_idle()
+                pause_after, abandon_after = self._idle_limits()
+                due = await self.service.next_idle_deadline(pause_after=pause_after, abandon_after=abandon_after)
+            except Exception:
+                log.exception("Idle sweep failed")
+                due = None
+            delay = IDLE_RECHECK.total_seconds() if due is None else (due - self.bot.clock.now()).total_seconds()
+            await asyncio.sleep(min(max(delay, 1.0), IDLE_RECHECK.total_seconds()))
+
+    def _wake_idle_loop(self) -> None:
+        """Restart the idle timer so it re-reads the next deadline (after a new interview)."""
+        if self._idle_task.done() or not self.bot.is_ready():
+            return
+        self._idle_task.cancel()
+        self._idle_task = asyncio.create_task(self._idle_loop(), name="interview-idle-sweep")
+
+    def _idle_limits(self) -> tuple[timedelta, timedelta]:
         settings = self.bot.settings
-        paused, _abandoned = await self.service.sweep_idle(
-            pause_after=timedelta(minutes=settings.idle_pause_minutes),
-            abandon_after=timedelta(days=settings.abandon_after_days))
+        return timedelta(minutes=settings.idle_pause_minutes), timedelta(days=settings.abandon_after_days)
+
+    async def _sweep_idle(self) -> None:
+        pause_after, abandon_after = self._idle_limits()
+        paused, _abandoned = await self.service.sweep_idle(pause_after=pause_after, abandon_after=abandon_after)
+        minutes = self.bot.settings.idle_pause_minutes
         for session in paused:
             channel = await self._channel(session)
             if channel is not None:
-                await self._send(channel, f"⏸️ This interview was paused after "
-                                          f"{settings.idle_pause_minutes} quiet minutes. Your answers "
-                                          "are saved; type your answer or press **Resume** to go on.",
+                await self._send(channel, f"⏸️ This interview was paused after {minutes} quiet minutes. Your "
+                                          "answers are saved; type your answer or press **Resume** to go on.",
                                  view=buttons(session.id, "resume"))
-
-    @idle_sweep.before_loop
-    async def _before_sweep(self) -> None:
-        await self.bot.wait_until_ready()
-
-    @idle_sweep.error
-    async def _sweep_error(self, error: BaseException) -> None:
-        log.exception("Idle sweep failed", exc_info=error)
 
     # --- helpers --------------------------------------------------------------------------
 
