@@ -367,6 +367,13 @@ def parse_checklist(rendered: str, name: str = "checklist") -> Checklist:
     return Checklist("\n".join(intro).strip(), tuple(items), "\n".join(extra).strip())
 
 
+def fits_in_one_message(body: str, extra: str) -> bool:
+    """A checklist's two embeds (items, journal notes) within Discord's limits, with room
+    for titles and footers."""
+    return (len(body) <= EMBED_DESCRIPTION_LIMIT and len(extra) <= EMBED_DESCRIPTION_LIMIT
+            and len(body) + len(extra) <= 5600)
+
+
 def checklist_key(stage: str, company: str) -> str:
     """One checklist per user, stage and company, however the company's name is typed."""
     return f"{stage}:{' '.join(company.split()).casefold()}"
@@ -427,6 +434,13 @@ def read_journal_date(text: str, zone: ZoneInfo, now: datetime) -> datetime:
         except ValueError:  # 29 February
             pass
     return local.astimezone(UTC)
+
+
+def fit_lines(lines: Sequence[str], compact: Sequence[str], limit: int = 3800) -> str:
+    """`lines` joined, or the `compact` ones when user text (which can double in length once
+    escaped for Discord) makes them too long for one embed."""
+    text = "\n".join(lines)
+    return text if len(text) <= limit else "\n".join(compact)
 
 
 # --- journal display ------------------------------------------------------------------------
@@ -501,9 +515,9 @@ _SAMPLE_WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
 
 def _worst_case_notes() -> list[dict[str, object]]:
-    long = ("Asked a lot about stakeholders & *numbers*; " * 20)[:1500]
+    long = "*_" * (FIELD_LIMITS["notes"] // 2)
     return [{"stage": "second_round", "date": _SAMPLE_WHEN - timedelta(days=10 * i),
-             "interviewers": ("Dana Lee (Head of Data), " * 15)[:300], "notes": long,
+             "interviewers": "(_)" * (FIELD_LIMITS["interviewers"] // 3), "notes": long,
              "feedback": long} for i in range(1, MAX_JOURNAL_NOTES_IN_CHECKLIST + 1)]
 
 
@@ -544,10 +558,14 @@ def check_prep_content(sources: Mapping[str, str], render: RenderFn) -> list[str
         if name not in sources:
             problems.append(f"{name}: missing (every stage needs a checklist)")
             continue
+        # Markdown characters double in length once escaped: the longest possible text. The
+        # adapter shows fewer journal notes when they do not fit, so one note must always fit.
+        worst = {"company": "*_" * (FIELD_LIMITS["company"] // 2),
+                 "role": "_*" * (FIELD_LIMITS["role"] // 2), "when": _SAMPLE_WHEN}
         for context in (
             {"company": "Acme", "role": "", "when": None, "notes": []},
-            {"company": "C" * FIELD_LIMITS["company"], "role": "R" * FIELD_LIMITS["role"],
-             "when": _SAMPLE_WHEN, "notes": _worst_case_notes()},
+            {**worst, "notes": []},
+            {**worst, "notes": _worst_case_notes()[:1]},
         ):
             try:
                 checklist = parse_checklist(render(name, context), name)
@@ -558,12 +576,10 @@ def check_prep_content(sources: Mapping[str, str], render: RenderFn) -> list[str
                 problems.append(f"{name}: {exc}")
                 break
             body = checklist.body([item.id for item in checklist.items])
-            for part, text in (("items", body), ("notes", checklist.extra)):
-                if len(text) > EMBED_DESCRIPTION_LIMIT:
-                    problems.append(f"{name}: the {part} run to {len(text)} characters in the "
-                                    f"worst case; Discord allows {EMBED_DESCRIPTION_LIMIT}")
-            if len(body) + len(checklist.extra) > 5800:
-                problems.append(f"{name}: items and notes together exceed one message's embeds")
+            if not fits_in_one_message(body, checklist.extra):
+                problems.append(f"{name}: the items ({len(body)} characters) and one journal "
+                                f"note ({len(checklist.extra)}) can exceed one message's embeds "
+                                "in the worst case")
     name = "prep/questions.txt"
     if name not in sources:
         problems.append(f"{name}: missing")

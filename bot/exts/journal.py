@@ -25,6 +25,7 @@ from bot.core.prep import (
     clean_single_line,
     entry_choice_label,
     entry_heading,
+    fit_lines,
     format_entry,
     match_entries,
     parse_entry_id,
@@ -106,7 +107,7 @@ def list_message(owner_id: int, entries: list[JournalEntry], page: int, zone: Zo
     pages = max(1, -(-len(entries) // PAGE_SIZE))
     page = max(0, min(page, pages - 1))
     shown = entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    lines = []
+    lines, compact = [], []
     for entry in shown:
         parts = [f"**#{entry.id}** {escape_discord(shorten(entry.company, 60))}"]
         if entry.stage:
@@ -118,7 +119,9 @@ def list_message(owner_id: int, entries: list[JournalEntry], page: int, zone: Zo
         if entry.outcome:
             parts.append(f"*{escape_discord(shorten(entry.outcome, 40))}*")
         lines.append(" · ".join(parts))
-    embed.description = "\n".join(lines) + "\n\nChoose an entry below to read, edit or delete it."
+        compact.append(f"**#{entry.id}** {escape_discord(shorten(entry.company, 30))}")
+    embed.description = (fit_lines(lines, compact)
+                         + "\n\nChoose an entry below to read, edit or delete it.")
     embed.set_footer(text=f"Page {page + 1} of {pages} · most recent first")
     view = discord.ui.View(timeout=None)
     view.add_item(EntryPickSelect(owner_id, page, shown, zone))

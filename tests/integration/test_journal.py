@@ -124,15 +124,16 @@ async def test_a_long_journal_is_paged(place, simcord_env) -> None:
     bot = simcord_env.bot
     now = bot.clock.now()
     await bot.store.users.ensure(alice.id, now)
-    for n in range(PAGE_SIZE + 2):
-        await bot.store.journal.add(alice.id, now=now, company=f"Company {n:02d}",
+    for n in range(PAGE_SIZE + 2):  # long markdown-heavy names: still within Discord's limits
+        await bot.store.journal.add(alice.id, now=now, company=f"Company {n:02d} " + "*" * 80,
+                                    role="_" * 100, outcome="~" * 100,
                                     interview_at=now - timedelta(days=n))
     first = (await alice.slash(channel, "journal list")).response
     assert first.embeds[0].footer.text.startswith("Page 1 of 2")
     assert len(select_menu(first)["options"]) == PAGE_SIZE
     second = (await alice.click(first, label="Next")).response
     assert second.embeds[0].footer.text.startswith("Page 2 of 2")
-    assert "Company 16" in second.embeds[0].description
+    assert "Company 16" in second.embeds[0].description and "Company 01" not in second.embeds[0].description
     assert len(select_menu(second)["options"]) == 2
 
 

@@ -15,7 +15,7 @@ from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
 from bot.core.prep import QUESTION_CATEGORIES, REQUIRED_TOPICS, parse_questions
 from bot.core.stories import suggest_story
 from bot.errors import UserFacingError
-from bot.exts.prep._checklist import ChecklistSelect
+from bot.exts.prep._checklist import ChecklistSelect, render_checklist
 from bot.exts.prep._stories import story_view
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
@@ -233,6 +233,25 @@ async def test_checklist_progress_survives_a_restart(place, simcord_env, setting
     assert footer(old).startswith("1 of 15 done")
 
 
+async def test_the_longest_checklist_still_fits_discords_limits(place, simcord_env) -> None:
+    # Markdown characters double in length once escaped; three long journal notes cannot all
+    # fit beside the items, so the most recent ones that fit are shown, and the footer says so.
+    channel, alice, _ = place
+    company = "*_" * 50
+    for n in range(3):
+        await alice.submit_modal(
+            await alice.slash(channel, "journal add", company=company, stage="second_round",
+                              interviewers="(_)" * 100),
+            {"notes": f"{n} " + "*a " * 200, "feedback": "_b " * 200})
+    message = (await alice.slash(channel, "prep checklist", stage="final", company=company,
+                                 role="_*" * 50)).response
+    _, notes = message.embeds
+    assert "of 3 journal entries" in notes.footer.text
+    assert sum(len(e) for e in message.embeds) <= 6000
+    ticked = (await alice.select(message, ["review_all_rounds"])).response
+    assert footer(ticked).startswith("1 of 16 done")
+
+
 async def test_a_checklist_is_private_to_its_owner(place, simcord_env) -> None:
     channel, alice, bob = place
     message = (await alice.slash(channel, "prep checklist", stage="final", company="Acme")).response
@@ -258,8 +277,7 @@ async def test_a_checklist_is_private_to_its_owner(place, simcord_env) -> None:
 
 
 async def _checklist_and_done(env, user_id, record):
-    from bot.exts.prep._checklist import build_checklist
-    checklist, _ = await build_checklist(env.bot, record)
+    checklist = render_checklist(env.bot, record, [])
     return checklist, await env.bot.store.checklists.done_items(user_id, record.key)
 
 
@@ -386,6 +404,23 @@ async def test_stories_list_show_edit_and_delete(place, simcord_env) -> None:
     assert gone.embeds[0].title == "Your STAR stories (1 of 25)"
     assert [s.title for s in await simcord_env.bot.store.stories.for_user(alice.id)] == [
         "Settled the roadmap dispute"]
+
+
+async def test_a_full_story_bank_with_long_titles_still_lists_and_refuses_more(place,
+                                                                                simcord_env) -> None:
+    channel, alice, _ = place
+    bot = simcord_env.bot
+    await bot.store.users.ensure(alice.id, bot.clock.now())
+    for n in range(25):
+        await bot.store.stories.add(alice.id, now=bot.clock.now(), title=f"{n:02d} " + "*" * 97,
+                                    skills="_" * 200, situation="s", task="t", action="a",
+                                    result="r")
+    listing = (await alice.slash(channel, "prep stories")).response  # within Discord's limits
+    assert listing.embeds[0].title == "Your STAR stories (25 of 25)"
+    assert len(select_menu(listing)["options"]) == 25
+    refused = await alice.slash(channel, "prep star")
+    assert refused.modal is None and "story bank is full" in refused.response.content
+    assert len(refusals(simcord_env)) == 1
 
 
 async def test_empty_story_bank_says_how_to_start(place) -> None:

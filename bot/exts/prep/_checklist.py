@@ -15,6 +15,7 @@ from bot.core.prep import (
     STAGES,
     Checklist,
     PersonalChecklist,
+    fits_in_one_message,
     journal_notes,
     parse_checklist,
 )
@@ -31,19 +32,25 @@ def plain(text: str) -> str:
     return _ESCAPED.sub(r"\1", text).replace(ZWSP, "").replace("**", "")
 
 
-async def build_checklist(bot: Any, record: PersonalChecklist) -> tuple[Checklist, int]:
-    """Render the stage's template with the user's journal notes for that company."""
-    entries = await bot.store.journal.for_user(record.user_id, company=record.company)
-    rendered = bot.library.render(
-        f"checklists/{record.stage}.md.j2", company=record.company, role=record.role,
-        when=record.interview_at, notes=journal_notes(entries))
-    return parse_checklist(rendered, f"checklists/{record.stage}.md.j2"), len(entries)
+def render_checklist(bot: Any, record: PersonalChecklist, entries: list[Any]) -> Checklist:
+    """The stage's template with these journal entries as its notes."""
+    name = f"checklists/{record.stage}.md.j2"
+    rendered = bot.library.render(name, company=record.company, role=record.role,
+                                  when=record.interview_at, notes=journal_notes(entries))
+    return parse_checklist(rendered, name)
 
 
 async def checklist_message(bot: Any, record: PersonalChecklist
                             ) -> tuple[list[discord.Embed], discord.ui.View]:
-    checklist, entry_count = await build_checklist(bot, record)
+    entries = await bot.store.journal.for_user(record.user_id, company=record.company)
     done = await bot.store.checklists.done_items(record.user_id, record.key)
+    # The most recent journal notes that fit beside the items (long notes mean fewer);
+    # check-prompts makes sure one note always fits.
+    shown = min(len(entries), MAX_JOURNAL_NOTES_IN_CHECKLIST)
+    checklist = render_checklist(bot, record, entries[:shown])
+    while shown and not fits_in_one_message(checklist.body(done), checklist.extra):
+        shown -= 1
+        checklist = render_checklist(bot, record, entries[:shown])
     ticked, total = checklist.progress(done)
     embed = discord.Embed(title=f"{STAGES[record.stage]} checklist",
                           description=checklist.body(done), colour=COLOUR)
@@ -54,9 +61,9 @@ async def checklist_message(bot: Any, record: PersonalChecklist
     embeds = [embed]
     if checklist.extra:
         notes = discord.Embed(description=checklist.extra, colour=COLOUR)
-        if entry_count > MAX_JOURNAL_NOTES_IN_CHECKLIST:
-            notes.set_footer(text=f"Your {MAX_JOURNAL_NOTES_IN_CHECKLIST} most recent journal "
-                                  f"entries for this company of {entry_count}; see /journal list")
+        if len(entries) > shown:
+            notes.set_footer(text=f"Your {shown} most recent of {len(entries)} journal entries "
+                                  "for this company; see /journal list for the rest")
         else:
             notes.set_footer(text="From your journal: /journal list")
         embeds.append(notes)
@@ -96,7 +103,7 @@ class ChecklistSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
         if record is None:
             raise UserFacingError("This checklist no longer exists. Run `/prep checklist` to "
                                   "make a new one.")
-        checklist, _ = await build_checklist(bot, record)
+        checklist = render_checklist(bot, record, [])  # the items do not depend on the notes
         item_ids = [item.id for item in checklist.items]
         chosen = set(self.item.values) & set(item_ids)
         await bot.store.checklists.set_done_items(record.user_id, record.key, chosen, item_ids,

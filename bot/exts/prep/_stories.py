@@ -14,6 +14,7 @@ from typing import Any
 import discord
 
 from bot.core.models import StarStory
+from bot.core.prep import fit_lines
 from bot.core.stories import (
     MAX_STORIES,
     STORY_LIMITS,
@@ -55,13 +56,15 @@ def list_message(owner_id: int, stories: list[StarStory]
         embed.description = ("Your story bank is empty. Add a story with `/prep star`: a "
                              "situation, your task, what you did and the result.")
         return embed, None
-    lines = []
+    lines, compact = [], []
     for number, story in enumerate(stories, start=1):
         line = f"**{number}.** {escape_discord(story.title)}"
+        compact.append(f"**{number}.** {escape_discord(shorten(story.title, 40))}")
         if story.skills:
             line += f" · *{escape_discord(story.skills)}*"
         lines.append(line)
-    embed.description = "\n".join(lines) + "\n\nChoose a story below to read, edit or delete it."
+    embed.description = (fit_lines(lines, compact)
+                         + "\n\nChoose a story below to read, edit or delete it.")
     view = discord.ui.View(timeout=None)
     view.add_item(StoryPickSelect(owner_id, stories))
     return embed, view
