@@ -59,6 +59,7 @@ REQUIRED_TOPICS: dict[str, str] = {
     "salary_negotiation": "salary and benefits negotiation",
     "follow_up": "following up: thank-you within 24 hours, a check-in after a week",
 }
+MAX_TOPICS = 25  # the index is one select menu
 PAGE_BREAK = re.compile(r"(?m)^[ \t]*=== page ===[ \t]*$")
 TOPIC_ID = re.compile(r"^[a-z0-9_]{1,40}$")
 _HEADER = re.compile(r"^\s*\{#-?(?P<body>.*?)-?#\}", re.DOTALL)
@@ -550,6 +551,8 @@ def check_prep_content(sources: Mapping[str, str], render: RenderFn) -> list[str
                     if len(page) > EMBED_DESCRIPTION_LIMIT:
                         problems.append(f"{name}: page {number} is {len(page)} characters "
                                         f"(stage {stage}); Discord allows {EMBED_DESCRIPTION_LIMIT}")
+    if len(topics) > MAX_TOPICS:
+        problems.append(f"tips/: {len(topics)} topics; the index menu holds {MAX_TOPICS}")
     missing = [topic_id for topic_id in REQUIRED_TOPICS if topic_id not in topics]
     if missing:
         problems.append(f"tips/: no template for required topic(s) {', '.join(missing)}")
