@@ -37,7 +37,7 @@ def generic_context() -> dict[str, Any]:
         "script": {"id": "final", "title": "Final interview", "stage": "final",
                    "stage_label": "Final round", "minutes": 45,
                    "description": "The last conversation before an offer."},
-        "total": 12, "late": False, "entries": [],
+        "total": 12, "late": False, "entries": [], "practice": False,
         "commands": [("interview start", "Start a mock interview"), ("help", "How to use the bot")],
         "scripts": [],
     }

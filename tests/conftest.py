@@ -32,11 +32,30 @@ def _expected(error: BaseException) -> bool:
 
 
 @pytest.fixture
-async def simcord_env(simcord_env):
+def opened_stores(monkeypatch):
+    """Every Store opened during a test, so teardown can close them: simcord never calls
+    bot.close() (not at the end, not on restart_bot), where a real process would exit."""
+    from bot.store import Store
+
+    opened: list[Store] = []
+    original = Store.open
+
+    async def tracking_open(self):
+        opened.append(self)
+        return await original(self)
+
+    monkeypatch.setattr(Store, "open", tracking_open)
+    return opened
+
+
+@pytest.fixture
+async def simcord_env(opened_stores, simcord_env):
     """simcord's environment, where errors the bot deliberately turned into a friendly message
     for the user (UserFacingError, InterviewError, failed checks) do not fail the test. Any
     unexpected error still does."""
     yield simcord_env
+    for store in opened_stores:
+        await store.close()
     pending = simcord_env.errors_since(simcord_env._errors_acknowledged)
     if pending and all(_expected(e) for e in pending):
         _ = simcord_env.errors  # reading acknowledges them

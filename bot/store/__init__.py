@@ -25,6 +25,7 @@ _USER_TABLES: dict[str, str] = {
     "followup_plans": "SELECT * FROM followup_plans WHERE user_id = ?",
     "nudges": "SELECT * FROM nudges WHERE user_id = ?",
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
+    "checklists": "SELECT * FROM checklists WHERE user_id = ?",
     "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
 }
 
