@@ -32,14 +32,16 @@ async def test_migrates_an_empty_file_and_rerun_is_a_noop(tmp_path: Path) -> Non
 async def test_broken_migration_rolls_back_to_previous_version(tmp_path: Path) -> None:
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, migrations)
-    (migrations / "0002_broken.sql").write_text(
+    current = len(load_migrations())
+    broken = f"{current + 1:04d}_broken.sql"
+    (migrations / broken).write_text(
         "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n")
     path = tmp_path / "db.sqlite3"
-    with pytest.raises(StoreError, match=r"0002_broken\.sql failed.*stays at schema 1"):
+    with pytest.raises(StoreError, match=rf"{broken}\S* failed.*stays at schema {current}"):
         await Store(path, migrations_dir=migrations).open()
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "half_done" not in names
     finally:
