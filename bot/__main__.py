@@ -128,7 +128,8 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
         return 2
     except discord.PrivilegedIntentsRequired:
         print("Discord refused the Message Content intent. Enable it in the developer portal "
-              "(Bot -> Privileged Gateway Intents).", file=sys.stderr)
+              "(Bot -> Privileged Gateway Intents), or set MESSAGE_CONTENT_INTENT=false to run "
+              "without it (candidates then answer through the form button).", file=sys.stderr)
         return 2
     return 0
 

@@ -40,11 +40,12 @@ def discover_extensions() -> list[str]:
     )
 
 
-def bot_intents() -> discord.Intents:
+def bot_intents(message_content: bool = True) -> discord.Intents:
     intents = discord.Intents.default()
-    # Privileged: lets candidates answer by typing in their interview thread. Without it the
-    # bot still works through the "Answer in a form" button and in DMs.
-    intents.message_content = True
+    # Privileged: lets candidates answer by typing in their interview thread. Without it
+    # (MESSAGE_CONTENT_INTENT=false) the bot still works through the "Answer in a form"
+    # button, and typed answers in DMs still arrive.
+    intents.message_content = message_content
     intents.presences = False
     intents.members = False
     intents.typing = False
@@ -57,7 +58,7 @@ class InterviewCoach(commands.Bot):
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=bot_intents(),
+            intents=bot_intents(settings.message_content),
             tree_cls=CoachTree,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
             help_command=None,

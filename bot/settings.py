@@ -61,6 +61,7 @@ class Settings:
     log_level: str = "INFO"
     idle_pause_minutes: int = 30
     abandon_after_days: int = 7
+    message_content: bool = True
 
     def __init__(
         self,
@@ -72,6 +73,7 @@ class Settings:
         log_level: str | None = None,
         idle_pause_minutes: int | str | None = None,
         abandon_after_days: int | str | None = None,
+        message_content: bool | str | None = None,
         env_file: str | os.PathLike[str] | None = ".env",
         environ: dict[str, str] | None = None,
     ) -> None:
@@ -100,12 +102,27 @@ class Settings:
             pick(idle_pause_minutes, "IDLE_PAUSE_MINUTES"), "IDLE_PAUSE_MINUTES", 30))
         set_(self, "abandon_after_days", _positive_int(
             pick(abandon_after_days, "ABANDON_AFTER_DAYS"), "ABANDON_AFTER_DAYS", 7))
+        set_(self, "message_content", _boolean(
+            pick(message_content, "MESSAGE_CONTENT_INTENT"), "MESSAGE_CONTENT_INTENT", True))
         if not self.prompts_dir.is_dir():
             raise SettingsError(f"PROMPTS_DIR {str(self.prompts_dir)!r} is not a folder.")
 
     @property
     def log_level_number(self) -> int:
         return logging.getLevelName(self.log_level)
+
+
+def _boolean(value: bool | str | None, name: str, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}.")
 
 
 def _positive_int(value: int | str | None, name: str, default: int) -> int:

@@ -34,3 +34,28 @@ async def test_restart_does_not_resync_an_unchanged_tree(simcord_env) -> None:
     await simcord_env.restart_bot()
     after = len([r for r in simcord_env.http_requests if r.method == "PUT" and "commands" in r.path])
     assert before == 1 and after == 1
+
+
+async def test_runs_without_the_message_content_intent_when_configured(tmp_path):
+    """Without the privileged intent approved, MESSAGE_CONTENT_INTENT=false still starts and
+    interviews can be answered through the form."""
+    import simcord
+
+    from bot import Settings, create_bot
+
+    settings = Settings(database_path=tmp_path / "db.sqlite3", env_file=None,
+                        environ={"MESSAGE_CONTENT_INTENT": "false"})
+    bot = create_bot(settings)
+    async with simcord.run(bot, approved_intents=discord.Intents.default()) as env:
+        guild = env.create_guild()
+        channel = guild.create_text_channel("practice")
+        sam = guild.add_member(env.create_user("sam"))
+        await sam.slash(channel, "interview start", script="final", role="Designer", company="Acme")
+        thread = channel.threads[0]
+        question = [m for m in thread.history() if m.components][-1]
+        shown = await sam.click(question, label="Answer in a form")
+        await sam.submit_modal(shown, {"answer": "My answer through the form."})
+        session = (await bot.store.sessions.for_user(sam.id))[0]
+        answers = await bot.store.sessions.answers(session.id)
+        assert answers[0].text == "My answer through the form."
+    await bot.store.close()
