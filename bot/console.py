@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
-from collections.abc import Callable
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
@@ -143,13 +144,19 @@ async def _run(service: InterviewService, library: PromptLibrary, term: Terminal
     return await _loop(service, library, term, step.session.id, prompt, args)
 
 
+def _wrap(text: str, indent: str = "") -> str:
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100) - 1
+    return "\n\n".join(textwrap.fill(p, width=width, initial_indent=indent, subsequent_indent=indent)
+                       for p in text.split("\n\n"))
+
+
 def _show(term: Terminal, prompt: Prompt) -> None:
     term.say("")
     if prompt.is_probe:
-        term.say(f"  Follow-up: {prompt.text}")
+        term.say(_wrap(f"Follow-up: {prompt.text}", "  "))
     else:
         term.say(f"[{prompt.number}/{prompt.total}] {prompt.category_label}")
-        term.say(prompt.text)
+        term.say(_wrap(prompt.text))
         term.say(f"  (suggested: {prompt.length_hint})")
 
 
@@ -220,5 +227,3 @@ def _finish(term: Terminal, library: PromptLibrary, step: Step,
         term.say(f"\nTranscript and report written to {args.transcript}")
     return EXIT_DONE
 
-
-RehearseFn = Callable[..., int]
