@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import InterviewCoach
+from bot.core.timeparse import TimeParseError, resolve_zone, suggest_zones
+from bot.errors import UserFacingError
 from bot.exts._common import reply
+from bot.exts._notices import deliver_pending_notice
+
+if TYPE_CHECKING:
+    from bot.exts.followup import FollowUpCog
 
 
 class Settings(commands.Cog):
@@ -34,6 +42,64 @@ class Settings(commands.Cog):
         else:
             await reply(interaction, f"Interview threads will open in {channel.mention}. Make sure "
                                      "I can create private threads there.")
+
+    @settings.command(name="timezone", description="Your time zone, for reading the times you "
+                                                   "type and timing your reminders")
+    @app_commands.describe(zone="An IANA zone such as Europe/London or America/New_York "
+                                "(abbreviations like EST or CET work too)")
+    async def timezone(self, interaction: discord.Interaction,
+                       zone: app_commands.Range[str, 1, 64]) -> None:
+        try:
+            info, note = resolve_zone(zone)
+        except TimeParseError as error:
+            raise UserFacingError(f"{error} Nothing was changed.") from error
+        now = self.bot.clock.now()
+        await self.bot.store.users.set_time_zone(interaction.user.id, info.key, now)
+        local = now.astimezone(info)
+        lines = [f"Your time zone is now **{info.key}**." + (f" ({note})" if note else ""),
+                 f"It is {local:%H:%M} on {local:%A} {local.day} {local:%B} there now."]
+        cog: FollowUpCog | None = self.bot.get_cog("FollowUp")  # type: ignore[assignment]
+        if cog is not None:
+            moved = await cog.planner.replan_zone(interaction.user.id, info)
+            if moved:
+                lines.append(f"Reminders of {moved} upcoming interview{'s' if moved != 1 else ''} "
+                             "now follow this zone's clock.")
+        await reply(interaction, "\n".join(lines))
+        await deliver_pending_notice(interaction)
+
+    @timezone.autocomplete("zone")
+    async def zone_autocomplete(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[str]]:
+        choices = []
+        for suggestion in suggest_zones(current):
+            if " -> " in suggestion:
+                abbreviation, zone = suggestion.split(" -> ", 1)
+                choices.append(app_commands.Choice(name=f"{abbreviation} → {zone}", value=zone))
+            else:
+                choices.append(app_commands.Choice(name=suggestion, value=suggestion))
+        return choices[:25]
+
+    @settings.command(name="nudges", description="Follow-up DMs around your interviews: on or off")
+    @app_commands.describe(state="on: DM me the reminders of my plans; off: no DMs at all")
+    @app_commands.choices(state=[app_commands.Choice(name="on", value="on"),
+                                 app_commands.Choice(name="off", value="off")])
+    async def nudges(self, interaction: discord.Interaction,
+                     state: app_commands.Choice[str]) -> None:
+        enabled = state.value == "on"
+        await self.bot.store.users.set_nudges_enabled(interaction.user.id, enabled,
+                                                      self.bot.clock.now())
+        if enabled:
+            text = ("Nudges are **on**: I'll DM you the reminders of your follow-up plans "
+                    "(`/followup list` shows them).")
+            cog: FollowUpCog | None = self.bot.get_cog("FollowUp")  # type: ignore[assignment]
+            if cog is not None:
+                cog.dispatcher.wake()
+        else:
+            text = ("Nudges are **off**: I won't DM you at all. Your plans stay saved, and "
+                    "reminders that fall due while nudges are off are skipped. Turn them back on "
+                    "with `/settings nudges on`.")
+        await reply(interaction, text)
+        await deliver_pending_notice(interaction)
 
 
 async def setup(bot: InterviewCoach) -> None:
