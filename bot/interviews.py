@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.interview import Interview, InterviewError, Prompt, Transition, Turn
-from bot.core.models import InterviewSession
+from bot.core.models import Answer, InterviewSession
 from bot.core.text import clean_user_text
 from bot.library import PromptLibrary
 from bot.store import Store
@@ -72,12 +72,17 @@ class InterviewService:
 
     async def load(self, session_id: int, *, user_id: int | None = None
                    ) -> tuple[InterviewSession, Interview]:
+        session, interview, _ = await self._load(session_id, user_id)
+        return session, interview
+
+    async def _load(self, session_id: int, user_id: int | None
+                    ) -> tuple[InterviewSession, Interview, list[Answer]]:
         session = await self.store.sessions.get(session_id)
         if session is None or (user_id is not None and session.user_id != user_id):
             raise SessionNotFound("I could not find that interview.")
         script = self.library.script(session.script_id)
         answers = await self.store.sessions.answers(session_id)
-        return session, Interview.rebuild(script, session, answers)
+        return session, Interview.rebuild(script, session, answers), answers
 
     async def open_session(self, user_id: int) -> InterviewSession | None:
         return await self.store.sessions.open_for_user(user_id)
@@ -106,14 +111,14 @@ class InterviewService:
                           user_id: int | None = None) -> PartResult:
         """Store one part of the current answer; returns only after it is committed."""
         async with self._lock(session_id):
-            session, interview = await self.load(session_id, user_id=user_id)
+            session, interview, answers = await self._load(session_id, user_id)
             cleaned = clean_user_text(text)
             if not cleaned.strip() and attachments:
                 cleaned = "[attachment: " + ", ".join(attachments) + "]"
             turn = interview.add_part(cleaned, self.clock.now())
             prompt = interview.current_prompt()
-            answer = await self.store.sessions.answer_for(session.id, prompt.question_id,
-                                                          prompt.probe_index)
+            answer = next((a for a in answers if a.question_id == prompt.question_id
+                           and a.probe_index == prompt.probe_index), None)
             if answer is None:  # the row is created when the prompt is asked; repair if lost
                 answer = await self.store.sessions.ask(
                     session.id, question_id=prompt.question_id, probe_index=prompt.probe_index,

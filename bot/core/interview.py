@@ -190,7 +190,10 @@ class Interview:
         if spec is None or not self.is_open:
             raise InterviewError("This interview has no current question.")
         turn = self.current_turn()
-        rendered = self.script.render_question(spec, self.render_context())
+        # A prompt already asked keeps its stored text, so no earlier answers need analysing
+        # (this runs for every message a candidate sends).
+        context = self._base_context() if turn is not None else self.render_context()
+        rendered = self.script.render_question(spec, context)
         text = turn.prompt if turn is not None else rendered.text
         return Prompt(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
                       spec.category, rendered.category_label, text, rendered.guidance,
