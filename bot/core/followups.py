@@ -22,7 +22,6 @@ dropped (the reason recorded on the row) once it is past its use:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -247,21 +246,6 @@ def snooze(option: str, *, kind: str, due_at: datetime, payload: Mapping[str, An
             return SnoozeDecision(None, f"That would be too late: this reminder is only useful "
                                         f"until <t:{int(limit.timestamp())}:F>.")
     return SnoozeDecision(until)
-
-
-# --------------------------------------------------------------------------- checklists
-
-_CHECKLIST_LINE = re.compile(r"^\s*-\s*\[(?P<id>[a-z0-9_]+)\]\s+(?P<text>.+?)\s*$")
-
-
-def checklist_items(rendered: str) -> list[tuple[str, str]]:
-    """`(id, text)` for every `- [id] text` line of a rendered checklist template."""
-    items = []
-    for line in rendered.splitlines():
-        match = _CHECKLIST_LINE.match(line)
-        if match:
-            items.append((match.group("id"), match.group("text")))
-    return items
 
 
 def next_stage(stage: str) -> str:

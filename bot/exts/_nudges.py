@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core import followups as fu
+from bot.core import prep
 from bot.core.models import FollowUpPlan, JournalEntry, Nudge
 from bot.core.text import Safe, discord_timestamp, escape_discord
 from bot.errors import reply_with_error
@@ -189,7 +190,8 @@ class DiscordCourier:
             stage = p.get("stage") or "second_round"
             return library.render(
                 "nudges/day_before.md.j2", **common, stage_label=fu.stage_label(stage), when=when,
-                items=self.checklist(stage, common["company"], common["role"], when),
+                items=await self.checklist(nudge.user_id, stage, common["company"],
+                                           common["role"], when),
                 notes=await self.earlier_rounds(nudge.user_id, common["company"], when, entry))
         if nudge.kind == fu.THANK_YOU:
             deadline = fu.parse_time(p.get("deadline") or p["interview_end"])
@@ -205,13 +207,21 @@ class DiscordCourier:
                                   questions=questions)
         raise ValueError(f"no template for nudge kind {nudge.kind!r}")
 
-    def checklist(self, stage: str, company: str, role: str, when: datetime) -> list[Safe]:
-        """The stage's checklist item texts (already rendered Discord-safe)."""
+    async def checklist(self, user_id: int, stage: str, company: str, role: str,
+                        when: datetime) -> list[Safe]:
+        """The stage's checklist items (rendered Discord-safe) the user has not ticked yet in
+        their personal checklist for this company (`/prep`)."""
         name = f"checklists/{stage}.md.j2"
         if not self.bot.library.renderer.exists(name):
             return []
         rendered = self.bot.library.render(name, company=company, role=role, when=when, notes=[])
-        return [Safe(text) for _id, text in fu.checklist_items(rendered)]
+        try:
+            items = prep.parse_checklist(rendered, name).items
+        except prep.PrepContentError:
+            log.warning("Checklist %s could not be read for a day-before nudge", name)
+            return []
+        done = await self.bot.store.checklists.done_items(user_id, prep.checklist_key(stage, company))
+        return [Safe(item.text) for item in items if item.id not in done]
 
     async def earlier_rounds(self, user_id: int, company: str, when: datetime,
                              entry: JournalEntry | None) -> list[dict[str, Any]]:

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core import followups as fu
-from bot.library import PromptLibrary
-from tests.core.conftest import PROMPTS_DIR
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -181,25 +179,6 @@ def test_snooze_past_a_nudges_use_is_refused() -> None:
     assert refused.until is None and "too late" in refused.refusal
     allowed = fu.snooze("1h", kind=fu.THANK_YOU, due_at=now, payload=PAYLOAD, now=now, zone=NY)
     assert allowed.until == now + timedelta(hours=1)
-
-
-# --------------------------------------------------------------------------- checklists
-
-def test_checklist_items_are_read_from_rendered_lines() -> None:
-    text = ("Your second round with Acme.\n- [review_application] Reread the CV\n"
-            "- [star_stories] Choose six STAR stories\n\n- not an item\n**From your earlier rounds**")
-    assert fu.checklist_items(text) == [("review_application", "Reread the CV"),
-                                        ("star_stories", "Choose six STAR stories")]
-
-
-def test_checklist_items_from_the_shipped_templates() -> None:
-    library = PromptLibrary(PROMPTS_DIR)
-    for stage in ("second_round", "final"):
-        rendered = library.render(f"checklists/{stage}.md.j2", company="Acme", role="Analyst",
-                                  when=INTERVIEW, notes=[])
-        items = fu.checklist_items(rendered)
-        assert len(items) >= 10
-        assert len({i for i, _ in items}) == len(items)
 
 
 def test_naive_times_are_refused() -> None:

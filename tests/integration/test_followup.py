@@ -165,6 +165,22 @@ async def test_whole_plan_arrives_at_local_times_across_a_dst_change(world: Worl
     assert len(world.dms()) == 3
 
 
+async def test_day_before_lists_unticked_items_and_earlier_rounds(world: World) -> None:
+    await world.set_zone()
+    await world.store.journal.add(world.user.id, now=world.env.now(), company="ACME",
+                                  stage="second_round", interview_at=local(2025, 12, 10, 10),
+                                  notes="They probed my SQL depth.", feedback="Wanted numbers.")
+    await world.store.checklists.set_done(world.user.id, "final:acme", "salary_numbers", True,
+                                          world.env.now())
+    await world.add(when="Jan 5 10:00", stage="final")
+    nudges = await world.nudges()
+    await world.advance_to(nudges["day_before"].due_at)
+    body = text_of(world.nudge_dms(nudges["day_before"].id)[0])
+    assert "Read your notes and feedback from every earlier round" in body
+    assert "Set your salary range" not in body  # ticked in /prep already
+    assert "From your earlier rounds" in body and "They probed my SQL depth." in body
+
+
 async def test_retried_command_schedules_once(world: World) -> None:
     await world.set_zone()
     await world.add(when="Jan 5 10:00")
