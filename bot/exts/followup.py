@@ -378,26 +378,39 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
     @commands.Cog.listener()
     async def on_interview_finished(self, session: InterviewSession,
                                     report: dict[str, Any]) -> None:
-        """After a mock interview: a "practice again" nudge for the two weakest questions."""
+        """After a mock interview: a "practice again" nudge for the two weakest questions.
+        A practice run of single questions does not plan another one."""
+        if session.context.get("only_questions"):
+            return
+        try:
+            await self._plan_practice(session, report)
+        except Exception:
+            log.exception("Could not plan 'practice again' for session %s", session.id)
+
+    async def _plan_practice(self, session: InterviewSession, report: dict[str, Any]) -> None:
         improvements = {i.get("question_id"): i for i in report.get("improvements") or []}
+        weakest = list(report.get("weakest_questions") or [])[:2]
+        asked: dict[str, tuple[int, str]] = {}
+        if any(qid not in improvements for qid in weakest):
+            questions_only = [a for a in await self.bot.store.sessions.answers(session.id)
+                              if a.probe_index == 0]
+            asked = {a.question_id: (n, a.prompt) for n, a in enumerate(questions_only, start=1)}
         questions = []
-        for qid in list(report.get("weakest_questions") or [])[:2]:
+        for qid in weakest:
             found = improvements.get(qid) or {}
-            questions.append({"id": qid, "number": found.get("question_number"),
-                              "text": found.get("question") or "", "label": found.get("label") or ""})
+            number, prompt = asked.get(qid, (None, ""))
+            questions.append({"id": qid, "number": found.get("question_number") or number,
+                              "text": found.get("question") or prompt,
+                              "label": found.get("label") or "your weakest score"})
         try:
             title = self.bot.library.script(session.script_id).title
         except KeyError:
             title = session.script_id
-        try:
-            await self.planner.schedule_practice(
-                user_id=session.user_id, session_id=session.id, script_id=session.script_id,
-                script_title=title, questions=questions,
-                finished_at=session.finished_at or self.bot.clock.now(),
-                guild_id=session.guild_id,
-                channel_id=session.channel_id if session.guild_id else None)
-        except Exception:
-            log.exception("Could not plan 'practice again' for session %s", session.id)
+        await self.planner.schedule_practice(
+            user_id=session.user_id, session_id=session.id, script_id=session.script_id,
+            script_title=title, questions=questions,
+            finished_at=session.finished_at or self.bot.clock.now(), guild_id=session.guild_id,
+            channel_id=session.channel_id if session.guild_id else None)
 
 
 class NextInterviewModal(discord.ui.Modal, title="Log your next interview"):
