@@ -116,6 +116,14 @@ class InterviewCoach(commands.Bot):
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))
 
+    async def on_app_command_completion(self, interaction: discord.Interaction,
+                                        command: discord.app_commands.Command[..., object]
+                                        | discord.app_commands.ContextMenu) -> None:
+        """After any command: tell the user about reminders their closed DMs made them miss."""
+        from bot.exts._notices import deliver_pending_notice
+
+        await deliver_pending_notice(interaction)
+
     async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
         log.exception("Unhandled error in %s", event_method)
 

@@ -59,3 +59,17 @@ async def test_runs_without_the_message_content_intent_when_configured(tmp_path)
         answers = await bot.store.sessions.answers(session.id)
         assert answers[0].text == "My answer through the form."
     await bot.store.close()
+
+
+async def test_a_missed_reminder_is_told_at_the_next_command_of_any_kind(simcord_env):
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    store = simcord_env.bot.store
+    await store.users.ensure(alice.id, simcord_env.bot.clock.now())
+    await store.users.set_pending_notice(alice.id, "Send your thank-you note to Acme today.")
+    result = await alice.slash(channel, "help")
+    notices = [m.content for m in result.followups]
+    assert any("Send your thank-you note to Acme today." in n for n in notices)
+    again = await alice.slash(channel, "help")
+    assert not again.followups  # shown once
