@@ -19,6 +19,14 @@ class UserFacingError(Exception):
 
 
 EXPECTED = (UserFacingError, InterviewError)
+# Permission names as Discord's client shows them.
+_PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channels",
+                     "create_private_threads": "Create Private Threads",
+                     "send_messages_in_threads": "Send Messages in Threads"}
+
+
+def _permission_list(names: list[str]) -> str:
+    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in names)
 
 
 def describe(error: BaseException) -> tuple[str, str | None]:
@@ -29,11 +37,9 @@ def describe(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f}s.", None
     if isinstance(error, app_commands.MissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"You need the {missing} permission to do that.", None
+        return f"You need the {_permission_list(error.missing_permissions)} permission to do that.", None
     if isinstance(error, app_commands.BotMissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I need the {missing} permission here to do that.", None
+        return f"I need the {_permission_list(error.missing_permissions)} permission here to do that.", None
     if isinstance(error, app_commands.NoPrivateMessage):
         return "That command only works in a server.", None
     if isinstance(error, app_commands.TransformerError):

@@ -215,3 +215,16 @@ async def test_restart_then_start_in_dm(simcord_env, settings):
     guild.add_member(user)
     result = await user.slash("interview start", script="final", role="Sales Lead", company="Acme")
     assert "ready in" in (result.followups or [result.response])[-1].content
+
+
+async def test_server_can_choose_where_interview_threads_open(world, simcord_env):
+    interviews = world.guild.create_text_channel("interviews")
+    admin_role = world.guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = world.guild.add_member(simcord_env.create_user("ada"), roles=[admin_role])
+    refused = await world.candidate.slash(world.channel, "settings server interview_channel", channel=interviews)
+    assert refused.ephemeral and "Manage Server" in refused.response.content
+    done = await admin.slash(world.channel, "settings server interview_channel", channel=interviews)
+    assert done.ephemeral and f"<#{interviews.id}>" in done.response.content
+    await start(world)
+    assert not world.channel.threads and len(interviews.threads) == 1
+    assert world.current(interviews.threads[0]).embeds[0].title.startswith("Question 1 of ")
