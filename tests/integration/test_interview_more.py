@@ -61,6 +61,7 @@ async def test_one_active_interview_per_user_offers_resume_or_end(world, simcord
     session = await session_of(simcord_env, world.candidate.id)
     assert session.status == "finished" and session.report["complete"] is False
     assert world.reports(world.thread())  # the partial report was posted in the thread
+    assert not [m for m in world.questions(world.thread()) if m.components]  # no live buttons left
 
 
 async def test_pause_resume_and_resume_after_thread_deleted(world, simcord_env):

@@ -99,6 +99,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         step = await self.service.end(session.id, user_id=interaction.user.id)
         channel = await self._channel(step.session)
+        await self._clear_buttons(channel, session.question_message_id)
         if channel is not None and channel.id != interaction.channel_id:
             await self._send_report(channel, step)
             await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
@@ -270,8 +271,10 @@ class InterviewCog(commands.Cog, name="Interview"):
             return
         if action in {"end", "endnow"}:
             await interaction.response.defer(ephemeral=action == "endnow", thinking=action == "endnow")
+            before = await self.bot.store.sessions.get(session_id)
             step = await self.service.end(session_id, user_id=uid)
             channel = await self._channel(step.session)
+            await self._clear_buttons(channel, before.question_message_id if before else None)
             await self._send_report(channel or interaction, step)
             if action == "endnow" and channel is not None:
                 await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
