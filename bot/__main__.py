@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].startswith("--") and argv[0] != "--help":
+        argv = ["rehearse", *argv]  # `python -m bot --script final ...` means a rehearsal
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -69,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print("No DISCORD_TOKEN configured: starting a terminal rehearsal instead.\n"
                   "(See README.md to run the Discord bot.)\n")
-            args = parser.parse_args(["rehearse", *(argv or [])])
+            args = parser.parse_args(["rehearse"])
             command = "rehearse"
     if command == "check-prompts":
         return _check_prompts(args.prompts_dir or settings.prompts_dir)

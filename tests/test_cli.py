@@ -80,3 +80,13 @@ def test_check_prompts_reports_a_broken_script_with_file_and_line(tmp_path: Path
 def test_every_subcommand_has_help(tmp_path: Path, command: str) -> None:
     result = run_cli(command, "--help", cwd=tmp_path)
     assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_options_without_a_command_start_a_rehearsal(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--script", "final", "--name", "Sam", "--role", "Data Analyst",
+         "--company", "Acme", "--db", str(tmp_path / "r.db")],
+        cwd=tmp_path, capture_output=True, text=True, input="Hello there.\n\n/quit\n", timeout=120,
+        env={**{k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 3, result.stderr
+    assert "Final interview" in result.stdout and "Paused and saved" in result.stdout
