@@ -68,3 +68,13 @@ def world(simcord_env) -> World:
     candidate = guild.add_member(simcord_env.create_user("sam"))
     other = guild.add_member(simcord_env.create_user("olive"))
     return World(simcord_env, guild, channel, candidate, other)
+
+
+@pytest.fixture
+def place(simcord_env):
+    """A server channel with two members, Alice and Bob."""
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    return channel, alice, bob

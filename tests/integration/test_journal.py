@@ -9,31 +9,10 @@ import pytest
 from simcord.backend.errors import SetupError
 
 from bot import create_bot
-from bot.errors import UserFacingError
 from bot.exts.journal import PAGE_SIZE, entry_view
+from integration._support import refusals
 
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-def place(simcord_env):
-    guild = simcord_env.create_guild()
-    channel = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return channel, alice, bob
-
-
-def refusals(env) -> list[str]:
-    """Every refusal our commands raised so far in the test (UserFacingError, shown to the
-    user). simcord records every command error; reading them here acknowledges these expected
-    ones, and any other error fails the test."""
-    messages = []
-    for error in env.errors:
-        original = getattr(error, "original", None) or error
-        assert isinstance(original, UserFacingError), repr(error)
-        messages.append(str(original))
-    return messages
 
 
 def select_menu(message) -> dict:

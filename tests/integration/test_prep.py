@@ -14,32 +14,11 @@ from bot import create_bot
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
 from bot.core.prep import QUESTION_CATEGORIES, REQUIRED_TOPICS, parse_questions
 from bot.core.stories import suggest_story
-from bot.errors import UserFacingError
 from bot.exts.prep._checklist import ChecklistSelect, render_checklist
 from bot.exts.prep._stories import story_view
+from integration._support import refusals
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
-
-
-@pytest.fixture
-def place(simcord_env):
-    guild = simcord_env.create_guild()
-    channel = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return channel, alice, bob
-
-
-def refusals(env) -> list[str]:
-    """Every refusal our commands raised so far in the test (UserFacingError, shown to the
-    user). simcord records every command error; reading them here acknowledges these expected
-    ones, and any other error fails the test."""
-    messages = []
-    for error in env.errors:
-        original = getattr(error, "original", None) or error
-        assert isinstance(original, UserFacingError), repr(error)
-        messages.append(str(original))
-    return messages
 
 
 def buttons(message) -> dict[str, dict]:
