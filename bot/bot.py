@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.core.clock import Clock
 from bot.errors import CoachTree
 from bot.interviews import InterviewService
-from bot.library import PromptLibrary
+from bot.library import TemplateLibrary
 from bot.settings import Settings
 from bot.store import Store
 
@@ -66,7 +66,7 @@ class InterviewCoach(commands.Bot):
         self.settings = settings
         self.clock: Clock = clock or DiscordClock()
         self.store = Store(settings.database_path)
-        self.library = PromptLibrary(settings.prompts_dir)
+        self.library = TemplateLibrary(settings.prompts_dir)
         self.interviews = InterviewService(self.store, self.library, self.clock)
         self.persistent_items: list[type[discord.ui.DynamicItem[discord.ui.Item[discord.ui.View]]]] = []
         self.loaded_extensions: list[str] = []

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.clock import Clock, SystemClock
-from bot.core.interview import InterviewError, Prompt, parse_interviewer, report_context
+from bot.core.interview import AskedQuestion, InterviewError, parse_interviewer, report_context
 from bot.core.scripts import ScriptError
 from bot.interviews import ActiveInterviewExists, InterviewService, Step
-from bot.library import PromptLibrary
+from bot.library import TemplateLibrary
 from bot.store import Store, StoreError
 
 LOCAL_USER_ID = 1  # Discord ids are far larger, so the local rehearser never collides with one
@@ -64,7 +64,7 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
                    clock: Clock | None = None) -> int:
     term = Terminal(stdin, stdout)
     try:
-        library = PromptLibrary(prompts_dir, for_discord=False).load()
+        library = TemplateLibrary(prompts_dir, for_discord=False).load()
     except ScriptError as exc:
         term.say(f"The interview scripts have errors:\n{exc}")
         return EXIT_ERROR
@@ -86,7 +86,7 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
         await store.close()
 
 
-async def _run(service: InterviewService, library: PromptLibrary, term: Terminal,
+async def _run(service: InterviewService, library: TemplateLibrary, term: Terminal,
                args: argparse.Namespace) -> int:
     existing = await service.open_session(LOCAL_USER_ID)
     if args.resume:
@@ -97,10 +97,10 @@ async def _run(service: InterviewService, library: PromptLibrary, term: Terminal
         session, interview = await service.load(existing.id)
         if session.status == "paused":
             await service.resume(session.id)
-        prompt = interview.current_prompt()
+        asked = interview.current_question()
         term.say(f"Resuming {interview.script.title} for {interview.context['candidate']} "
-                 f"at question {prompt.number} of {prompt.total}.")
-        return await _loop(service, library, term, session.id, prompt, args)
+                 f"at question {asked.number} of {asked.total}.")
+        return await _loop(service, library, term, session.id, asked, args)
     if existing is not None:
         if not args.restart:
             term.say("You have an unfinished rehearsal. Continue it with --resume, or start "
@@ -135,13 +135,13 @@ async def _run(service: InterviewService, library: PromptLibrary, term: Terminal
         term.say(str(exc))
         return EXIT_ERROR
     script = step.interview.script
-    prompt = step.prompt
-    assert prompt is not None
-    term.say(f"{script.title} · {script.stage_label} · {prompt.total} questions · "
+    asked = step.question
+    assert asked is not None
+    term.say(f"{script.title} · {script.stage_label} · {asked.total} questions · "
              f"about {script.minutes} minutes")
     term.say("Type your answer; an empty line finishes it. Commands on a line of their own: "
              "/skip, /repeat, /pause, /quit.")
-    return await _loop(service, library, term, step.session.id, prompt, args)
+    return await _loop(service, library, term, step.session.id, asked, args)
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -150,19 +150,19 @@ def _wrap(text: str, indent: str = "") -> str:
                        for p in text.split("\n\n"))
 
 
-def _show(term: Terminal, prompt: Prompt) -> None:
+def _show(term: Terminal, asked: AskedQuestion) -> None:
     term.say("")
-    if prompt.is_probe:
-        term.say(_wrap(f"Follow-up: {prompt.text}", "  "))
+    if asked.is_probe:
+        term.say(_wrap(f"Follow-up: {asked.text}", "  "))
     else:
-        term.say(f"[{prompt.number}/{prompt.total}] {prompt.category_label}")
-        term.say(_wrap(prompt.text))
-        term.say(f"  (suggested: {prompt.length_hint})")
+        term.say(f"[{asked.number}/{asked.total}] {asked.category_label}")
+        term.say(_wrap(asked.text))
+        term.say(f"  (suggested: {asked.length_hint})")
 
 
-async def _loop(service: InterviewService, library: PromptLibrary, term: Terminal,
-                session_id: int, prompt: Prompt, args: argparse.Namespace) -> int:
-    _show(term, prompt)
+async def _loop(service: InterviewService, library: TemplateLibrary, term: Terminal,
+                session_id: int, asked: AskedQuestion, args: argparse.Namespace) -> int:
+    _show(term, asked)
     parts = 0
     while True:
         line = term.read_line("> ")
@@ -201,8 +201,8 @@ async def _loop(service: InterviewService, library: PromptLibrary, term: Termina
         parts = 0
         if step.finished:
             return _finish(term, library, step, args)
-        assert step.prompt is not None
-        _show(term, step.prompt)
+        assert step.question is not None
+        _show(term, step.question)
 
 
 async def _finish_or_none(service: InterviewService, session_id: int, term: Terminal
@@ -214,7 +214,7 @@ async def _finish_or_none(service: InterviewService, session_id: int, term: Term
         return None
 
 
-def _finish(term: Terminal, library: PromptLibrary, step: Step,
+def _finish(term: Terminal, library: TemplateLibrary, step: Step,
             args: argparse.Namespace) -> int:
     ctx = report_context(step.interview, report=step.transition.report,
                          when=step.session.finished_at)

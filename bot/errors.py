@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.core.interview import InterviewError
-from bot.templating import PromptError
+from bot.templating import TemplateError
 
 log = logging.getLogger("bot.errors")
 
@@ -47,7 +47,7 @@ def describe(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use that command here.", None
     error_id = secrets.token_hex(4)
-    if isinstance(original, PromptError):
+    if isinstance(original, TemplateError):
         log.error("Template error [%s]: %s", error_id, original)
     return (f"Sorry, something went wrong on my side. Nothing you did caused it, and it has "
             f"been logged (error id `{error_id}`). Please try again in a moment."), error_id

@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
-from bot.core.interview import Interview, InterviewError, Prompt, Transition, Turn
+from bot.core.interview import AskedQuestion, Interview, InterviewError, Transition, Turn
 from bot.core.models import Answer, InterviewSession
 from bot.core.text import clean_user_text
-from bot.library import PromptLibrary
+from bot.library import TemplateLibrary
 from bot.store import Store
 
 
-class StalePrompt(InterviewError):
+class StaleQuestion(InterviewError):
     """A button or command aimed at a question that is no longer the current one."""
 
 
@@ -39,8 +39,8 @@ class Step:
     transition: Transition
 
     @property
-    def prompt(self) -> Prompt | None:
-        return self.transition.prompt
+    def question(self) -> AskedQuestion | None:
+        return self.transition.question
 
     @property
     def finished(self) -> bool:
@@ -50,13 +50,13 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class PartResult:
     session: InterviewSession
-    prompt: Prompt
+    question: AskedQuestion
     turn: Turn
     stored: bool  # False when the same message was already stored (a redelivery)
 
 
 class InterviewService:
-    def __init__(self, store: Store, library: PromptLibrary, clock: Clock) -> None:
+    def __init__(self, store: Store, library: TemplateLibrary, clock: Clock) -> None:
         self.store = store
         self.library = library
         self.clock = clock
@@ -116,18 +116,18 @@ class InterviewService:
             if not cleaned.strip() and attachments:
                 cleaned = "[attachment: " + ", ".join(attachments) + "]"
             turn = interview.add_part(cleaned, self.clock.now())
-            prompt = interview.current_prompt()
-            answer = next((a for a in answers if a.question_id == prompt.question_id
-                           and a.probe_index == prompt.probe_index), None)
-            if answer is None:  # the row is created when the prompt is asked; repair if lost
+            asked = interview.current_question()
+            answer = next((a for a in answers if a.question_id == asked.question_id
+                           and a.probe_index == asked.probe_index), None)
+            if answer is None:  # the row is created when the asked is asked; repair if lost
                 answer = await self.store.sessions.ask(
-                    session.id, question_id=prompt.question_id, probe_index=prompt.probe_index,
-                    category=prompt.category, prompt=prompt.text, now=self.clock.now())
+                    session.id, question_id=asked.question_id, probe_index=asked.probe_index,
+                    category=asked.category, question_text=asked.text, now=self.clock.now())
             stored = await self.store.sessions.add_part(
                 answer.id, turn.parts[-1], source=source, now=self.clock.now(),
                 source_id=source_id, attachments=attachments)
             await self.store.sessions.save_state(session, self.clock.now())
-            return PartResult(session, prompt, turn, stored)
+            return PartResult(session, asked, turn, stored)
 
     async def finish_answer(self, session_id: int, *, expected: str | None = None,
                             user_id: int | None = None) -> Step:
@@ -141,9 +141,9 @@ class InterviewService:
         return await self._transition(session_id, "finish", None, user_id)
 
     async def current(self, session_id: int, *, user_id: int | None = None
-                      ) -> tuple[InterviewSession, Prompt]:
+                      ) -> tuple[InterviewSession, AskedQuestion]:
         session, interview = await self.load(session_id, user_id=user_id)
-        return session, interview.current_prompt()
+        return session, interview.current_question()
 
     async def pause(self, session_id: int, *, user_id: int | None = None) -> InterviewSession:
         async with self._lock(session_id):
@@ -154,13 +154,13 @@ class InterviewService:
             return session
 
     async def resume(self, session_id: int, *, user_id: int | None = None
-                     ) -> tuple[InterviewSession, Prompt]:
+                     ) -> tuple[InterviewSession, AskedQuestion]:
         async with self._lock(session_id):
             session, interview = await self.load(session_id, user_id=user_id)
-            prompt = interview.resume()
+            asked = interview.resume()
             session.status = interview.status
             await self.store.sessions.save_state(session, self.clock.now())
-            return session, prompt
+            return session, asked
 
     async def abandon(self, session_id: int) -> None:
         async with self._lock(session_id):
@@ -216,9 +216,9 @@ class InterviewService:
         async with self._lock(session_id):
             session, interview = await self.load(session_id, user_id=user_id)
             if expected is not None and interview.is_open:
-                current = interview.current_prompt().key if interview.current_spec else None
+                current = interview.current_question().key if interview.current_spec else None
                 if current != expected:
-                    raise StalePrompt("That button belongs to a question you have already "
+                    raise StaleQuestion("That button belongs to a question you have already "
                                       "moved past.")
             now = self.clock.now()
             transition = getattr(interview, action)(now)
@@ -235,7 +235,7 @@ class InterviewService:
                                                           turn.probe_index)
             if answer is not None:
                 finished = (answer.id, turn.skipped)
-        prompt = transition.prompt
+        asked = transition.question
         session.status = interview.status
         session.question_index = interview.question_index
         session.probe_index = interview.probe_index
@@ -244,6 +244,6 @@ class InterviewService:
             session.finished_at = now
         await self.store.sessions.commit_transition(
             session, now=now, finished_answer=finished,
-            ask=None if prompt is None else {
-                "question_id": prompt.question_id, "probe_index": prompt.probe_index,
-                "category": prompt.category, "prompt": prompt.text})
+            ask=None if asked is None else {
+                "question_id": asked.question_id, "probe_index": asked.probe_index,
+                "category": asked.category, "question_text": asked.text})

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.scripts import ROLE_FAMILIES, Script, ScriptError, parse_script, sample_context
-from bot.templating import PromptError, PromptRenderer, make_environment
+from bot.templating import TemplateError, TemplateRenderer, make_environment
 
 INTERVIEWS = "interviews"
 
 
 @dataclass
-class PromptLibrary:
+class TemplateLibrary:
     prompts_dir: Path
     for_discord: bool = True
     scripts: dict[str, Script] = field(default_factory=dict)
@@ -21,9 +21,9 @@ class PromptLibrary:
     def __post_init__(self) -> None:
         self.prompts_dir = Path(self.prompts_dir)
         self.env = make_environment(self.prompts_dir, for_discord=self.for_discord)
-        self.renderer = PromptRenderer(self.env)
+        self.renderer = TemplateRenderer(self.env)
 
-    def load(self) -> PromptLibrary:
+    def load(self) -> TemplateLibrary:
         """Load every script; raises ScriptError listing all problems in all files."""
         scripts: dict[str, Script] = {}
         problems: list[tuple[str, int, str]] = []
@@ -70,7 +70,7 @@ def check_prompts(prompts_dir: Path) -> list[str]:
     from bot.sample_contexts import sample_for  # local import: only the checker needs it
 
     problems: list[str] = []
-    library = PromptLibrary(prompts_dir)
+    library = TemplateLibrary(prompts_dir)
     try:
         library.load()
     except ScriptError as exc:
@@ -89,13 +89,13 @@ def check_prompts(prompts_dir: Path) -> list[str]:
         try:
             for context in sample_for(name):
                 library.render(name, **context)
-        except PromptError as exc:
+        except TemplateError as exc:
             problems.append(str(exc))
     problems.extend(_check_prep(library))
     return list(dict.fromkeys(problems))
 
 
-def _check_prep(library: PromptLibrary) -> list[str]:
+def _check_prep(library: TemplateLibrary) -> list[str]:
     """Prep content: tips headers and page sizes, required topics, checklist items and their
     worst-case size, and prep/questions.txt (see bot.core.prep.check_prep_content)."""
     from bot.core.prep import check_prep_content

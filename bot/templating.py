@@ -8,13 +8,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
 
 
-class PromptError(RuntimeError):
+class TemplateError(RuntimeError):
     """A template is broken; the message names the file and line."""
 
     def __init__(self, message: str, *, filename: str = "", lineno: int | None = None) -> None:
@@ -72,7 +73,7 @@ def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = Tru
 
 
 @dataclass
-class PromptRenderer:
+class TemplateRenderer:
     """Renders named templates from `prompts/` with a context; errors name file and line."""
 
     env: SandboxedEnvironment
@@ -82,15 +83,15 @@ class PromptRenderer:
             template = self.env.get_template(name)
             return template.render(**(context or {})).strip()
         except TemplateSyntaxError as exc:
-            raise PromptError(exc.message or str(exc), filename=exc.filename or name,
+            raise TemplateError(exc.message or str(exc), filename=exc.filename or name,
                               lineno=exc.lineno) from exc
-        except TemplateError as exc:
-            raise PromptError(str(exc), filename=name, lineno=_template_lineno(exc, name)) from exc
+        except JinjaError as exc:
+            raise TemplateError(str(exc), filename=name, lineno=_template_lineno(exc, name)) from exc
 
     def exists(self, name: str) -> bool:
         try:
             self.env.get_template(name)
-        except TemplateError:
+        except JinjaError:
             return False
         return True
 

@@ -6,7 +6,7 @@ import pytest
 from jinja2.exceptions import SecurityError
 
 from bot.core.text import ZWSP, escape_discord, neutralise_mentions, split_text
-from bot.templating import PromptError, PromptRenderer, make_environment
+from bot.templating import TemplateError, TemplateRenderer, make_environment
 
 
 def render(source: str, **context: object) -> str:
@@ -45,15 +45,15 @@ def test_discord_timestamp_filters() -> None:
 
 def test_strict_undefined_fails_on_a_missing_variable(tmp_path) -> None:
     (tmp_path / "t.md.j2").write_text("line one\nHello {{ missing_name }}\n")
-    renderer = PromptRenderer(make_environment(tmp_path))
-    with pytest.raises(PromptError, match=r"t\.md\.j2:2: 'missing_name' is undefined"):
+    renderer = TemplateRenderer(make_environment(tmp_path))
+    with pytest.raises(TemplateError, match=r"t\.md\.j2:2: 'missing_name' is undefined"):
         renderer.render("t.md.j2", {})
 
 
 def test_syntax_error_names_file_and_line(tmp_path) -> None:
     (tmp_path / "bad.md.j2").write_text("ok\nok\n{% if %}\n")
-    with pytest.raises(PromptError, match=r"bad\.md\.j2:3"):
-        PromptRenderer(make_environment(tmp_path)).render("bad.md.j2", {})
+    with pytest.raises(TemplateError, match=r"bad\.md\.j2:3"):
+        TemplateRenderer(make_environment(tmp_path)).render("bad.md.j2", {})
 
 
 def test_sandbox_refuses_reaching_python_internals() -> None:

@@ -398,7 +398,7 @@ class ScoredAnswer:
     question_id: str
     number: int
     category: str
-    prompt: str
+    question_text: str
     text: str
     skipped: bool
     seconds: int | None
@@ -523,7 +523,7 @@ def _improvements(
             "dimension": dim, "label": DIMENSIONS[dim], "gap": round(gap, 2),
             "question_number": s.number if s else None,
             "question_id": s.question_id if s else None,
-            "question": s.prompt if s else "",
+            "question": s.question_text if s else "",
             "suggestion": suggestion,
         })
         used_dims.add(dim)

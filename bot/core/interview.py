@@ -26,7 +26,7 @@ class InterviewError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Prompt:
+class AskedQuestion:
     """What the candidate is being asked right now."""
 
     question_id: str
@@ -46,7 +46,7 @@ class Prompt:
 
     @property
     def key(self) -> str:
-        """Identifies this exact prompt, so a stale button press can be recognised."""
+        """Identifies this exact question, so a stale button press can be recognised."""
         return f"{self.number}.{self.probe_index}"
 
 
@@ -55,7 +55,7 @@ class Turn:
     question_id: str
     probe_index: int
     category: str
-    prompt: str
+    question_text: str
     asked_at: datetime
     parts: list[str] = field(default_factory=list)
     finished_at: datetime | None = None
@@ -77,7 +77,7 @@ class Transition:
     """The result of a state change, for the caller to persist and then show."""
 
     finished_turn: Turn | None  # the turn just closed (answered or skipped)
-    prompt: Prompt | None  # the next prompt to ask, if any
+    question: AskedQuestion | None  # the next question to ask, if any
     status: str
     report: dict[str, Any] | None = None
 
@@ -129,7 +129,7 @@ class Interview:
     @classmethod
     def rebuild(cls, script: Script, session: InterviewSession,
                 answers: Sequence[Answer]) -> Interview:
-        turns = [Turn(a.question_id, a.probe_index, a.category, a.prompt, a.asked_at,
+        turns = [Turn(a.question_id, a.probe_index, a.category, a.question_text, a.asked_at,
                       [p.text for p in a.parts], a.finished_at, a.skipped) for a in answers]
         return cls(script, session.context, status=session.status,
                    question_index=session.question_index, probe_index=session.probe_index,
@@ -185,17 +185,17 @@ class Interview:
                 return turn
         return None
 
-    def current_prompt(self) -> Prompt:
+    def current_question(self) -> AskedQuestion:
         spec = self.current_spec
         if spec is None or not self.is_open:
             raise InterviewError("This interview has no current question.")
         turn = self.current_turn()
-        # A prompt already asked keeps its stored text, so no earlier answers need analysing
+        # A question already asked keeps its stored text, so no earlier answers need analysing
         # (this runs for every message a candidate sends).
         context = self._base_context() if turn is not None else self.render_context()
         rendered = self.script.render_question(spec, context)
-        text = turn.prompt if turn is not None else rendered.text
-        return Prompt(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
+        text = turn.question_text if turn is not None else rendered.text
+        return AskedQuestion(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
                       spec.category, rendered.category_label, text, rendered.guidance,
                       spec.length, rendered.length_hint)
 
@@ -251,11 +251,11 @@ class Interview:
             raise InterviewError(self._why_not("pause"))
         self.status = "paused"
 
-    def resume(self) -> Prompt:
+    def resume(self) -> AskedQuestion:
         if self.status != "paused":
             raise InterviewError(self._why_not("resume"))
         self.status = "active"
-        return self.current_prompt()
+        return self.current_question()
 
     def finish(self, now: datetime) -> Transition:
         """End now, with a report on what was answered (an early end gives a partial report)."""
@@ -288,9 +288,9 @@ class Interview:
             skipped = not text
             seconds = sum(t.seconds or 0 for t in turns) if turns[0].finished_at else None
             analysis = None if skipped else analyze_answer(
-                text, question=turns[0].prompt, company=company, values=values,
+                text, question=turns[0].question_text, company=company, values=values,
                 length=spec.length)
-            scored.append(ScoredAnswer(spec.id, number, spec.category, turns[0].prompt, text,
+            scored.append(ScoredAnswer(spec.id, number, spec.category, turns[0].question_text, text,
                                        skipped, seconds, spec.length, analysis))
         return scored
 
@@ -310,13 +310,13 @@ class Interview:
             return Transition(turn, None, self.status, self.report())
         return Transition(turn, self._ask_current(now), self.status)
 
-    def _ask_current(self, now: datetime, *, text: str | None = None) -> Prompt:
+    def _ask_current(self, now: datetime, *, text: str | None = None) -> AskedQuestion:
         spec = self.current_spec
         assert spec is not None
         if text is None:
             text = self.script.render_question(spec, self.render_context()).text
         self.turns.append(Turn(spec.id, self.probe_index, spec.category, text, now))
-        return self.current_prompt()
+        return self.current_question()
 
     def _open_turn(self) -> Turn:
         turn = self.current_turn()
@@ -355,11 +355,11 @@ def transcript_entries(interview: Interview) -> list[dict[str, Any]]:
             "category": spec.category,
             "category_label": interview.script.render_question(
                 spec, interview.render_context()).category_label,
-            "question": main.prompt,
+            "question": main.question_text,
             "answer": main.text,
             "skipped": main.skipped,
             "seconds": sum(t.seconds or 0 for t in turns),
-            "probes": [{"question": p.prompt, "answer": p.text, "skipped": p.skipped}
+            "probes": [{"question": p.question_text, "answer": p.text, "skipped": p.skipped}
                        for p in probes],
             "analysis": s.analysis.to_dict() if s and s.analysis else None,
         })

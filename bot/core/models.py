@@ -32,14 +32,14 @@ class AnswerPart:
 
 @dataclass(slots=True)
 class Answer:
-    """One prompt put to the candidate (a question or a probe) and what they said."""
+    """One question put to the candidate (a question or a probe) and what they said."""
 
     id: int
     session_id: int
     question_id: str
     probe_index: int
     category: str
-    prompt: str
+    question_text: str
     asked_at: datetime
     finished_at: datetime | None
     skipped: bool

@@ -394,7 +394,7 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
         if any(qid not in improvements for qid in weakest):
             questions_only = [a for a in await self.bot.store.sessions.answers(session.id)
                               if a.probe_index == 0]
-            asked = {a.question_id: (n, a.prompt) for n, a in enumerate(questions_only, start=1)}
+            asked = {a.question_id: (n, a.question_text) for n, a in enumerate(questions_only, start=1)}
         questions = []
         for qid in weakest:
             found = improvements.get(qid) or {}

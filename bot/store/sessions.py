@@ -39,7 +39,7 @@ def _answer(row: sqlite3.Row) -> Answer:
         question_id=row["question_id"],
         probe_index=row["probe_index"],
         category=row["category"],
-        prompt=row["prompt"],
+        question_text=row["prompt"],
         asked_at=from_db_time(row["asked_at"]),  # type: ignore[arg-type]
         finished_at=from_db_time(row["finished_at"]),
         skipped=bool(row["skipped"]),
@@ -162,14 +162,14 @@ class SessionRepository:
         question_id: str,
         probe_index: int,
         category: str,
-        prompt: str,
+        question_text: str,
         now: datetime,
     ) -> Answer:
-        """Record that a prompt was put to the candidate (idempotent: asking twice keeps the first)."""
+        """Record that a question was put to the candidate (idempotent: asking twice keeps the first)."""
         await self.db.write(
             "INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
-            (session_id, question_id, probe_index, category, prompt, to_db_time(now)),
+            (session_id, question_id, probe_index, category, question_text, to_db_time(now)),
         )
         answer = await self.answer_for(session_id, question_id, probe_index)
         assert answer is not None
@@ -252,7 +252,7 @@ class SessionRepository:
         finished_answer: tuple[int, bool] | None = None,
         ask: dict[str, Any] | None = None,
     ) -> None:
-        """In one transaction: close the answer just finished, record the next prompt asked,
+        """In one transaction: close the answer just finished, record the next question asked,
         and save the session's new position. A crash leaves either all of it or none."""
         stamp = to_db_time(now)
         session.updated_at = now
@@ -270,7 +270,7 @@ class SessionRepository:
                     " asked_at) VALUES (?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
                     (session.id, ask["question_id"], ask["probe_index"], ask["category"],
-                     ask["prompt"], stamp),
+                     ask["question_text"], stamp),
                 )
             await conn.execute(
                 "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"

@@ -8,7 +8,7 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.scripts import Script, parse_script
-from bot.library import PromptLibrary
+from bot.library import TemplateLibrary
 from bot.templating import make_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -99,8 +99,8 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_library() -> PromptLibrary:
-    return PromptLibrary(PROMPTS_DIR, for_discord=False).load()
+def shipped_library() -> TemplateLibrary:
+    return TemplateLibrary(PROMPTS_DIR, for_discord=False).load()
 
 
 @pytest.fixture

@@ -292,7 +292,7 @@ def test_report_improvements_are_three_distinct_and_tied_to_questions():
         assert item["question_number"] in numbers
         answer = numbers[item["question_number"]]
         assert item["question_id"] == answer.question_id
-        assert item["question"] == answer.prompt
+        assert item["question"] == answer.question_text
         assert item["suggestion"].strip()
         assert item["label"] == DIMENSIONS[item["dimension"]]
         # Never pick the skipped answer, the strong one, or the opening and closing.

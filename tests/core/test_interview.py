@@ -14,8 +14,8 @@ from bot.core.interview import (
     InterviewError,
     transcript_entries,
 )
-from bot.interviews import ActiveInterviewExists, InterviewService, SessionNotFound, StalePrompt
-from bot.library import PromptLibrary
+from bot.interviews import ActiveInterviewExists, InterviewService, SessionNotFound, StaleQuestion
+from bot.library import TemplateLibrary
 from bot.store import Store
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ def started(interview: Interview) -> Interview:
 
 def test_start_asks_the_first_question(interview):
     transition = interview.start(T0)
-    prompt = transition.prompt
+    prompt = transition.question
     assert transition.finished_turn is None
     assert transition.status == "active"
     assert prompt is not None
@@ -61,7 +61,7 @@ def test_data_role_gets_the_extra_question(mini_script):
     interview = Interview(mini_script, {"candidate": "Sam", "role": "Senior Data Analyst",
                                         "company": "Acme"})
     assert [q.id for q in interview.plan] == ["hello", "story", "data_only", "why_us", "wrap"]
-    assert interview.start(T0).prompt.total == 5
+    assert interview.start(T0).question.total == 5
 
 
 def test_full_run_with_multipart_answer_probe_skip_and_report(interview):
@@ -73,31 +73,31 @@ def test_full_run_with_multipart_answer_probe_skip_and_report(interview):
 
     t = interview.finish_answer(at(20))
     assert t.finished_turn is turn and turn.finished_at == at(20) and turn.seconds == 20
-    assert (t.prompt.question_id, t.prompt.key, t.prompt.is_probe) == ("story", "2.0", False)
+    assert (t.question.question_id, t.question.key, t.question.is_probe) == ("story", "2.0", False)
 
     interview.add_part(STORY_NO_RESULT, at(60))
     t = interview.finish_answer(at(90))
-    assert t.prompt.is_probe
-    assert (t.prompt.question_id, t.prompt.probe_index, t.prompt.key) == ("story", 1, "2.1")
-    assert t.prompt.text == "How did it turn out?"
-    assert t.prompt.number == 2  # a probe does not count as a new question
+    assert t.question.is_probe
+    assert (t.question.question_id, t.question.probe_index, t.question.key) == ("story", 1, "2.1")
+    assert t.question.text == "How did it turn out?"
+    assert t.question.number == 2  # a probe does not count as a new question
 
     interview.add_part(STORY_RESULT, at(100))
     t = interview.finish_answer(at(110))
     # The combined answer now has figures, so the second probe does not fire.
-    assert (t.prompt.question_id, t.prompt.key) == ("why_us", "3.0")
+    assert (t.question.question_id, t.question.key) == ("why_us", "3.0")
     # An earlier answer is quoted back by the script.
-    assert t.prompt.text == 'Why Acme? You said "At my previous company the release was failing".'
+    assert t.question.text == 'Why Acme? You said "At my previous company the release was failing".'
 
     t = interview.skip(at(120))
     assert t.finished_turn.question_id == "why_us" and t.finished_turn.skipped
-    assert (t.prompt.question_id, t.prompt.key) == ("wrap", "4.0")
-    assert t.prompt.text == "Anything else, Sam?"
+    assert (t.question.question_id, t.question.key) == ("wrap", "4.0")
+    assert t.question.text == "Anything else, Sam?"
 
     interview.add_part("No, thank you, I have enjoyed this.", at(130))
     t = interview.finish_answer(at(140))
     assert t.status == "finished" and interview.status == "finished"
-    assert t.prompt is None
+    assert t.question is None
     report = t.report
     assert report is not None and report["complete"] is True
     assert report["total"] == 4 and report["answered"] == 3 and report["skipped"] == [3]
@@ -117,13 +117,13 @@ def test_second_probe_fires_when_still_no_figures(interview):
     interview.add_part("Hello.", at(1))
     interview.finish_answer(at(2))
     interview.add_part(STORY_NO_RESULT, at(3))
-    assert interview.finish_answer(at(4)).prompt.key == "2.1"
+    assert interview.finish_answer(at(4)).question.key == "2.1"
     interview.add_part("In the end it worked and everyone was happy.", at(5))
     t = interview.finish_answer(at(6))
-    assert (t.prompt.key, t.prompt.text) == ("2.2", "Can you put a number on it?")
+    assert (t.question.key, t.question.text) == ("2.2", "Can you put a number on it?")
     interview.add_part("Not really, sorry.", at(7))
     # At most two probes per question, and the script has no more: move on.
-    assert interview.finish_answer(at(8)).prompt.key == "3.0"
+    assert interview.finish_answer(at(8)).question.key == "3.0"
 
 
 def test_skip_with_parts_keeps_the_answer(interview):
@@ -132,7 +132,7 @@ def test_skip_with_parts_keeps_the_answer(interview):
     t = interview.skip(at(2))
     assert t.finished_turn.skipped is False
     assert t.finished_turn.parts == ["Half an answer"]
-    assert t.prompt.key == "2.0"
+    assert t.question.key == "2.0"
 
 
 def test_skipping_a_probe_moves_to_the_next_question(interview):
@@ -140,10 +140,10 @@ def test_skipping_a_probe_moves_to_the_next_question(interview):
     interview.add_part("Hello.", at(1))
     interview.finish_answer(at(2))
     interview.add_part(STORY_NO_RESULT, at(3))
-    assert interview.finish_answer(at(4)).prompt.key == "2.1"
+    assert interview.finish_answer(at(4)).question.key == "2.1"
     t = interview.skip(at(5))
     assert t.finished_turn.probe_index == 1 and t.finished_turn.skipped
-    assert t.prompt.key == "3.0"
+    assert t.question.key == "3.0"
 
 
 # --- pause, resume, finish early, abandon ---------------------------------------------------
@@ -175,7 +175,7 @@ def test_finish_early_gives_a_partial_report(interview):
     interview.add_part("Hello, I am glad to be here today.", at(1))
     interview.finish_answer(at(2))
     t = interview.finish(at(30))
-    assert t.status == "finished" and t.prompt is None
+    assert t.status == "finished" and t.question is None
     # The open question was closed as skipped.
     assert t.finished_turn.question_id == "story" and t.finished_turn.skipped
     assert t.finished_turn.finished_at == at(30)
@@ -207,7 +207,7 @@ def test_abandon(interview):
 
 
 @pytest.mark.parametrize("action", ["add_part", "finish_answer", "skip", "pause", "resume",
-                                    "finish", "abandon", "start", "current_prompt"])
+                                    "finish", "abandon", "start", "current_question"])
 def test_nothing_is_allowed_after_finishing(interview, action):
     started(interview)
     interview.finish(at(1))
@@ -220,7 +220,7 @@ def test_nothing_is_allowed_after_finishing(interview, action):
         "finish": lambda: interview.finish(at(2)),
         "abandon": interview.abandon,
         "start": lambda: interview.start(at(2)),
-        "current_prompt": interview.current_prompt,
+        "current_question": interview.current_question,
     }
     turns_before = [(t.question_id, list(t.parts), t.finished_at) for t in interview.turns]
     with pytest.raises(InterviewError):
@@ -316,8 +316,8 @@ USER = 4242
 
 
 @pytest.fixture
-def library(mini_prompts_dir) -> PromptLibrary:
-    return PromptLibrary(mini_prompts_dir, for_discord=False).load()
+def library(mini_prompts_dir) -> TemplateLibrary:
+    return TemplateLibrary(mini_prompts_dir, for_discord=False).load()
 
 
 @pytest.fixture
@@ -332,14 +332,14 @@ async def test_rebuild_from_a_new_store_continues_where_it_left_off(tmp_path, li
         service = InterviewService(store, library, clock)
         step = await service.start(user_id=USER, script_id="mini", context=context)
         session_id = step.session.id
-        assert step.prompt.key == "1.0"
+        assert step.question.key == "1.0"
 
         clock.advance(30)
         await service.record_part(session_id, "Hello, glad to be here.", source="test", source_id="m1")
         clock.advance(15)
         step = await service.finish_answer(session_id, expected="1.0")
         assert step.transition.finished_turn.seconds == 45
-        assert step.prompt.key == "2.0"
+        assert step.question.key == "2.0"
 
         clock.advance(20)
         await service.record_part(session_id, "At my previous company the release was failing.",
@@ -358,7 +358,7 @@ async def test_rebuild_from_a_new_store_continues_where_it_left_off(tmp_path, li
         session, interview = await service2.load(session_id)
         assert session.script_id == "mini"
         assert session.context["role_family"] == "software"
-        prompt = interview.current_prompt()
+        prompt = interview.current_question()
         assert (prompt.question_id, prompt.key, prompt.number, prompt.total) == ("story", "2.0", 2, 4)
         turn = interview.current_turn()
         assert turn.parts == ["At my previous company the release was failing.",
@@ -373,11 +373,11 @@ async def test_rebuild_from_a_new_store_continues_where_it_left_off(tmp_path, li
         clock.advance(5)
         step = await service2.finish_answer(session_id, expected="2.0")
         assert step.transition.finished_turn.seconds == 65
-        assert step.prompt.key == "2.1" and step.prompt.text == "How did it turn out?"
+        assert step.question.key == "2.1" and step.question.text == "How did it turn out?"
 
         # Rebuilt once more, the probe is current and the timing is kept.
         _, again = await service2.load(session_id)
-        assert again.current_prompt().key == "2.1"
+        assert again.current_question().key == "2.1"
         story = next(t for t in again.turns if t.question_id == "story" and t.probe_index == 0)
         assert story.seconds == 65
         assert [(t.question_id, t.probe_index) for t in again.turns] == [
@@ -403,7 +403,7 @@ async def test_pause_persists_and_resume_in_a_new_service(tmp_path, library, clo
         assert prompt.key == "1.0"
         await service.record_part(session_id, "Back again.", source="test")
         step = await service.finish_answer(session_id)
-        assert step.prompt.key == "2.0"
+        assert step.question.key == "2.0"
         answers = await store.sessions.answers(session_id)
         assert [p.text for p in answers[0].parts] == ["Hi!", "Back again."]
 
@@ -415,13 +415,13 @@ async def test_stale_expected_key_is_refused(tmp_path, library, clock, context):
         sid = step.session.id
         await service.record_part(sid, "Hello there.", source="test")
         first = await service.finish_answer(sid, expected="1.0")
-        assert first.prompt.key == "2.0"
-        with pytest.raises(StalePrompt):
+        assert first.question.key == "2.0"
+        with pytest.raises(StaleQuestion):
             await service.finish_answer(sid, expected="1.0")  # a double click on the old button
-        with pytest.raises(StalePrompt):
+        with pytest.raises(StaleQuestion):
             await service.skip(sid, expected="1.0")
         _, interview = await service.load(sid)
-        assert interview.current_prompt().key == "2.0"
+        assert interview.current_question().key == "2.0"
         assert interview.current_turn().finished_at is None
         assert len(interview.turns) == 2
 

@@ -46,7 +46,7 @@ from bot.core.stories import (
     split_title_and_skills,
     suggest_story,
 )
-from bot.library import PromptLibrary
+from bot.library import TemplateLibrary
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -54,8 +54,8 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(scope="module")
-def library() -> PromptLibrary:
-    return PromptLibrary(PROMPTS)
+def library() -> TemplateLibrary:
+    return TemplateLibrary(PROMPTS)
 
 
 def shipped_sources() -> dict[str, str]:
@@ -64,7 +64,7 @@ def shipped_sources() -> dict[str, str]:
     return {p.relative_to(PROMPTS).as_posix(): p.read_text("utf-8") for p in paths}
 
 
-def render_with(library: PromptLibrary):
+def render_with(library: TemplateLibrary):
     return lambda name, ctx: library.render(name, **ctx)
 
 

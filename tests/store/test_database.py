@@ -89,7 +89,7 @@ async def test_session_answers_and_parts_round_trip(tmp_path: Path) -> None:
         session = await store.sessions.create(user_id=1, script_id="final", script_version="abc",
                                               context={"company": "Acme"}, now=NOW)
         answer = await store.sessions.ask(session.id, question_id="q1", probe_index=0,
-                                          category="opening", prompt="Hi?", now=NOW)
+                                          category="opening", question_text="Hi?", now=NOW)
         text = "Ünïcødé ✓ مرحبا @everyone ```code```"
         assert await store.sessions.add_part(answer.id, text, source="message", now=NOW,
                                              source_id="m1", attachments=["cv.pdf"])
@@ -165,7 +165,7 @@ async def test_export_and_delete_touch_only_that_user(tmp_path: Path) -> None:
             s = await store.sessions.create(user_id=uid, script_id="x", script_version="v",
                                             context={}, now=NOW)
             a = await store.sessions.ask(s.id, question_id="q", probe_index=0, category="c",
-                                         prompt="p", now=NOW)
+                                         question_text="p", now=NOW)
             await store.sessions.add_part(a.id, f"answer {uid}", source="terminal", now=NOW)
             await store.journal.add(uid, now=NOW, company="Acme")
         exported = await store.export_user(1)

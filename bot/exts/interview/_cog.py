@@ -15,13 +15,13 @@ from discord.ext import commands
 
 from bot.bot import InterviewCoach
 from bot.core.feedback import DIMENSIONS
-from bot.core.interview import InterviewError, Prompt, parse_interviewer, report_context
+from bot.core.interview import AskedQuestion, InterviewError, parse_interviewer, report_context
 from bot.core.models import InterviewSession
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import NO_MENTIONS, embeds_for, place_name, reply
 from bot.exts.interview._views import AnswerModal, buttons, question_view
-from bot.interviews import ActiveInterviewExists, StalePrompt, Step
+from bot.interviews import ActiveInterviewExists, StaleQuestion, Step
 
 log = logging.getLogger(__name__)
 MAX_FIELD = 100
@@ -164,7 +164,7 @@ class InterviewCog(commands.Cog, name="Interview"):
                 if answer.probe_index or f"{s.script_id}:{answer.question_id}" in seen:
                     continue
                 seen.add(f"{s.script_id}:{answer.question_id}")
-                label = shorten(f"{answer.prompt}", 100)
+                label = shorten(f"{answer.question_text}", 100)
                 if current.lower() in label.lower():
                     choices.append(app_commands.Choice(name=label, value=f"{s.id}:{answer.question_id}"))
                 if len(choices) >= 25:
@@ -234,10 +234,10 @@ class InterviewCog(commands.Cog, name="Interview"):
                              key: str) -> None:
         uid = interaction.user.id
         if action == "form":
-            _, prompt = await self.service.current(session_id, user_id=uid)
-            if prompt.key != key:
-                raise StalePrompt("That button belongs to a question you have already moved past.")
-            title = f"Follow-up to question {prompt.number}" if prompt.is_probe else f"Question {prompt.number}"
+            _, asked = await self.service.current(session_id, user_id=uid)
+            if asked.key != key:
+                raise StaleQuestion("That button belongs to a question you have already moved past.")
+            title = f"Follow-up to question {asked.number}" if asked.is_probe else f"Question {asked.number}"
             await interaction.response.send_modal(AnswerModal(self, session_id, key, title))
             return
         if action in {"done", "skip"}:
@@ -247,11 +247,11 @@ class InterviewCog(commands.Cog, name="Interview"):
             await self._after_step(interaction.channel, step)
             return
         if action == "repeat":
-            session, prompt = await self.service.current(session_id, user_id=uid)
-            if prompt.key != key:
-                raise StalePrompt("That button belongs to a question you have already moved past.")
+            session, asked = await self.service.current(session_id, user_id=uid)
+            if asked.key != key:
+                raise StaleQuestion("That button belongs to a question you have already moved past.")
             await interaction.response.edit_message(view=None)
-            await self._post_prompt(interaction.channel, session, prompt)
+            await self._post_question(interaction.channel, session, asked)
             return
         if action == "pause":
             session = await self.service.pause(session_id, user_id=uid)
@@ -296,9 +296,9 @@ class InterviewCog(commands.Cog, name="Interview"):
 
     async def submit_form(self, interaction: discord.Interaction, session_id: int, key: str, text: str) -> None:
         uid = interaction.user.id
-        session, prompt = await self.service.current(session_id, user_id=uid)
-        if prompt.key != key:
-            raise StalePrompt("That form belongs to a question you have already moved past.")
+        session, asked = await self.service.current(session_id, user_id=uid)
+        if asked.key != key:
+            raise StaleQuestion("That form belongs to a question you have already moved past.")
         await self.service.record_part(session_id, text, source="modal", source_id=f"modal:{interaction.id}",
                                        user_id=uid)
         step = await self.service.finish_answer(session_id, expected=key, user_id=uid)
@@ -469,9 +469,9 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def _resume_in_place(self, interaction: discord.Interaction,
                                session: InterviewSession) -> discord.abc.Messageable | None:
         if session.status == "paused":
-            session, prompt = await self.service.resume(session.id, user_id=interaction.user.id)
+            session, asked = await self.service.resume(session.id, user_id=interaction.user.id)
         else:
-            session, prompt = await self.service.current(session.id, user_id=interaction.user.id)
+            session, asked = await self.service.current(session.id, user_id=interaction.user.id)
         channel = await self._channel(session)
         if channel is None:  # the thread or DM is gone: open a new one
             place = "thread" if session.guild_id and interaction.guild else "dm"
@@ -480,7 +480,7 @@ class InterviewCog(commands.Cog, name="Interview"):
                 return None
         else:
             await self._clear_buttons(channel, session.question_message_id)
-        await self._post_prompt(channel, session, prompt)
+        await self._post_question(channel, session, asked)
         return channel
 
     async def _post_intro(self, channel: discord.abc.Messageable, step: Step) -> None:
@@ -494,22 +494,22 @@ class InterviewCog(commands.Cog, name="Interview"):
             total=len(interview.plan), practice=interview.is_practice)
         for embeds in embeds_for(text, title=f"{script.title} · {script.stage_label}"):
             await channel.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
-        await self._post_prompt(channel, step.session, interview.current_prompt())
+        await self._post_question(channel, step.session, interview.current_question())
 
-    async def _post_prompt(self, channel: discord.abc.Messageable | None, session: InterviewSession,
-                           prompt: Prompt) -> None:
+    async def _post_question(self, channel: discord.abc.Messageable | None, session: InterviewSession,
+                           asked: AskedQuestion) -> None:
         if channel is None:
             raise UserFacingError("Your answer is saved, but I can't reach the interview's channel. "
                                   "Run `/interview resume` to continue.")
-        if prompt.is_probe:
-            title = f"Follow-up · question {prompt.number} of {prompt.total}"
+        if asked.is_probe:
+            title = f"Follow-up · question {asked.number} of {asked.total}"
         else:
-            title = f"Question {prompt.number} of {prompt.total} · {prompt.category_label}"
-        embed = discord.Embed(title=title[:256], description=prompt.text[:4096], colour=discord.Colour.blurple())
-        embed.add_field(name="Suggested length", value=prompt.length_hint[:1024])
+            title = f"Question {asked.number} of {asked.total} · {asked.category_label}"
+        embed = discord.Embed(title=title[:256], description=asked.text[:4096], colour=discord.Colour.blurple())
+        embed.add_field(name="Suggested length", value=asked.length_hint[:1024])
         embed.set_footer(text="Type your answer here (several messages are fine), then press Done.")
         try:
-            message = await channel.send(embed=embed, view=question_view(session.id, prompt),
+            message = await channel.send(embed=embed, view=question_view(session.id, asked),
                                          allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("Could not post question for session %s: %s", session.id, exc)
@@ -520,8 +520,8 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def _after_step(self, channel: discord.abc.Messageable | None, step: Step) -> None:
         if step.finished:
             await self._send_report(channel, step)
-        elif step.prompt is not None:
-            await self._post_prompt(channel, step.session, step.prompt)
+        elif step.question is not None:
+            await self._post_question(channel, step.session, step.question)
 
     async def _clear_buttons(self, channel: discord.abc.Messageable | None, message_id: int | None) -> None:
         if channel is None or message_id is None:
@@ -582,7 +582,7 @@ class InterviewCog(commands.Cog, name="Interview"):
 def _initial(interview: Any) -> Any:
     from bot.core.interview import Transition
 
-    return Transition(None, interview.current_prompt(), interview.status)
+    return Transition(None, interview.current_question(), interview.status)
 
 
 class HistoryView(discord.ui.View):

@@ -1,4 +1,4 @@
-"""Persistent controls for an interview. Every button carries the session id and the prompt it
+"""Persistent controls for an interview. Every button carries the session id and the asked it
 belongs to in its custom_id, so it keeps working after a restart and a stale click is noticed."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.core.interview import MAX_PART_CHARS, Prompt
+from bot.core.interview import MAX_PART_CHARS, AskedQuestion
 from bot.errors import reply_with_error
 from bot.exts._common import coach, reply
 
@@ -31,12 +31,12 @@ OTHER_CONTROLS: dict[str, tuple[str, discord.ButtonStyle, str | None]] = {
     "endnow": ("End it", discord.ButtonStyle.danger, None),
 }
 ALL_CONTROLS = {**QUESTION_CONTROLS, **OTHER_CONTROLS}
-NO_PROMPT = "0.0"
+NO_QUESTION = "0.0"
 
 
 class InterviewButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
                       template=r"iv:(?P<action>[a-z]+):(?P<session>\d+):(?P<key>\d+\.\d+)"):
-    def __init__(self, action: str, session_id: int, key: str = NO_PROMPT) -> None:
+    def __init__(self, action: str, session_id: int, key: str = NO_QUESTION) -> None:
         label, style, emoji = ALL_CONTROLS[action]
         super().__init__(discord.ui.Button(label=label, style=style, emoji=emoji,
                                            custom_id=f"iv:{action}:{session_id}:{key}"))
@@ -72,10 +72,10 @@ class InterviewButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
             await reply_with_error(interaction, error, where=f"interview button {self.action}")
 
 
-def question_view(session_id: int, prompt: Prompt) -> discord.ui.View:
+def question_view(session_id: int, asked: AskedQuestion) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for action in QUESTION_CONTROLS:
-        view.add_item(InterviewButton(action, session_id, prompt.key))
+        view.add_item(InterviewButton(action, session_id, asked.key))
     return view
 
 
