@@ -93,7 +93,7 @@ async def startup(path: Path) -> dict[str, float]:
     started = time.perf_counter()
     bot = create_bot(settings)
     async with simcord.run(bot) as env:
-        dispatcher: NudgeDispatcher = bot.get_cog("FollowUp").dispatcher  # type: ignore[union-attr]
+        dispatcher: NudgeDispatcher = bot.followups.dispatcher
         await env.settle()
         assert dispatcher.ready.is_set(), "dispatcher not ready after start-up settled"
         ready = time.perf_counter() - started

@@ -7,7 +7,6 @@ import importlib
 import json
 import logging
 import pkgutil
-from collections.abc import Iterable
 from datetime import datetime
 
 import discord
@@ -15,8 +14,12 @@ from discord.ext import commands
 
 from bot.core.clock import Clock
 from bot.errors import CoachTree
-from bot.interviews import InterviewService
+from bot.exts._nudges import DiscordCourier
+from bot.exts._ui import PageButton
 from bot.library import TemplateLibrary
+from bot.services.followups import FollowUpService
+from bot.services.interviews import InterviewService
+from bot.services.users import UserSettingsService
 from bot.settings import Settings
 from bot.store import Store
 
@@ -67,8 +70,11 @@ class InterviewCoach(commands.Bot):
         self.clock: Clock = clock or DiscordClock()
         self.store = Store(settings.database_path)
         self.library = TemplateLibrary(settings.prompts_dir)
+        # One service per feature; adapters in bot/exts call these, never the store.
+        self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
-        self.persistent_items: list[type[discord.ui.DynamicItem[discord.ui.Item[discord.ui.View]]]] = []
+        self.followups = FollowUpService(self.store, self.clock, DiscordCourier(self),
+                                         before_start=self.wait_until_ready)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
 
@@ -79,14 +85,14 @@ class InterviewCoach(commands.Bot):
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)
                 self.loaded_extensions.append(name)
-        if self.persistent_items:
-            # Buttons carry their ids in custom_id, so they keep working after a restart.
-            self.add_dynamic_items(*self.persistent_items)
+        self.add_dynamic_items(PageButton)  # the shared pager, for every feature's lists
+        self.followups.start()
         if self.sync_on_start:
             await self.sync_commands()
 
     async def close(self) -> None:
         try:
+            await self.followups.stop()
             await super().close()
         finally:
             await self.store.close()
@@ -132,7 +138,3 @@ def create_bot(settings: Settings | None = None, *, clock: Clock | None = None) 
     """Build a configured, unstarted bot. Tests, tools and the CLI all use this."""
     return InterviewCoach(settings or Settings(), clock=clock)
 
-
-def command_names(bot: commands.Bot) -> Iterable[str]:
-    for command in bot.tree.walk_commands():
-        yield command.qualified_name

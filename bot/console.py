@@ -12,8 +12,8 @@ from typing import TextIO
 from bot.core.clock import Clock, SystemClock
 from bot.core.interview import AskedQuestion, InterviewError, parse_interviewer, report_context
 from bot.core.scripts import ScriptError
-from bot.interviews import ActiveInterviewExists, InterviewService, Step
 from bot.library import TemplateLibrary
+from bot.services.interviews import ActiveInterviewExists, InterviewService, Step
 from bot.store import Store, StoreError
 
 LOCAL_USER_ID = 1  # Discord ids are far larger, so the local rehearser never collides with one

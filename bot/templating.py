@@ -12,6 +12,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
 from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot.core.stages import stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
 
 
@@ -67,6 +68,7 @@ def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = Tru
         discord_ts=_timestamp,
         when=_both_timestamps,
         shorten=shorten,
+        stage_label=stage_label,
         raw=_raw if for_discord else _identity,
     )
     return env

@@ -59,10 +59,6 @@ DEFAULT_LENGTH = timedelta(minutes=60)
 USEFUL_AFTER_DUE = {CHECK_IN: timedelta(days=7), PRACTICE_AGAIN: timedelta(days=4)}
 FALLBACK_USEFUL = timedelta(days=1)
 
-STAGES = {"first_round": "First round", "screening": "Screening call",
-          "second_round": "Second round", "final": "Final round", "other": "Interview"}
-NEXT_STAGE = {"screening": "first_round", "first_round": "second_round",
-              "second_round": "final", "final": "final", "other": "final"}
 
 OUTCOMES = {"next_round": "Next round", "offer": "Offer", "rejected": "Rejected",
             "no_news": "No news yet"}
@@ -246,14 +242,6 @@ def snooze(option: str, *, kind: str, due_at: datetime, payload: Mapping[str, An
             return SnoozeDecision(None, f"That would be too late: this reminder is only useful "
                                         f"until <t:{int(limit.timestamp())}:F>.")
     return SnoozeDecision(until)
-
-
-def next_stage(stage: str) -> str:
-    return NEXT_STAGE.get(stage, "final")
-
-
-def stage_label(stage: str) -> str:
-    return STAGES.get(stage, stage.replace("_", " ").capitalize() or "Interview")
 
 
 # --------------------------------------------------------------------------- helpers

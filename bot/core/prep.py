@@ -12,22 +12,12 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.models import JournalEntry
+from bot.core.stages import ANY_STAGE, MOCK_STAGES, stage_label
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import parse_when
 
 # --- stages ---------------------------------------------------------------------------------
 
-STAGES: dict[str, str] = {"second_round": "Second round", "final": "Final round"}
-# Any stage a real interview can be logged at (the journal records first rounds too).
-JOURNAL_STAGES: dict[str, str] = {
-    "screening": "Screening call", "first_round": "First round", "second_round": "Second round",
-    "final": "Final round", "other": "Other",
-}
-ANY_STAGE = "any"
-
-
-def stage_label(stage: str) -> str:
-    return JOURNAL_STAGES.get(stage, stage.replace("_", " ").capitalize() if stage else "")
 
 
 class PrepContentError(ValueError):
@@ -113,10 +103,10 @@ def parse_tip_header(source: str, template: str) -> TipTopic:
     if len(summary) > 200:
         problems.append(f"{template}:1: the summary is {len(summary)} characters; keep it to 200")
     stages = tuple(s.strip() for s in fields.get("stages", "").split(",") if s.strip())
-    unknown = [s for s in stages if s not in STAGES]
+    unknown = [s for s in stages if s not in MOCK_STAGES]
     if unknown:
         problems.append(f"{template}:1: unknown stage(s) {', '.join(unknown)}; use "
-                        f"{', '.join(STAGES)}")
+                        f"{', '.join(MOCK_STAGES)}")
     if problems:
         raise PrepContentError(problems)
     return TipTopic(topic_id, title, summary, stages, template)
@@ -216,9 +206,9 @@ def parse_questions(text: str, filename: str = "prep/questions.txt") -> list[Ask
             problems.append(f"{where}: unknown category {fields['category']!r}; use "
                             f"{', '.join(QUESTION_CATEGORIES)}")
         stages = tuple(s.strip() for s in fields["stages"].split(",") if s.strip())
-        bad = [s for s in stages if s not in STAGES]
+        bad = [s for s in stages if s not in MOCK_STAGES]
         if bad or not stages:
-            problems.append(f"{where}: stages must be {' and/or '.join(STAGES)}, got "
+            problems.append(f"{where}: stages must be {' and/or '.join(MOCK_STAGES)}, got "
                             f"{fields['stages']!r}")
         for key, limit in (("ask", 300), ("why", 300)):
             if len(fields[key]) > limit:
@@ -537,7 +527,7 @@ def check_prep_content(sources: Mapping[str, str], render: RenderFn) -> list[str
             problems.extend(exc.problems)
             continue
         topics[topic.id] = topic
-        for stage in (*STAGES, ANY_STAGE):
+        for stage in (*MOCK_STAGES, ANY_STAGE):
             for company, role in (("", ""), ("Acme", "Data Analyst")):
                 try:
                     pages = split_pages(render(name, {"stage": stage, "company": company,
@@ -556,7 +546,7 @@ def check_prep_content(sources: Mapping[str, str], render: RenderFn) -> list[str
     missing = [topic_id for topic_id in REQUIRED_TOPICS if topic_id not in topics]
     if missing:
         problems.append(f"tips/: no template for required topic(s) {', '.join(missing)}")
-    for stage in STAGES:
+    for stage in MOCK_STAGES:
         name = f"checklists/{stage}.md.j2"
         if name not in sources:
             problems.append(f"{name}: missing (every stage needs a checklist)")
@@ -594,7 +584,7 @@ def check_prep_content(sources: Mapping[str, str], render: RenderFn) -> list[str
         else:
             if len(questions) < MIN_QUESTIONS:
                 problems.append(f"{name}: {len(questions)} questions; at least {MIN_QUESTIONS} needed")
-            for stage in STAGES:
+            for stage in MOCK_STAGES:
                 for category in QUESTION_CATEGORIES:
                     if not select_questions(questions, category=category, stage=stage):
                         problems.append(f"{name}: no {category} question for the {stage} stage")

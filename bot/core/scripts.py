@@ -14,6 +14,8 @@ from typing import Any
 
 from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
 
+from bot.core.stages import MOCK_STAGES
+
 CATEGORIES: dict[str, str] = {
     "opening": "Opening",
     "previous_round": "Since the last round",
@@ -28,7 +30,6 @@ CATEGORIES: dict[str, str] = {
     "candidate_questions": "Your questions for us",
     "closing": "Closing",
 }
-STAGES: dict[str, str] = {"second_round": "Second round", "final": "Final round"}
 ROLE_FAMILIES: dict[str, str] = {
     "software": "Software engineering",
     "product": "Product management",
@@ -142,7 +143,7 @@ class Script:
 
     @property
     def stage_label(self) -> str:
-        return STAGES[self.stage]
+        return MOCK_STAGES[self.stage]
 
     def question(self, question_id: str) -> QuestionSpec:
         for spec in self.questions:
@@ -296,8 +297,8 @@ def parse_script(source: str, filename: str, env: Environment) -> Script:
     if script_id and not _ID.match(script_id):
         problems.append((filename, head.lineno, f"script id {script_id!r} must be lower_snake_case"))
     stage_line, stage = head.fields.get("stage", (head.lineno, ""))
-    if stage and stage not in STAGES:
-        problems.append((filename, stage_line, f"stage must be one of {', '.join(STAGES)}"))
+    if stage and stage not in MOCK_STAGES:
+        problems.append((filename, stage_line, f"stage must be one of {', '.join(MOCK_STAGES)}"))
     minutes_line, minutes_text = head.fields.get("minutes", (head.lineno, "0"))
     if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= 240:
         problems.append((filename, minutes_line, "minutes must be a whole number from 1 to 240"))

@@ -15,6 +15,7 @@ import discord
 from bot.core import followups as fu
 from bot.core import prep
 from bot.core.models import FollowUpPlan, JournalEntry, Nudge
+from bot.core.stages import stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord
 from bot.errors import reply_with_error
 from bot.exts._common import COLOUR, coach, reply
@@ -189,7 +190,7 @@ class DiscordCourier:
             when = fu.parse_time(p["interview_at"])
             stage = p.get("stage") or "second_round"
             return library.render(
-                "nudges/day_before.md.j2", **common, stage_label=fu.stage_label(stage), when=when,
+                "nudges/day_before.md.j2", **common, stage=stage, when=when,
                 items=await self.checklist(nudge.user_id, stage, common["company"],
                                            common["role"], when),
                 notes=await self.earlier_rounds(nudge.user_id, common["company"], when, entry))
@@ -239,7 +240,7 @@ class DiscordCourier:
         company = escape_discord(p.get("company") or "your interview")
         if nudge.kind == fu.DAY_BEFORE:
             when = fu.parse_time(p["interview_at"])
-            return (f"📋 Your {fu.stage_label(p.get('stage') or '').lower()} at {company} is "
+            return (f"📋 Your {stage_label(p.get('stage'), missing='interview').lower()} at {company} is "
                     f"{discord_timestamp(when, 'F')} ({discord_timestamp(when, 'R')}): "
                     "go through your prep checklist tonight.")
         if nudge.kind == fu.THANK_YOU:

@@ -15,20 +15,19 @@ from discord.ext import commands
 from bot.bot import InterviewCoach
 from bot.core import followups as fu
 from bot.core.models import FollowUpPlan, InterviewSession, Nudge
+from bot.core.stages import STAGE_LABELS, next_stage, script_for_stage, stage_label
 from bot.core.text import clean_user_text, discord_timestamp, escape_discord
 from bot.core.timeparse import EXAMPLES, TimeParseError, parse_when, resolve_zone
 from bot.errors import UserFacingError, reply_with_error
 from bot.exts._common import COLOUR, NO_MENTIONS, reply
 from bot.exts._notices import deliver_pending_notice
-from bot.exts._nudges import DiscordCourier, NudgeButton, next_round_view, nudge_view
+from bot.exts._nudges import NudgeButton, next_round_view, nudge_view
 from bot.exts._time import user_zone
-from bot.planner import AddResult, FollowUpPlanner, PlanError
-from bot.scheduler import NudgeDispatcher
+from bot.planner import AddResult, PlanError
 
 log = logging.getLogger(__name__)
 
-STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in fu.STAGES.items()]
-SCRIPT_FOR_STAGE = {"second_round": "second_round", "final": "final"}
+STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAGE_LABELS.items()]
 
 
 def when_line(when: datetime) -> str:
@@ -39,7 +38,7 @@ def plan_title(plan: FollowUpPlan) -> str:
     d = plan.details
     if plan.kind == "practice":
         return f"Practice again: {d.get('script_title') or d.get('script_id') or 'mock interview'}"
-    stage = fu.stage_label(d.get("stage") or "")
+    stage = stage_label(d.get("stage"), missing="Interview")
     role = f" ({d['role']})" if d.get("role") else ""
     return f"{stage} at {d.get('company') or '?'}{role}"
 
@@ -50,16 +49,14 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
 
     def __init__(self, bot: InterviewCoach) -> None:
         self.bot = bot
-        self.courier = DiscordCourier(bot)
-        self.dispatcher = NudgeDispatcher(bot.store, bot.clock, self.courier,
-                                          before_start=bot.wait_until_ready)
-        self.planner = FollowUpPlanner(bot.store, bot.clock, self.dispatcher.wake)
+        self.planner = bot.followups.planner
 
     async def cog_load(self) -> None:
-        self.dispatcher.start()
+        # The persistent controls come and go with the feature (a reload registers them once).
+        self.bot.add_dynamic_items(NudgeButton)
 
     async def cog_unload(self) -> None:
-        await self.dispatcher.stop()
+        self.bot.remove_dynamic_items(NudgeButton)
 
     # ------------------------------------------------------------------ helpers
 
@@ -339,13 +336,13 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
                           what: str) -> None:
         nudge = await self.planner.nudge(interaction.user.id, nudge_id)
         plan = await self.planner.plan(interaction.user.id, nudge.plan_id or 0)
-        stage = fu.next_stage(plan.details.get("stage") or "second_round")
+        stage = next_stage(plan.details.get("stage") or "second_round")
         company, role = plan.details.get("company", ""), plan.details.get("role", "")
         if what == "log":
             await interaction.response.send_modal(
                 NextInterviewModal(self, plan_id=plan.id, company=company, role=role, stage=stage))
             return
-        script_id = SCRIPT_FOR_STAGE.get(stage, "final")
+        script_id = script_for_stage(stage)
         await self._start_mock(interaction, script_id=script_id, role=role, company=company)
 
     async def _start_mock(self, interaction: discord.Interaction, *, script_id: str, role: str,
@@ -436,7 +433,7 @@ class NextInterviewModal(discord.ui.Modal, title="Log your next interview"):
         if zone is None:
             return
         stage = self.stage.value.strip().lower().replace(" ", "_") or "final"
-        if stage not in fu.STAGES:
+        if stage not in STAGE_LABELS:
             stage = "final"
         result = await cog.planner.add_interview(
             user_id=interaction.user.id, candidate=interaction.user.display_name,
@@ -452,5 +449,4 @@ class NextInterviewModal(discord.ui.Modal, title="Log your next interview"):
 
 
 async def setup(bot: InterviewCoach) -> None:
-    bot.persistent_items.append(NudgeButton)
     await bot.add_cog(FollowUpCog(bot))

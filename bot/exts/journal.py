@@ -19,7 +19,6 @@ from bot.bot import InterviewCoach
 from bot.core.models import JournalEntry
 from bot.core.prep import (
     FIELD_LIMITS,
-    JOURNAL_STAGES,
     check_entry_fits,
     clean_field,
     clean_single_line,
@@ -30,16 +29,16 @@ from bot.core.prep import (
     match_entries,
     parse_entry_id,
     read_journal_date,
-    stage_label,
 )
+from bot.core.stages import STAGE_LABELS, stage_label
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import TimeParseError, resolve_zone
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, coach
 from bot.exts._time import user_zone
-from bot.exts.prep._owned import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
+from bot.exts._ui import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
 
-STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in JOURNAL_STAGES.items()]
+STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAGE_LABELS.items()]
 PAGE_SIZE = 15
 LIST_LIMIT = 1000
 NOT_YOURS = "That journal entry belongs to someone else, so I left it as it was."
@@ -73,9 +72,9 @@ def clean_short_fields(**given: str | None) -> dict[str, str]:
             if value is None:
                 continue
             if key == "stage":
-                if value not in JOURNAL_STAGES:
+                if value not in STAGE_LABELS:
                     raise UserFacingError("Choose the stage from the list: "
-                                          f"{', '.join(JOURNAL_STAGES.values())}.")
+                                          f"{', '.join(STAGE_LABELS.values())}.")
                 fields[key] = value
             else:
                 fields[key] = clean_single_line(value, key, limit=FIELD_LIMITS[key],
@@ -352,6 +351,13 @@ class Journal(commands.GroupCog, group_name="journal",
     def __init__(self, bot: InterviewCoach) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        # The persistent controls come and go with the feature (a reload registers them once).
+        self.bot.add_dynamic_items(*JOURNAL_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*JOURNAL_ITEMS)
+
     async def _date(self, interaction: discord.Interaction,
                     text: str | None) -> tuple[bool, datetime | None]:
         """(go on?, the UTC time or None when no date was given). Stops when the user has no
@@ -462,7 +468,8 @@ class Journal(commands.GroupCog, group_name="journal",
     delete.autocomplete("entry")(_entry_choices)
 
 
+JOURNAL_ITEMS = (EntryButton, ListPageButton, EntryPickSelect)
+
+
 async def setup(bot: InterviewCoach) -> None:
-    # Registered before returning: setup_hook adds them as dynamic items after loading.
-    bot.persistent_items.extend([EntryButton, ListPageButton, EntryPickSelect])
     await bot.add_cog(Journal(bot))

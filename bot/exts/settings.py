@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -13,9 +11,6 @@ from bot.core.timeparse import TimeParseError, resolve_zone, suggest_zones
 from bot.errors import UserFacingError
 from bot.exts._common import reply
 from bot.exts._notices import deliver_pending_notice
-
-if TYPE_CHECKING:
-    from bot.exts.followup import FollowUpCog
 
 
 class Settings(commands.Cog):
@@ -58,12 +53,10 @@ class Settings(commands.Cog):
         local = now.astimezone(info)
         lines = [f"Your time zone is now **{info.key}**." + (f" ({note})" if note else ""),
                  f"It is {local:%H:%M} on {local:%A} {local.day} {local:%B} there now."]
-        cog: FollowUpCog | None = self.bot.get_cog("FollowUp")  # type: ignore[assignment]
-        if cog is not None:
-            moved = await cog.planner.replan_zone(interaction.user.id, info)
-            if moved:
-                lines.append(f"Reminders of {moved} upcoming interview{'s' if moved != 1 else ''} "
-                             "now follow this zone's clock.")
+        moved = await self.bot.followups.planner.replan_zone(interaction.user.id, info)
+        if moved:
+            lines.append(f"Reminders of {moved} upcoming interview{'s' if moved != 1 else ''} "
+                         "now follow this zone's clock.")
         await reply(interaction, "\n".join(lines))
         await deliver_pending_notice(interaction)
 
@@ -91,9 +84,7 @@ class Settings(commands.Cog):
         if enabled:
             text = ("Nudges are **on**: I'll DM you the reminders of your follow-up plans "
                     "(`/followup list` shows them).")
-            cog: FollowUpCog | None = self.bot.get_cog("FollowUp")  # type: ignore[assignment]
-            if cog is not None:
-                cog.dispatcher.wake()
+            self.bot.followups.dispatcher.wake()
         else:
             text = ("Nudges are **off**: I won't DM you at all. Your plans stay saved, and "
                     "reminders that fall due while nudges are off are skipped. Turn them back on "

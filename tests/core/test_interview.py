@@ -14,8 +14,8 @@ from bot.core.interview import (
     InterviewError,
     transcript_entries,
 )
-from bot.interviews import ActiveInterviewExists, InterviewService, SessionNotFound, StaleQuestion
 from bot.library import TemplateLibrary
+from bot.services.interviews import ActiveInterviewExists, InterviewService, SessionNotFound, StaleQuestion
 from bot.store import Store
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -15,7 +15,6 @@ from bot.core.prep import (
     MIN_QUESTIONS,
     QUESTION_CATEGORIES,
     REQUIRED_TOPICS,
-    STAGES,
     FieldError,
     PrepContentError,
     check_entry_fits,
@@ -39,6 +38,7 @@ from bot.core.prep import (
     select_questions,
     split_pages,
 )
+from bot.core.stages import MOCK_STAGES
 from bot.core.stories import (
     clean_story,
     format_story_text,
@@ -77,11 +77,11 @@ def test_every_seed_topic_has_a_tips_template_with_a_valid_header() -> None:
         assert path.is_file(), f"no tips template for {topic_id}"
         topic = parse_tip_header(path.read_text("utf-8"), f"tips/{topic_id}.md.j2")
         assert topic.id == topic_id and topic.title and topic.summary
-        assert set(topic.stages) <= set(STAGES) and topic.stages
+        assert set(topic.stages) <= set(MOCK_STAGES) and topic.stages
 
 
 @pytest.mark.parametrize("topic_id", list(REQUIRED_TOPICS))
-@pytest.mark.parametrize("stage", [*STAGES, "any"])
+@pytest.mark.parametrize("stage", [*MOCK_STAGES, "any"])
 def test_every_tips_template_renders_pages_within_discord_limits(library, topic_id, stage) -> None:
     for company, role in (("", ""), ("Acme", "Data Analyst")):
         pages = split_pages(library.render(f"tips/{topic_id}.md.j2", stage=stage,
@@ -135,7 +135,7 @@ def test_topics_are_found_by_id_or_title_and_matched_for_autocomplete() -> None:
 def test_shipped_questions_cover_every_category_and_stage() -> None:
     questions = parse_questions((PROMPTS / "prep" / "questions.txt").read_text("utf-8"))
     assert len(questions) >= MIN_QUESTIONS
-    for stage in STAGES:
+    for stage in MOCK_STAGES:
         for category in QUESTION_CATEGORIES:
             assert select_questions(questions, category=category, stage=stage), (category, stage)
     assert all(q.why and q.ask.endswith("?") for q in questions)

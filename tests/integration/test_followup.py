@@ -55,7 +55,7 @@ class World:
 
     @property
     def dispatcher(self) -> bot.scheduler.NudgeDispatcher:
-        return self.env.bot.get_cog("FollowUp").dispatcher
+        return self.env.bot.followups.dispatcher
 
     async def slash(self, name: str, **options: Any) -> Any:
         return await self.alice.slash(self.channel, name, **options)

@@ -20,8 +20,8 @@ from bot.core.models import InterviewSession
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import NO_MENTIONS, embeds_for, place_name, reply
-from bot.exts.interview._views import AnswerModal, buttons, question_view
-from bot.interviews import ActiveInterviewExists, StaleQuestion, Step
+from bot.exts.interview._views import AnswerModal, InterviewButton, buttons, question_view
+from bot.services.interviews import ActiveInterviewExists, StaleQuestion, Step
 
 log = logging.getLogger(__name__)
 MAX_FIELD = 100
@@ -48,9 +48,12 @@ class InterviewCog(commands.Cog, name="Interview"):
         self._idle_task: asyncio.Task[None]
 
     async def cog_load(self) -> None:
+        # The persistent controls come and go with the feature (a reload registers them once).
+        self.bot.add_dynamic_items(InterviewButton)
         self._idle_task = asyncio.create_task(self._idle_loop(), name="interview-idle-sweep")
 
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(InterviewButton)
         self._idle_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._idle_task

@@ -11,7 +11,5 @@ from bot.exts.prep._tips import TipButton, TipIndexSelect
 
 
 async def setup(bot: InterviewCoach) -> None:
-    # Registered before returning: setup_hook adds them as dynamic items after loading.
-    bot.persistent_items.extend([TipButton, TipIndexSelect, QuestionPageButton, ChecklistSelect,
-                                 StoryPickSelect, StoryButton])
-    await bot.add_cog(Prep(bot))
+    await bot.add_cog(Prep(bot, dynamic_items=(TipButton, TipIndexSelect, QuestionPageButton,
+                                               ChecklistSelect, StoryPickSelect, StoryButton)))

@@ -12,17 +12,17 @@ import discord
 
 from bot.core.prep import (
     MAX_JOURNAL_NOTES_IN_CHECKLIST,
-    STAGES,
     Checklist,
     PersonalChecklist,
     fits_in_one_message,
     journal_notes,
     parse_checklist,
 )
+from bot.core.stages import stage_label
 from bot.core.text import ZWSP, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, coach
-from bot.exts.prep._owned import OwnerOnly, guarded
+from bot.exts._ui import OwnerOnly, guarded
 
 _ESCAPED = re.compile(r"\\([\\*_~`|\[\]()>#-])")
 
@@ -52,7 +52,7 @@ async def checklist_message(bot: Any, record: PersonalChecklist
         shown -= 1
         checklist = render_checklist(bot, record, entries[:shown])
     ticked, total = checklist.progress(done)
-    embed = discord.Embed(title=f"{STAGES[record.stage]} checklist",
+    embed = discord.Embed(title=f"{stage_label(record.stage)} checklist",
                           description=checklist.body(done), colour=COLOUR)
     footer = f"{ticked} of {total} done"
     if ticked == total:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -12,33 +13,41 @@ from bot.bot import InterviewCoach
 from bot.core.prep import (
     FIELD_LIMITS,
     QUESTION_CATEGORIES,
-    STAGES,
     checklist_key,
     clean_single_line,
     match_topics,
 )
+from bot.core.stages import MOCK_STAGES
 from bot.core.stories import MAX_STORIES
 from bot.core.text import shorten
 from bot.core.timeparse import parse_when
 from bot.errors import UserFacingError
 from bot.exts._time import user_zone
+from bot.exts._ui import as_user_error
 from bot.exts.prep._checklist import checklist_message
 from bot.exts.prep._content import PrepContent
-from bot.exts.prep._owned import as_user_error
 from bot.exts.prep._questions import questions_message, resolve_category
 from bot.exts.prep._stories import StoryModal, list_message
 from bot.exts.prep._tips import index_message, resolve_topic, tip_message, valid_stage
 
-STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAGES.items()]
+STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in MOCK_STAGES.items()]
 # An interview typed without a time ("Dec 3") is read as 9:00 that day.
 DEFAULT_INTERVIEW_TIME = time(9, 0)
 
 
 class Prep(commands.GroupCog, group_name="prep",
            group_description="Prepare for a second-round or final interview"):
-    def __init__(self, bot: InterviewCoach) -> None:
+    def __init__(self, bot: InterviewCoach, *, dynamic_items: tuple[type[Any], ...] = ()) -> None:
         self.bot = bot
         self.content = PrepContent.load(bot.library.prompts_dir)
+        self.dynamic_items = dynamic_items
+
+    async def cog_load(self) -> None:
+        # The persistent controls come and go with the feature (a reload registers them once).
+        self.bot.add_dynamic_items(*self.dynamic_items)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*self.dynamic_items)
 
     # --- tips -------------------------------------------------------------------------------
 
@@ -76,8 +85,8 @@ class Prep(commands.GroupCog, group_name="prep",
     @app_commands.choices(stage=STAGE_CHOICES)
     async def checklist(self, interaction: discord.Interaction, stage: str, company: str,
                         role: str | None = None, when: str | None = None) -> None:
-        if stage not in STAGES:
-            raise UserFacingError(f"Choose the stage from the list: {', '.join(STAGES.values())}.")
+        if stage not in MOCK_STAGES:
+            raise UserFacingError(f"Choose the stage from the list: {', '.join(MOCK_STAGES.values())}.")
         with as_user_error():
             company_ = clean_single_line(company, "company", limit=FIELD_LIMITS["company"],
                                          required=True)

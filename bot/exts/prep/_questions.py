@@ -11,8 +11,8 @@ from bot.core.prep import QUESTION_CATEGORIES, find_category, question_pages, se
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, coach
+from bot.exts._ui import OwnerOnly, guarded
 from bot.exts.prep._content import PrepContent, prep_content
-from bot.exts.prep._owned import OwnerOnly, guarded
 from bot.exts.prep._tips import STAGE_PATTERN, stage_name
 
 ALL = "all"

@@ -27,7 +27,7 @@ from bot.core.stories import (
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, coach
-from bot.exts.prep._owned import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
+from bot.exts._ui import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
 
 NOT_YOUR_STORY = "That story bank belongs to someone else, so I left it as it was."
 GONE = "That story is no longer in your bank."

@@ -10,20 +10,21 @@ from typing import Any
 
 import discord
 
-from bot.core.prep import ANY_STAGE, STAGES, TipTopic, find_topic, split_pages
+from bot.core.prep import TipTopic, find_topic, split_pages
+from bot.core.stages import ANY_STAGE, MOCK_STAGES
 from bot.core.text import shorten
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, coach
+from bot.exts._ui import OwnerOnly, guarded
 from bot.exts.prep._content import PrepContent, prep_content
-from bot.exts.prep._owned import OwnerOnly, guarded
 
-STAGE_PATTERN = "second_round|final|any"
+STAGE_PATTERN = "|".join((*MOCK_STAGES, ANY_STAGE))
 NOT_YOUR_TIPS = ("These tips were opened by someone else, so only they can turn the pages. "
                  "Run `/prep tips` to browse your own copy.")
 
 
 def stage_name(stage: str) -> str:
-    return STAGES.get(stage, "Any stage")
+    return MOCK_STAGES.get(stage, "Any stage")
 
 
 def render_pages(bot: Any, topic: TipTopic, stage: str) -> list[str]:
@@ -138,4 +139,4 @@ class TipIndexSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discord
 
 
 def valid_stage(stage: str | None) -> str:
-    return stage if stage in STAGES else ANY_STAGE
+    return stage if stage in MOCK_STAGES else ANY_STAGE
