@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -110,5 +110,3 @@ def _template_lineno(exc: BaseException, name: str) -> int | None:
         tb = tb.tb_next
     return lineno
 
-
-RenderFn = Callable[[str, Mapping[str, Any]], str]

@@ -172,23 +172,21 @@ def _parse(raw: str, now: datetime, zone: ZoneInfo, default_time: time | None) -
         parts = rest.split(" ", 1)
         if parts[0] in WEEKDAYS:
             return _weekday(now, WEEKDAYS[parts[0]], parts[1] if len(parts) > 1 else None, zone,
-                            default_time, force_next_week=False)
+                            default_time)
         if parts[0] == "week":
             return _with_time(now.date() + timedelta(days=7), parts[1] if len(parts) > 1 else None,
                               zone, default_time)
         return None
     if first in WEEKDAYS:
-        return _weekday(now, WEEKDAYS[first], rest, zone, default_time, force_next_week=False)
+        return _weekday(now, WEEKDAYS[first], rest, zone, default_time)
     return None
 
 
 def _weekday(now: datetime, weekday: int, rest: str | None, zone: ZoneInfo,
-             default_time: time | None, *, force_next_week: bool) -> datetime | None:
+             default_time: time | None) -> datetime | None:
     # "Tuesday" and "next Tuesday" both mean the coming Tuesday (never today): the reading
     # most people intend, and the one that never lands in the past.
     ahead = (weekday - now.weekday()) % 7 or 7
-    if force_next_week:
-        ahead += 7
     return _with_time(now.date() + timedelta(days=ahead), rest, zone, default_time)
 
 

@@ -18,7 +18,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 COLOUR = discord.Colour.from_rgb(88, 101, 242)
 
 
-def coach(interaction: discord.Interaction) -> InterviewCoach:
+def bot_of(interaction: discord.Interaction) -> InterviewCoach:
     return interaction.client  # type: ignore[return-value]
 
 

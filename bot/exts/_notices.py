@@ -15,7 +15,7 @@ import logging
 
 import discord
 
-from bot.exts._common import NO_MENTIONS, coach
+from bot.exts._common import NO_MENTIONS, bot_of
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ OPEN_DMS = ("To get reminders with their buttons, let me DM you: in the server m
 async def deliver_pending_notice(interaction: discord.Interaction) -> bool:
     """Show the user what is waiting for them, once. True when something was shown."""
     try:
-        notice = await coach(interaction).store.users.take_pending_notice(interaction.user.id)
+        notice = await bot_of(interaction).user_settings.take_pending_notice(interaction.user.id)
     except Exception:
         log.exception("Could not read the pending notice for user %s", interaction.user.id)
         return False
@@ -41,6 +41,6 @@ async def deliver_pending_notice(interaction: discord.Interaction) -> bool:
                                                     allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
         log.warning("Could not show the pending notice; keeping it for next time", exc_info=True)
-        await coach(interaction).store.nudges.append_pending_notice(interaction.user.id, notice)
+        await bot_of(interaction).user_settings.keep_pending_notice(interaction.user.id, notice)
         return False
     return True

@@ -18,7 +18,7 @@ from bot.core.models import FollowUpPlan, JournalEntry, Nudge
 from bot.core.stages import stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord
 from bot.errors import reply_with_error
-from bot.exts._common import COLOUR, coach, reply
+from bot.exts._common import COLOUR, bot_of, reply
 from bot.scheduler import DeliveryRefused, DeliveryRetry, Sent, Skip
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NUDGE_ID = re.compile(r"^nudge:[a-z]+:(?P<id>\d+)(?::|$)")
-DMS_CLOSED = 50007
 
 # action -> (label, style, emoji); "snz", "out", "prac" and "next" take an argument.
 SNOOZE_LABELS = {"1h": "Snooze 1 hour", "tomorrow": "Tomorrow 9:00", "3d": "In 3 days"}
@@ -57,7 +56,7 @@ class NudgeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         return cls(action, int(match["id"]), match["arg"] or "")
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        nudge = await coach(interaction).store.nudges.get(self.nudge_id)
+        nudge = await bot_of(interaction).store.nudges.get(self.nudge_id)
         if nudge is None:
             await reply(interaction, "This reminder no longer exists (its data may have been "
                                      "deleted). `/followup list` shows what is still planned.")
@@ -69,7 +68,7 @@ class NudgeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         return True
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: FollowUpCog | None = coach(interaction).get_cog("FollowUp")  # type: ignore[assignment]
+        cog: FollowUpCog | None = bot_of(interaction).get_cog("FollowUp")  # type: ignore[assignment]
         if cog is None:
             await reply(interaction, "Follow-ups are unavailable right now; try again shortly.")
             return

@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.core.timeparse import TimeParseError, resolve_zone
-from bot.exts._common import coach, reply
+from bot.exts._common import bot_of, reply
 
 LIKELY_ZONES = (
     "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York",
@@ -20,13 +19,9 @@ LIKELY_ZONES = (
 async def user_zone(interaction: discord.Interaction) -> ZoneInfo | None:
     """The user's saved zone, or None after asking them to pick one (the command stops there
     and nothing is changed: times are never silently read as UTC)."""
-    bot = coach(interaction)
-    user = await bot.store.users.get(interaction.user.id)
-    if user is not None and user.time_zone:
-        try:
-            return resolve_zone(user.time_zone)[0]
-        except TimeParseError:
-            pass
+    zone = await bot_of(interaction).user_settings.zone(interaction.user.id)
+    if zone is not None:
+        return zone
     await reply(interaction, "First, which time zone are you in? Pick one below (or set any "
                              "zone with `/settings timezone`), then run the command again. "
                              "Nothing was saved yet.", view=ZonePicker(interaction.user.id))
@@ -50,10 +45,8 @@ class ZonePicker(discord.ui.View):
         return True
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
-        zone = self.select.values[0]
-        bot = coach(interaction)
-        await bot.store.users.set_time_zone(interaction.user.id, zone, bot.clock.now())
-        local = bot.clock.now().astimezone(ZoneInfo(zone))
+        change = await bot_of(interaction).user_settings.set_zone(interaction.user.id,
+                                                                  self.select.values[0])
         await interaction.response.edit_message(
-            content=f"Saved: **{zone}** (it is {local:%H:%M} there now). Run your command again.",
-            view=None)
+            content=f"Saved: **{change.zone.key}** (it is {change.local_now:%H:%M} there now). "
+                    "Run your command again.", view=None)

@@ -34,7 +34,7 @@ from bot.core.stages import STAGE_LABELS, stage_label
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import TimeParseError, resolve_zone
 from bot.errors import UserFacingError
-from bot.exts._common import COLOUR, NO_MENTIONS, coach
+from bot.exts._common import COLOUR, NO_MENTIONS, bot_of
 from bot.exts._time import user_zone
 from bot.exts._ui import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
 
@@ -135,7 +135,7 @@ def list_message(owner_id: int, entries: list[JournalEntry], page: int, zone: Zo
 
 async def show_list(interaction: discord.Interaction, page: int, *, edit: bool,
                     content: str | None = None) -> None:
-    bot = coach(interaction)
+    bot = bot_of(interaction)
     user_id = interaction.user.id
     entries = await bot.store.journal.for_user(user_id, limit=LIST_LIMIT)
     embed, view = list_message(user_id, entries, page, await saved_zone(bot, user_id))
@@ -167,7 +167,7 @@ class NotesModal(GuardedModal):
         self.add_item(self.feedback)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         fields = dict(self.fields)
         with as_user_error():
             fields["notes"] = clean_field(self.notes.value, "notes", limit=FIELD_LIMITS["notes"])
@@ -205,7 +205,7 @@ class EditModal(GuardedModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         user_id = interaction.user.id
         entry = await bot.store.journal.get(self.entry_id, user_id)
         if entry is None:
@@ -259,7 +259,7 @@ class EntryButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui
         await guarded(interaction, f"journal button {self.action}", lambda: self._act(interaction))
 
     async def _act(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         user_id = interaction.user.id
         if self.action == "list":
             await show_list(interaction, 0, edit=True)
@@ -327,7 +327,7 @@ class EntryPickSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
         await guarded(interaction, "journal menu", lambda: self._pick(interaction))
 
     async def _pick(self, interaction: discord.Interaction) -> None:
-        entry = await coach(interaction).store.journal.get(int(self.item.values[0]),
+        entry = await bot_of(interaction).store.journal.get(int(self.item.values[0]),
                                                            interaction.user.id)
         if entry is None:
             raise UserFacingError(GONE)

@@ -21,7 +21,7 @@ TABLE_LABELS = {
 }
 
 
-class Privacy(commands.Cog):
+class PrivacyCog(commands.Cog, name="Privacy"):
     privacy = app_commands.Group(name="privacy", description="See or delete everything the bot stores about you")
 
     def __init__(self, bot: InterviewCoach) -> None:
@@ -30,8 +30,8 @@ class Privacy(commands.Cog):
     @privacy.command(name="export", description="Everything stored about you, as a JSON file")
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await self.bot.store.export_user(interaction.user.id)
-        payload = {"user_id": interaction.user.id, "exported_at": self.bot.clock.now().isoformat(), "data": data}
+        payload = await self.bot.user_settings.export(interaction.user.id)
+        data = payload["data"]
         blob = json.dumps(payload, indent=2, ensure_ascii=False, default=str).encode("utf-8")
         rows = sum(len(v) for v in data.values())
         await reply(interaction, f"Here is everything I store about you ({rows} records).",
@@ -57,7 +57,7 @@ class ConfirmDelete(discord.ui.View):
 
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
-        removed = await self.bot.store.delete_user(self.user_id)
+        removed = await self.bot.user_settings.delete_everything(self.user_id)
         if removed:
             summary = ", ".join(f"{n} {TABLE_LABELS.get(t, t)}" for t, n in removed.items())
             text = f"Done. I deleted {summary}. Nothing about you is stored now."
@@ -73,4 +73,4 @@ class ConfirmDelete(discord.ui.View):
 
 
 async def setup(bot: InterviewCoach) -> None:
-    await bot.add_cog(Privacy(bot))
+    await bot.add_cog(PrivacyCog(bot))

@@ -7,13 +7,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import InterviewCoach
-from bot.core.timeparse import TimeParseError, resolve_zone, suggest_zones
+from bot.core.timeparse import TimeParseError, suggest_zones
 from bot.errors import UserFacingError
 from bot.exts._common import reply
 from bot.exts._notices import deliver_pending_notice
 
 
-class Settings(commands.Cog):
+class SettingsCog(commands.Cog, name="Settings"):
     settings = app_commands.Group(name="settings", description="Your preferences and server settings")
     server = app_commands.Group(name="server", description="Server settings (Manage Server only)",
                                 parent=settings, guild_only=True,
@@ -29,8 +29,8 @@ class Settings(commands.Cog):
     async def interview_channel(self, interaction: discord.Interaction,
                                 channel: discord.TextChannel | None = None) -> None:
         assert interaction.guild_id is not None
-        await self.bot.store.guilds.set_interview_channel(
-            interaction.guild_id, channel.id if channel else None, self.bot.clock.now())
+        await self.bot.user_settings.set_interview_channel(interaction.guild_id,
+                                                           channel.id if channel else None)
         if channel is None:
             await reply(interaction, "Interview threads will open in the channel where "
                                      "`/interview start` is used.")
@@ -45,13 +45,11 @@ class Settings(commands.Cog):
     async def timezone(self, interaction: discord.Interaction,
                        zone: app_commands.Range[str, 1, 64]) -> None:
         try:
-            info, note = resolve_zone(zone)
+            change = await self.bot.user_settings.set_zone(interaction.user.id, zone)
         except TimeParseError as error:
             raise UserFacingError(f"{error} Nothing was changed.") from error
-        now = self.bot.clock.now()
-        await self.bot.store.users.set_time_zone(interaction.user.id, info.key, now)
-        local = now.astimezone(info)
-        lines = [f"Your time zone is now **{info.key}**." + (f" ({note})" if note else ""),
+        info, local = change.zone, change.local_now
+        lines = [f"Your time zone is now **{info.key}**." + (f" ({change.note})" if change.note else ""),
                  f"It is {local:%H:%M} on {local:%A} {local.day} {local:%B} there now."]
         moved = await self.bot.followups.planner.replan_zone(interaction.user.id, info)
         if moved:
@@ -79,8 +77,7 @@ class Settings(commands.Cog):
     async def nudges(self, interaction: discord.Interaction,
                      state: app_commands.Choice[str]) -> None:
         enabled = state.value == "on"
-        await self.bot.store.users.set_nudges_enabled(interaction.user.id, enabled,
-                                                      self.bot.clock.now())
+        await self.bot.user_settings.set_nudges(interaction.user.id, enabled)
         if enabled:
             text = ("Nudges are **on**: I'll DM you the reminders of your follow-up plans "
                     "(`/followup list` shows them).")
@@ -94,4 +91,4 @@ class Settings(commands.Cog):
 
 
 async def setup(bot: InterviewCoach) -> None:
-    await bot.add_cog(Settings(bot))
+    await bot.add_cog(SettingsCog(bot))

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -154,10 +154,6 @@ class Database:
         """One statement in its own implicit transaction."""
         async with self._lock, self.conn.execute(sql, params) as cursor:
             return WriteResult(cursor.rowcount, cursor.lastrowid)
-
-    async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, params) as cursor:

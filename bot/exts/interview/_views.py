@@ -10,7 +10,7 @@ import discord
 
 from bot.core.interview import MAX_PART_CHARS, AskedQuestion
 from bot.errors import reply_with_error
-from bot.exts._common import coach, reply
+from bot.exts._common import bot_of, reply
 
 if TYPE_CHECKING:
     from bot.exts.interview._cog import InterviewCog
@@ -51,7 +51,7 @@ class InterviewButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
         return cls(action, int(match["session"]), match["key"])
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        session = await coach(interaction).store.sessions.get(self.session_id)
+        session = await bot_of(interaction).store.sessions.get(self.session_id)
         if session is None:
             await reply(interaction, "This interview no longer exists.")
             return False
@@ -62,7 +62,7 @@ class InterviewButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
         return True
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: InterviewCog | None = coach(interaction).get_cog("Interview")  # type: ignore[assignment]
+        cog: InterviewCog | None = bot_of(interaction).get_cog("Interview")  # type: ignore[assignment]
         if cog is None:
             await reply(interaction, "Interviews are unavailable right now; try again shortly.")
             return

@@ -21,7 +21,7 @@ from bot.core.prep import (
 from bot.core.stages import stage_label
 from bot.core.text import ZWSP, shorten
 from bot.errors import UserFacingError
-from bot.exts._common import COLOUR, coach
+from bot.exts._common import COLOUR, bot_of
 from bot.exts._ui import OwnerOnly, guarded
 
 _ESCAPED = re.compile(r"\\([\\*_~`|\[\]()>#-])")
@@ -98,7 +98,7 @@ class ChecklistSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
         await guarded(interaction, "checklist menu", lambda: self._tick(interaction))
 
     async def _tick(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         record = await bot.store.checklists.get(self.checklist_id, interaction.user.id)
         if record is None:
             raise UserFacingError("This checklist no longer exists. Run `/prep checklist` to "

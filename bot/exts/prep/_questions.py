@@ -10,7 +10,7 @@ import discord
 from bot.core.prep import QUESTION_CATEGORIES, find_category, question_pages, select_questions
 from bot.core.text import shorten
 from bot.errors import UserFacingError
-from bot.exts._common import COLOUR, coach
+from bot.exts._common import COLOUR, bot_of
 from bot.exts._ui import OwnerOnly, guarded
 from bot.exts.prep._content import PrepContent, prep_content
 from bot.exts.prep._tips import STAGE_PATTERN, stage_name
@@ -76,6 +76,6 @@ class QuestionPageButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[dis
     async def _turn(self, interaction: discord.Interaction) -> None:
         category = self.category if self.category == ALL or self.category in QUESTION_CATEGORIES else ALL
         page = self.page + (1 if self.action == "next" else -1)
-        embed, view = questions_message(prep_content(coach(interaction)), self.owner_id, category,
+        embed, view = questions_message(prep_content(bot_of(interaction)), self.owner_id, category,
                                         self.stage, page)
         await interaction.response.edit_message(embed=embed, view=view)

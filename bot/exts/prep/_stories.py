@@ -26,7 +26,7 @@ from bot.core.stories import (
 )
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
-from bot.exts._common import COLOUR, NO_MENTIONS, coach
+from bot.exts._common import COLOUR, NO_MENTIONS, bot_of
 from bot.exts._ui import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
 
 NOT_YOUR_STORY = "That story bank belongs to someone else, so I left it as it was."
@@ -98,7 +98,7 @@ class StoryModal(GuardedModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         with as_user_error():
             fields = clean_story(title_and_skills=self.title_and_skills.value,
                                  situation=self.situation.value, task=self.task.value,
@@ -147,7 +147,7 @@ class StoryPickSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
         await guarded(interaction, "story menu", lambda: self._pick(interaction))
 
     async def _pick(self, interaction: discord.Interaction) -> None:
-        story = await coach(interaction).store.stories.get(int(self.item.values[0]),
+        story = await bot_of(interaction).store.stories.get(int(self.item.values[0]),
                                                            interaction.user.id)
         if story is None:
             raise UserFacingError(GONE)
@@ -184,7 +184,7 @@ class StoryButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui
         await guarded(interaction, f"story button {self.action}", lambda: self._act(interaction))
 
     async def _act(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         user_id = interaction.user.id
         if self.action == "list":
             embed, view = list_message(user_id, await bot.store.stories.for_user(user_id))

@@ -14,7 +14,7 @@ from bot.core.prep import TipTopic, find_topic, split_pages
 from bot.core.stages import ANY_STAGE, MOCK_STAGES
 from bot.core.text import shorten
 from bot.errors import UserFacingError
-from bot.exts._common import COLOUR, coach
+from bot.exts._common import COLOUR, bot_of
 from bot.exts._ui import OwnerOnly, guarded
 from bot.exts.prep._content import PrepContent, prep_content
 
@@ -96,7 +96,7 @@ class TipButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.V
         await guarded(interaction, f"tips button {self.action}", lambda: self._turn(interaction))
 
     async def _turn(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         content = prep_content(bot)
         if self.action == "index":
             embed, view = index_message(content, self.owner_id, self.stage)
@@ -132,7 +132,7 @@ class TipIndexSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discord
         await guarded(interaction, "tips index", lambda: self._choose(interaction))
 
     async def _choose(self, interaction: discord.Interaction) -> None:
-        bot = coach(interaction)
+        bot = bot_of(interaction)
         topic = resolve_topic(prep_content(bot), self.item.values[0])
         embed, view = tip_message(bot, self.owner_id, topic, self.stage, 0)
         await interaction.response.edit_message(embed=embed, view=view)
