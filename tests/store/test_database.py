@@ -176,13 +176,15 @@ async def test_export_and_delete_touch_only_that_user(tmp_path: Path) -> None:
         assert [p["text"] for p in (await store.export_user(2))["answer_parts"]] == ["answer 2"]
 
 
+MIGRATIONS = Path(__file__).resolve().parents[2] / "bot" / "store" / "migrations"
+
+
 async def test_the_one_open_interview_migration_keeps_the_newest_of_duplicates(tmp_path: Path) -> None:
     """A database made before migration 6 may hold two open interviews of one user (the race it
     closes); upgrading keeps the newest open and marks the older abandoned, deleting nothing."""
-    old = Path(__file__).resolve().parents[2] / "bot" / "store" / "migrations"
     five = tmp_path / "five"
     five.mkdir()
-    for sql in sorted(old.glob("000[1-5]_*.sql")):
+    for sql in sorted(MIGRATIONS.glob("000[1-5]_*.sql")):
         (five / sql.name).write_text(sql.read_text())
     path = tmp_path / "db.sqlite3"
     async with Store(path, migrations_dir=five) as store:
