@@ -25,6 +25,7 @@ import bot.bot
 import bot.services._dispatcher as nudge_dispatcher
 from bot import Settings, create_bot
 from bot.core.models import InterviewSession, Nudge
+from bot.exts.followup._views import NudgeButton
 from bot.store import NewNudge
 
 NY = ZoneInfo("America/New_York")
@@ -203,6 +204,24 @@ async def test_retried_command_schedules_once(world: World) -> None:
 
 
 # --------------------------------------------------------------------------- buttons
+
+@pytest.mark.parametrize(("custom_id", "action", "arg"), [
+    ("nudge:done:5", "done", ""), ("nudge:snz:5:tomorrow", "snooze", "tomorrow"),
+    ("nudge:stop:5", "stop", ""), ("nudge:out:5:no_news", "outcome", "no_news"),
+    ("nudge:prac:5:1", "practise", "1"), ("nudge:next:5:mock", "next_interview", "mock")])
+async def test_buttons_of_dms_already_sent_keep_their_meaning(custom_id: str, action: str,
+                                                               arg: str) -> None:
+    """The short codes in custom_ids are a wire format: read as before, written unchanged."""
+    match = NudgeButton.__discord_ui_compiled_template__.fullmatch(custom_id)
+    assert match is not None
+    button = await NudgeButton.from_custom_id(None, None, match)  # type: ignore[arg-type]
+    assert (button.action, button.nudge_id, button.arg) == (action, 5, arg)
+    assert button.custom_id == custom_id
+    unknown = NudgeButton.__discord_ui_compiled_template__.fullmatch("nudge:later:5")
+    assert unknown is not None
+    with pytest.raises(ValueError):
+        await NudgeButton.from_custom_id(None, None, unknown)  # type: ignore[arg-type]
+
 
 async def test_done_snooze_stop_and_outcome_buttons_also_after_restart(world: World) -> None:
     await world.set_zone()
