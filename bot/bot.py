@@ -14,8 +14,8 @@ from discord.ext import commands
 
 from bot.core.clock import Clock
 from bot.errors import CoachTree
-from bot.exts._nudges import DiscordCourier
 from bot.exts._ui import PageButton
+from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
@@ -73,7 +73,7 @@ class InterviewCoach(commands.Bot):
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
-        self.followups = FollowUpService(self.store, self.clock, DiscordCourier(self),
+        self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
                                          before_start=self.wait_until_ready)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
