@@ -19,6 +19,8 @@ from bot.exts._ui import PageButton
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
+from bot.services.journal import JournalService
+from bot.services.prep import PrepLibrary
 from bot.services.users import UserSettingsService
 from bot.settings import Settings
 from bot.store import Store
@@ -73,6 +75,8 @@ class InterviewCoach(commands.Bot):
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
+        self.journal = JournalService(self.store, self.library, self.clock)
+        self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.clock, DiscordCourier(self),
                                          before_start=self.wait_until_ready)
         self.loaded_extensions: list[str] = []
@@ -81,6 +85,7 @@ class InterviewCoach(commands.Bot):
     async def setup_hook(self) -> None:
         await self.store.open()
         self.library.load()
+        self.prep.load()
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)

@@ -9,7 +9,7 @@ import pytest
 from simcord.backend.errors import SetupError
 
 from bot import create_bot
-from bot.exts.journal import PAGE_SIZE, entry_view
+from bot.exts.journal._views import PAGE_SIZE, entry_card
 from integration._support import refusals
 
 LONDON = ZoneInfo("Europe/London")
@@ -202,11 +202,11 @@ async def test_someone_elses_entry_cannot_be_seen_or_changed(place, simcord_env)
     with pytest.raises(SetupError, match="not visible"):
         await bob.click(saved.response, label="Delete")
     public = await simcord_env.bot.get_channel(channel.id).send(
-        "controls", view=entry_view(alice.id, entry.id, confirm=True))
+        "controls", view=entry_card(alice.id, entry.id, confirm=True))
     refused = await bob.click(public, label="Yes, delete it")
     assert refused.ephemeral and "belongs to someone else" in refused.response.content
     public = await simcord_env.bot.get_channel(channel.id).send(
-        "controls", view=entry_view(alice.id, entry.id))
+        "controls", view=entry_card(alice.id, entry.id))
     refused = await bob.click(public, label="Edit")
     assert refused.modal is None and "belongs to someone else" in refused.response.content
 
