@@ -450,3 +450,28 @@ async def test_a_report_suggests_a_saved_story_that_fits_a_weak_answer(place, si
     assert await simcord_env.bot.journal.suggest_story(alice.id, report) == {
         "title": "Settled the roadmap dispute", "skills": "conflict resolution, negotiation",
         "question_number": 3}
+
+
+async def test_question_pages_keep_working_after_a_restart(place, simcord_env, settings) -> None:
+    channel, alice, _ = place
+    message = (await alice.slash(channel, "prep questions", stage="final")).response
+    await simcord_env.restart_bot(create_bot(settings))
+    turned = (await alice.click(message, label="Next")).response
+    assert footer(turned).startswith("Page 2 of")
+    assert turned.embeds[0].title == "Questions to ask · All categories · Final round"
+
+
+async def test_story_cards_keep_working_while_the_journal_reloads(place, simcord_env) -> None:
+    # Journal entries and stories share one card button: reloading one feature leaves the
+    # other's cards working.
+    channel, alice, _ = place
+    saved = await alice.submit_modal(await alice.slash(channel, "prep star"), STORY)
+    await simcord_env.bot.reload_extension("bot.exts.journal")
+    asked = (await alice.click(saved.response, label="Delete")).response
+    assert "cannot be undone" in asked.content
+    listing = (await alice.click(asked, label="Keep it")).response
+    assert listing.embeds[0].title == "Settled the roadmap dispute"
+    shown = await alice.submit_modal(
+        await alice.slash(channel, "journal add", company="Acme"), {"notes": "", "feedback": ""})
+    back = (await alice.click(shown.response, label="All entries")).response
+    assert back.embeds[0].title == "Your interview journal (1)"
