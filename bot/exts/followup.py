@@ -23,6 +23,7 @@ from bot.exts._common import COLOUR, NO_MENTIONS, reply
 from bot.exts._notices import deliver_pending_notice
 from bot.exts._nudges import NudgeButton, next_round_view, nudge_view
 from bot.exts._time import user_zone
+from bot.exts.interview import start_mock_interview, start_practice
 from bot.planner import AddResult, PlanError
 
 log = logging.getLogger(__name__)
@@ -347,13 +348,7 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
 
     async def _start_mock(self, interaction: discord.Interaction, *, script_id: str, role: str,
                           company: str) -> None:
-        cog = self.bot.get_cog("Interview")
-        start = getattr(cog, "start_interview", None)
-        if callable(start):
-            await start(interaction, script_id=script_id, role=role, company=company)
-            return
-        await reply(interaction, f"Run `/interview start` and pick the **{script_id}** script to "
-                                 "practise for that round.")
+        await start_mock_interview(interaction, script_id=script_id, role=role, company=company)
 
     async def _practice(self, interaction: discord.Interaction, nudge_id: int, index: str) -> None:
         nudge = await self.planner.nudge(interaction.user.id, nudge_id)
@@ -361,10 +356,8 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
         position = int(index) if index.isdigit() else 0
         question = questions[position] if position < len(questions) else {}
         session_id = nudge.payload.get("session_id")
-        cog = self.bot.get_cog("Interview")
-        start = getattr(cog, "start_practice", None)
-        if callable(start) and session_id is not None:
-            await start(interaction, session_id=session_id, question_id=question.get("id"))
+        if session_id is not None and question.get("id"):
+            await start_practice(interaction, session_id=int(session_id), question_id=str(question["id"]))
             return
         await reply(interaction, "Run `/interview start` and choose the "
                                  f"**{nudge.payload.get('script_id') or 'same'}** script again to "

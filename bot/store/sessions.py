@@ -59,6 +59,24 @@ def _part(row: sqlite3.Row) -> AnswerPart:
     )
 
 
+# Asking the same question twice keeps the first record of it.
+_ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING")
+
+
+def _session_update(session: InterviewSession) -> tuple[str, tuple[Any, ...]]:
+    """The one UPDATE that saves a session's position, status, place and report."""
+    return (
+        "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
+        " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
+        " finished_at = ? WHERE id = ?",
+        (session.status, session.question_index, session.probe_index, session.channel_id,
+         session.question_message_id,
+         json.dumps(session.report, ensure_ascii=False) if session.report else None,
+         to_db_time(session.updated_at), to_db_time(session.finished_at), session.id),
+    )
+
+
 class SessionRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -114,6 +132,27 @@ class SessionRepository:
             "SELECT COUNT(*) FROM interview_sessions WHERE user_id = ?", (user_id,)
         ))
 
+    async def finished_for_user(self, user_id: int, *, limit: int) -> list[InterviewSession]:
+        """The user's latest sessions that have a report, newest first."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_sessions WHERE user_id = ? AND report_json IS NOT NULL"
+            " ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [_session(r) for r in rows]
+
+    async def asked_questions(self, user_id: int, *, sessions: int) -> list[tuple[int, str, str, str]]:
+        """(session id, script id, question id, question text) of the main questions put to the
+        user in their latest `sessions` interviews, newest interview first, in asking order."""
+        rows = await self.db.fetch_all(
+            "SELECT s.id, s.script_id, a.question_id, a.prompt FROM answers a"
+            " JOIN (SELECT id, script_id FROM interview_sessions WHERE user_id = ?"
+            "       ORDER BY id DESC LIMIT ?) s ON s.id = a.session_id"
+            " WHERE a.probe_index = 0 ORDER BY s.id DESC, a.id",
+            (user_id, sessions),
+        )
+        return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
     async def by_channel(self, channel_id: int) -> InterviewSession | None:
         row = await self.db.fetch_one(
             "SELECT * FROM interview_sessions WHERE channel_id = ? AND status IN ('active','paused')"
@@ -125,15 +164,7 @@ class SessionRepository:
     async def save_state(self, session: InterviewSession, now: datetime) -> None:
         """Persist the position and status of a session (after a transition)."""
         session.updated_at = now
-        await self.db.write(
-            "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
-            " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
-            " finished_at = ? WHERE id = ?",
-            (session.status, session.question_index, session.probe_index, session.channel_id,
-             session.question_message_id,
-             json.dumps(session.report, ensure_ascii=False) if session.report else None,
-             to_db_time(now), to_db_time(session.finished_at), session.id),
-        )
+        await self.db.write(*_session_update(session))
 
     async def stale_open(self, before: datetime, status: str) -> list[InterviewSession]:
         if status not in OPEN_STATUSES:
@@ -166,11 +197,8 @@ class SessionRepository:
         now: datetime,
     ) -> Answer:
         """Record that a question was put to the candidate (idempotent: asking twice keeps the first)."""
-        await self.db.write(
-            "INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
-            (session_id, question_id, probe_index, category, question_text, to_db_time(now)),
-        )
+        await self.db.write(_ASK, (session_id, question_id, probe_index, category, question_text,
+                                   to_db_time(now)))
         answer = await self.answer_for(session_id, question_id, probe_index)
         assert answer is not None
         return answer
@@ -265,19 +293,6 @@ class SessionRepository:
                     (stamp, int(skipped), answer_id),
                 )
             if ask is not None:
-                await conn.execute(
-                    "INSERT INTO answers (session_id, question_id, probe_index, category, prompt,"
-                    " asked_at) VALUES (?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
-                    (session.id, ask["question_id"], ask["probe_index"], ask["category"],
-                     ask["question_text"], stamp),
-                )
-            await conn.execute(
-                "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
-                " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
-                " finished_at = ? WHERE id = ?",
-                (session.status, session.question_index, session.probe_index,
-                 session.channel_id, session.question_message_id,
-                 json.dumps(session.report, ensure_ascii=False) if session.report else None,
-                 stamp, to_db_time(session.finished_at), session.id),
-            )
+                await conn.execute(_ASK, (session.id, ask["question_id"], ask["probe_index"],
+                                          ask["category"], ask["question_text"], stamp))
+            await conn.execute(*_session_update(session))

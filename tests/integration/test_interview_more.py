@@ -229,3 +229,37 @@ async def test_server_can_choose_where_interview_threads_open(world, simcord_env
     await start(world)
     assert not world.channel.threads and len(interviews.threads) == 1
     assert world.current(interviews.threads[0]).embeds[0].title.startswith("Question 1 of ")
+
+
+async def test_one_idle_timer_whatever_the_number_of_interviews(world, simcord_env):
+    """Each start wakes the one timer task; none is recreated, none is left behind."""
+    import asyncio
+
+    def idle_tasks():
+        return [t for t in asyncio.all_tasks() if t.get_name() == "interview-idle-sweep" and not t.done()]
+
+    await simcord_env.advance_time(1)
+    assert len(idle_tasks()) == 1
+    before = idle_tasks()[0]
+    for member in (world.candidate, world.other):
+        await member.slash(world.channel, "interview start", script="second_round", role="Analyst",
+                           company="Acme")
+        await simcord_env.advance_time(1)
+    assert idle_tasks() == [before]
+    await simcord_env.advance_time(31 * 60)  # the timer slept towards the new interviews' pause
+    assert {(await session_of(simcord_env, m.id)).status for m in (world.candidate, world.other)} == {"paused"}
+
+
+async def test_history_pages_turn_after_a_restart(world, simcord_env, settings):
+    from bot import create_bot
+
+    for _ in range(6):
+        await finish_one(world, simcord_env)
+    history = await world.candidate.slash(world.channel, "interview history")
+    first_page = history.response
+    assert "Page 1 of 2 · 6 interviews" in first_page.embeds[0].footer.text
+    await simcord_env.restart_bot(create_bot(settings))
+    turned = await world.candidate.click(first_page, label="Next")
+    page_two = turned.response.embeds[0] if turned.response and turned.response.embeds else None
+    assert page_two is not None and "Page 2 of 2" in page_two.footer.text
+    assert page_two.description.count("`#") == 1
