@@ -152,7 +152,7 @@ async def test_tips_buttons_keep_working_after_a_restart(place, simcord_env, set
 async def _set_zone(channel, alice, zone: str = "Europe/London") -> None:
     """The way a user sets it: the first time-dependent command asks."""
     asked = await alice.slash(channel, "prep checklist", stage="final", company="Zone Check",
-                              when="2099-01-01 10:00")
+                              when="2027-01-01 10:00")
     assert "which time zone" in asked.response.content
     await alice.select(asked.response, [zone])
 
@@ -165,17 +165,17 @@ async def test_checklist_with_journal_notes_a_timestamp_and_ticks(place, simcord
                                      "feedback": "Wanted more numbers"})
 
     asked = await alice.slash(channel, "prep checklist", stage="final", company="acme",
-                              role="Data Analyst", when="2099-12-03 14:00")
+                              role="Data Analyst", when="2027-12-03 14:00")
     assert asked.ephemeral and "which time zone" in asked.response.content
     assert await simcord_env.bot.store.checklists.done_items(alice.id, "final:acme") == set()
     await alice.select(asked.response, ["Europe/London"])
 
     result = await alice.slash(channel, "prep checklist", stage="final", company="acme",
-                               role="Data Analyst", when="2099-12-03 14:00")
+                               role="Data Analyst", when="2027-12-03 14:00")
     assert result.ephemeral
     message = result.response
     checklist, notes = message.embeds
-    stamp = int(datetime(2099, 12, 3, 14, tzinfo=ZoneInfo("Europe/London")).timestamp())
+    stamp = int(datetime(2027, 12, 3, 14, tzinfo=ZoneInfo("Europe/London")).timestamp())
     assert f"<t:{stamp}:F>" in checklist.description
     assert "Your final round with acme" in checklist.description
     assert "Data Analyst role" in checklist.description
