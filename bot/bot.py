@@ -86,6 +86,9 @@ class InterviewCoach(commands.Bot):
         await self.store.open()
         self.library.load()
         self.prep.load()
+        repaired = await self.interviews.repair_half_started()
+        if repaired:
+            log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)

@@ -17,7 +17,7 @@ from bot.core.models import Answer, InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
 from bot.core.text import clean_user_text
 from bot.library import TemplateLibrary
-from bot.store import Store
+from bot.store import Conflict, Store
 
 
 class StaleQuestion(InterviewError):
@@ -76,6 +76,12 @@ def parse_session_id(typed: str) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
+
+
+def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
+    """What the store records about a question when it is put to the candidate."""
+    return {"question_id": asked.question_id, "probe_index": asked.probe_index,
+            "category": asked.category, "question_text": asked.text}
 
 
 def _check_expected(interview: Interview, expected: str | None) -> None:
@@ -234,13 +240,35 @@ class InterviewService:
         if existing is not None:
             raise ActiveInterviewExists(existing)
         interview = Interview(script, context)
-        session = await self.store.sessions.create(
-            user_id=user_id, script_id=script.id, script_version=script.version,
-            context=interview.context, now=now, guild_id=guild_id, channel_id=channel_id)
-        async with self._lock(session.id):
-            transition = interview.start(now)
-            await self._persist(session, interview, transition)
+        transition = interview.start(now)
+        assert transition.question is not None
+        try:
+            session = await self.store.sessions.create(
+                user_id=user_id, script_id=script.id, script_version=script.version,
+                context=interview.context, now=now, guild_id=guild_id, channel_id=channel_id,
+                first_question=_asked_row(transition.question))
+        except Conflict:  # a second start in the same instant: the database keeps one
+            existing = await self.store.sessions.open_for_user(user_id)
+            if existing is None:
+                raise
+            raise ActiveInterviewExists(existing) from None
         return Step(session, interview, transition)
+
+    async def repair_half_started(self) -> list[int]:
+        """At start-up: an open session with no question recorded (a crash inside `start` in an
+        older version) gets its first question now, so the candidate can go on. Returns the
+        repaired session ids."""
+        repaired = []
+        for session in await self.store.sessions.open_without_questions():
+            async with self._lock(session.id):
+                try:
+                    session, interview = await self.load(session.id)
+                    transition = interview.start(self.clock.now())
+                except (KeyError, InterviewError):  # its script is gone, or it started meanwhile
+                    continue
+                await self._persist(session, interview, transition)
+                repaired.append(session.id)
+        return repaired
 
     async def record_part(self, session_id: int, text: str, *, source: str,
                           source_id: str | None = None, attachments: Sequence[str] = (),
@@ -404,6 +432,4 @@ class InterviewService:
             session.finished_at = now
         await self.store.sessions.commit_transition(
             session, now=now, finished_answer=finished,
-            ask=None if asked is None else {
-                "question_id": asked.question_id, "probe_index": asked.probe_index,
-                "category": asked.category, "question_text": asked.text})
+            ask=None if asked is None else _asked_row(asked))

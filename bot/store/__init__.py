@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.store.database import Database, StoreError, from_db_time, to_db_time
+from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
-__all__ = ["NewNudge", "Store", "StoreError", "from_db_time", "to_db_time"]
+__all__ = ["Conflict", "NewNudge", "Store", "StoreError", "from_db_time", "to_db_time"]
 
 # Tables holding a user's rows, and how to select them, for export and deletion.
 _USER_TABLES: dict[str, str] = {

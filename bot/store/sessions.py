@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.models import OPEN_STATUSES, Answer, AnswerPart, InterviewSession
-from bot.store.database import Database, from_db_time, to_db_time
+from bot.store.database import Conflict, Database, from_db_time, to_db_time
 
 
 def _session(row: sqlite3.Row) -> InterviewSession:
@@ -91,18 +91,40 @@ class SessionRepository:
         now: datetime,
         guild_id: int | None = None,
         channel_id: int | None = None,
+        first_question: dict[str, Any] | None = None,
     ) -> InterviewSession:
+        """A new active session and, in the same transaction, the first question put to the
+        candidate: a crash leaves both or neither. Raises Conflict when the user already has an
+        open session (the database allows one)."""
         stamp = to_db_time(now)
-        cursor = await self.db.write(
-            "INSERT INTO interview_sessions (user_id, guild_id, channel_id, script_id,"
-            " script_version, context_json, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)",
-            (user_id, guild_id, channel_id, script_id, script_version,
-             json.dumps(context, ensure_ascii=False), stamp, stamp),
-        )
-        session = await self.get(int(cursor.lastrowid or 0))
+        try:
+            async with self.db.transaction() as conn:
+                cursor = await conn.execute(
+                    "INSERT INTO interview_sessions (user_id, guild_id, channel_id, script_id,"
+                    " script_version, context_json, status, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                    (user_id, guild_id, channel_id, script_id, script_version,
+                     json.dumps(context, ensure_ascii=False), stamp, stamp),
+                )
+                session_id = int(cursor.lastrowid or 0)
+                if first_question is not None:
+                    await conn.execute(_ASK, (session_id, first_question["question_id"],
+                                              first_question["probe_index"], first_question["category"],
+                                              first_question["question_text"], stamp))
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error):
+                raise  # a missing user, say: a bug in the caller, not a race
+            raise Conflict(f"user {user_id} already has an open interview") from error
+        session = await self.get(session_id)
         assert session is not None
         return session
+
+    async def open_without_questions(self) -> list[InterviewSession]:
+        """Open sessions with no question recorded: half-made by a crash in an older version."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_sessions s WHERE s.status IN ('active', 'paused')"
+            " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id) LIMIT 500")
+        return [_session(r) for r in rows]
 
     async def get(self, session_id: int) -> InterviewSession | None:
         row = await self.db.fetch_one(

@@ -164,3 +164,56 @@ async def test_an_answer_stored_after_the_session_was_found_idle_keeps_it_active
     await service.record_part(sid, "Here is my answer.", source="test")  # lands before the sweep acts
     assert await service._idle_transition(sid, clock.now() - timedelta(minutes=30), "pause") is None
     assert (await service.get(sid)).status == "active"
+
+
+async def test_two_starts_in_the_same_instant_make_one_interview(service) -> None:
+    import asyncio
+
+    from bot.services.interviews import ActiveInterviewExists
+
+    results = await asyncio.gather(
+        *(service.start(user_id=ALICE, script_id="second_round", context=CONTEXT) for _ in range(3)),
+        return_exceptions=True)
+    started = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, ActiveInterviewExists)]
+    assert len(started) == 1 and len(refused) == 2
+    assert all(r.session.id == started[0].session.id for r in refused)
+    assert (await service.history_page(ALICE, 0, 10))[1] == 1
+
+
+async def test_the_database_itself_refuses_a_second_open_interview(service, clock) -> None:
+    from bot.store import Conflict
+
+    await service.start(user_id=ALICE, script_id="second_round", context=CONTEXT)
+    with pytest.raises(Conflict):
+        await service.store.sessions.create(user_id=ALICE, script_id="final", script_version="v",
+                                            context={}, now=clock.now())
+
+
+async def test_a_crash_while_starting_leaves_nothing_half_made(service, monkeypatch) -> None:
+    """The session and its first question are one transaction: stopped between the two, neither
+    is kept, and the candidate can simply start again."""
+    import bot.store.sessions as sessions_module
+
+    real = sessions_module._ASK
+    monkeypatch.setattr(sessions_module, "_ASK", "INSERT INTO no_such_table VALUES (?, ?, ?, ?, ?, ?)")
+    with pytest.raises(Exception, match="no_such_table"):
+        await service.start(user_id=ALICE, script_id="second_round", context=CONTEXT)
+    monkeypatch.setattr(sessions_module, "_ASK", real)
+    assert await service.open_session(ALICE) is None
+    step = await service.start(user_id=ALICE, script_id="second_round", context=CONTEXT)
+    await service.record_part(step.session.id, "I can answer now.", source="test")
+
+
+async def test_start_up_repair_gives_a_half_made_session_its_first_question(service, clock) -> None:
+    """A database from an older version, where a crash left a session with no question."""
+    await service.store.users.ensure(ALICE, clock.now())
+    session = await service.store.sessions.create(
+        user_id=ALICE, script_id="second_round", script_version="old",
+        context={**CONTEXT, "only_questions": []}, now=clock.now())
+    with pytest.raises(Exception, match="no open question"):
+        await service.record_part(session.id, "Hello?", source="test")
+    assert await service.repair_half_started() == [session.id]
+    assert await service.repair_half_started() == []  # once
+    result = await service.record_part(session.id, "Hello?", source="test")
+    assert result.stored and result.question.number == 1
