@@ -19,6 +19,8 @@ from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
+from bot.services.journal import JournalService
+from bot.services.prep import PrepLibrary
 from bot.services.users import UserSettingsService
 from bot.settings import Settings
 from bot.store import Store
@@ -73,14 +75,17 @@ class InterviewCoach(commands.Bot):
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
+        self.journal = JournalService(self.store, self.library, self.clock)
+        self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
-                                         before_start=self.wait_until_ready)
+                                         journal=self.journal, before_start=self.wait_until_ready)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
 
     async def setup_hook(self) -> None:
         await self.store.open()
         self.library.load()
+        self.prep.load()
         repaired = await self.interviews.repair_half_started()
         if repaired:
             log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)

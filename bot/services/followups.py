@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core import followups, prep
+from bot.core import followups
+from bot.core.checklists import parse_checklist
 from bot.core.clock import Clock
 from bot.core.followups import NudgeControl, NudgeMessage, Skip
 from bot.core.models import FollowUpPlan, InterviewSession, JournalEntry, Nudge
+from bot.core.prep_content import PrepContentError
 from bot.core.stages import DEFAULT_STAGE, next_stage, script_for_stage
 from bot.core.text import Safe
 from bot.library import TemplateLibrary
@@ -30,6 +32,7 @@ from bot.services._dispatcher import (
     NudgeDispatcher,
     Sent,
 )
+from bot.services.journal import JournalService
 from bot.store import NewNudge, Store
 
 __all__ = ["AddResult", "Courier", "DeliveryRefused", "DeliveryRetry", "FollowUpService",
@@ -108,10 +111,11 @@ class PracticeTarget:
 
 class FollowUpService:
     def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, courier: Courier, *,
-                 before_start: Callable[[], Awaitable[Any]] | None = None) -> None:
+                 journal: JournalService, before_start: Callable[[], Awaitable[Any]] | None = None) -> None:
         self.store = store
         self.library = library
         self.clock = clock
+        self.journal = journal  # the day-before nudge lists what is still unticked on /prep checklists
         self.dispatcher = NudgeDispatcher(store, clock, courier, compose=self.compose,
                                           before_start=before_start)
 
@@ -481,11 +485,11 @@ class FollowUpService:
             return []
         rendered = self.library.render(name, company=company, role=role, when=when, notes=[])
         try:
-            items = prep.parse_checklist(rendered, name).items
-        except prep.PrepContentError:
+            items = parse_checklist(rendered, name).items
+        except PrepContentError:
             log.warning("Checklist %s could not be read for a day-before nudge", name)
             return []
-        done = await self.store.checklists.done_items(user_id, prep.checklist_key(stage, company))
+        done = await self.journal.ticked_items(user_id, stage, company)
         return [Safe(item.text) for item in items if item.id not in done]
 
     async def _earlier_rounds(self, user_id: int, company: str, when: datetime,

@@ -18,6 +18,7 @@ from bot.core.followups import NudgeMessage, Skip
 from bot.core.models import InterviewSession, Nudge
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService, PlanError, Sent
+from bot.services.journal import JournalService
 from bot.store import Store
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
@@ -42,8 +43,9 @@ class UnusedCourier:
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[FollowUpService]:
     async with Store(tmp_path / "db.sqlite3") as store:
-        yield FollowUpService(store, TemplateLibrary(PROMPTS).load(), ManualClock(NOW),
-                              UnusedCourier())
+        library, clock = TemplateLibrary(PROMPTS).load(), ManualClock(NOW)
+        yield FollowUpService(store, library, clock, UnusedCourier(),
+                              journal=JournalService(store, library, clock))
 
 
 async def log_interview(service: FollowUpService, *, company: str = "Acme", stage: str = "final",

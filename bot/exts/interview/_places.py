@@ -197,7 +197,7 @@ class InterviewPlaces:
             _, interview = await self.interviews.load(session.id)
         assert session is not None and report is not None
         report = dict(report)
-        suggestion = await self._story_suggestion(session.user_id, report)
+        suggestion = await self.bot.journal.suggest_story(session.user_id, report)
         if suggestion:
             report["suggested_story"] = suggestion
         ctx = report_context(interview, report=report, when=session.finished_at)
@@ -215,9 +215,3 @@ class InterviewPlaces:
                 await target.send(**kwargs)
         if step is not None and step.finished:
             self.bot.dispatch("interview_finished", session, report)
-
-    async def _story_suggestion(self, user_id: int, report: dict[str, Any]) -> dict[str, Any] | None:
-        from bot.core.stories import suggest_story
-
-        stories = await self.bot.store.stories.for_user(user_id)
-        return suggest_story(stories, report) if stories else None
