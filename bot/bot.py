@@ -7,12 +7,15 @@ import importlib
 import json
 import logging
 import pkgutil
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.core.clock import Clock
+from bot.core.models import InterviewSession
 from bot.errors import CoachTree
 from bot.exts._ui import PageButton
 from bot.exts.followup._courier import DiscordCourier
@@ -79,8 +82,14 @@ class InterviewCoach(commands.Bot):
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
                                          journal=self.journal, before_start=self.wait_until_ready)
+        self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
+
+    async def plan_practice_again(self, session: InterviewSession, report: Mapping[str, Any]) -> None:
+        """After a finished mock interview: the follow-up feature plans "practice again"."""
+        zone = await self.user_settings.zone(session.user_id)
+        await self.followups.plan_practice_after(session, report, zone=zone)
 
     async def setup_hook(self) -> None:
         await self.store.open()
@@ -89,6 +98,10 @@ class InterviewCoach(commands.Bot):
         repaired = await self.interviews.repair_half_started()
         if repaired:
             log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
+        completed = await self.interviews.complete_followons()
+        if completed:
+            log.warning("Completed the follow-on work of %d interviews that finished before a restart",
+                        completed)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)

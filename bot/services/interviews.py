@@ -5,7 +5,8 @@ rehearsal drive interviews through this one class."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
 from bot.core.text import clean_user_text
 from bot.library import TemplateLibrary
 from bot.store import Conflict, Store
+
+log = logging.getLogger(__name__)
 
 
 class StaleQuestion(InterviewError):
@@ -55,6 +58,12 @@ class PartResult:
     question: AskedQuestion
     turn: Turn
     stored: bool  # False when the same message was already stored (a redelivery)
+
+
+FinishedHook = Callable[[InterviewSession, Mapping[str, Any]], Awaitable[None]]
+# The follow-on work a finish obliges (rows of interview_followons).
+REPORT_SENT = "report"
+HOOKS = "hooks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +108,7 @@ class InterviewService:
         self.library = library
         self.clock = clock
         self._locks: dict[int, asyncio.Lock] = {}
+        self._when_finished: list[FinishedHook] = []
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         lock = self._locks.get(session_id)
@@ -228,6 +238,42 @@ class InterviewService:
         """A session with its report: the one stored when it finished, or what it would say now."""
         session, interview = await self.load(session_id, user_id=user_id)
         return session, interview, session.report or interview.report()
+
+    # --- what follows a finish -----------------------------------------------------------
+
+    def when_finished(self, hook: FinishedHook) -> None:
+        """Run `hook(session, report)` after every finished interview. Hooks must be idempotent:
+        the obligation is recorded with the finish, so a hook interrupted by a crash runs again
+        at the next start-up (`complete_followons`)."""
+        self._when_finished.append(hook)
+
+    async def _run_finished_hooks(self, session: InterviewSession, report: Mapping[str, Any]) -> bool:
+        try:
+            for hook in self._when_finished:
+                await hook(session, report)
+        except Exception:
+            log.exception("Follow-on work after interview %s failed; it is retried at start-up",
+                          session.id)
+            return False
+        await self.store.sessions.followon_done(session.id, HOOKS, self.clock.now())
+        return True
+
+    async def complete_followons(self) -> int:
+        """At start-up: the follow-on work of interviews that finished just before a crash.
+        Returns how many interviews had work completed."""
+        completed = 0
+        for session in await self.store.sessions.pending_followons(HOOKS, limit=500):
+            if session.report is not None and await self._run_finished_hooks(session, session.report):
+                completed += 1
+        return completed
+
+    async def unsent_reports(self, user_id: int) -> list[InterviewSession]:
+        """The user's finished interviews whose report never reached them (a crash, Discord
+        refusing the message): shown when they next come back."""
+        return await self.store.sessions.pending_followons(REPORT_SENT, user_id=user_id, limit=5)
+
+    async def report_delivered(self, session_id: int) -> None:
+        await self.store.sessions.followon_done(session_id, REPORT_SENT, self.clock.now())
 
     # --- transitions ---------------------------------------------------------------------
 
@@ -411,7 +457,9 @@ class InterviewService:
             now = self.clock.now()
             transition = getattr(interview, action)(now)
             await self._persist(session, interview, transition)
-            return Step(session, interview, transition)
+        if transition.report is not None:  # committed with its obligations: now do them
+            await self._run_finished_hooks(session, transition.report)
+        return Step(session, interview, transition)
 
     async def _persist(self, session: InterviewSession, interview: Interview,
                        transition: Transition) -> None:
@@ -432,4 +480,5 @@ class InterviewService:
             session.finished_at = now
         await self.store.sessions.commit_transition(
             session, now=now, finished_answer=finished,
-            ask=None if asked is None else _asked_row(asked))
+            ask=None if asked is None else _asked_row(asked),
+            followons=(REPORT_SENT, HOOKS) if transition.report is not None else ())

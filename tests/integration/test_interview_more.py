@@ -263,3 +263,44 @@ async def test_history_pages_turn_after_a_restart(world, simcord_env, settings):
     page_two = turned.response.embeds[0] if turned.response and turned.response.embeds else None
     assert page_two is not None and "Page 2 of 2" in page_two.footer.text
     assert page_two.description.count("`#") == 1
+
+
+async def test_a_crash_right_after_the_finish_loses_neither_the_report_nor_practice_again(
+        world, simcord_env, settings, monkeypatch):
+    """The process dies between committing the finished interview and doing what follows it
+    (posting the report, planning "practice again"). After a restart both still happen, once."""
+    from bot.services.interviews import InterviewService
+
+    await world.candidate.slash(world.channel, "settings nudges", state="on")
+    await start(world, script="second_round")
+    thread = world.thread()
+
+    async def killed(self, session, report):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(InterviewService, "_run_finished_hooks", killed)
+    with_failure = simcord_env.bot
+    try:
+        await world.answer_all(thread, limit=40)
+    except AssertionError:
+        pass  # no report arrived: the crash came first
+    assert not world.reports(thread)
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "finished" and session.report is not None
+    assert await with_failure.store.nudges.count_pending() == 0
+
+    monkeypatch.undo()
+    await simcord_env.restart_bot(create_bot(settings))
+    bot = simcord_env.bot
+    plans = await bot.store.nudges.plans_for_user(world.candidate.id, active_only=False)
+    assert [p.kind for p in plans] == ["practice"]  # planned at start-up
+    await simcord_env.restart_bot(create_bot(settings))
+    assert len(await simcord_env.bot.store.nudges.plans_for_user(world.candidate.id, active_only=False)) == 1
+
+    back = await world.candidate.slash(world.channel, "interview resume")
+    texts = [m.content or "" for m in (back.response, *back.followups) if m is not None]
+    assert any("did not reach you" in t for t in texts)
+    assert any(m.attachments and m.attachments[0].filename == f"interview-{session.id}-transcript.md"
+               for m in back.followups)
+    again = await world.candidate.slash(world.channel, "interview history")
+    assert not any("did not reach you" in (m.content or "") for m in again.followups)

@@ -217,3 +217,26 @@ async def test_start_up_repair_gives_a_half_made_session_its_first_question(serv
     assert await service.repair_half_started() == []  # once
     result = await service.record_part(session.id, "Hello?", source="test")
     assert result.stored and result.question.number == 1
+
+
+async def test_follow_on_work_runs_once_and_a_failed_hook_runs_again_at_start_up(service, clock) -> None:
+    calls: list[int] = []
+    failing = {"on": True}
+
+    async def plan_practice(session, report) -> None:
+        if failing["on"]:
+            raise RuntimeError("Discord is down")
+        calls.append(session.id)
+
+    service.when_finished(plan_practice)
+    sid = await finish(service, clock, ALICE)
+    assert calls == [] and [s.id for s in await service.unsent_reports(ALICE)] == [sid]
+    failing["on"] = False
+    assert await service.complete_followons() == 1
+    assert await service.complete_followons() == 0
+    assert calls == [sid]
+    await service.report_delivered(sid)
+    assert await service.unsent_reports(ALICE) == []
+    other = await finish(service, clock, BOB)
+    assert calls == [sid, other]  # a healthy hook runs at once
+    assert await service.complete_followons() == 0

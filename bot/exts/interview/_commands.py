@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.bot import InterviewCoach
 from bot.core.interview import InterviewError
 from bot.core.models import InterviewSession
-from bot.core.text import shorten
+from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import place_name, reply
 from bot.exts._ui import register_pages, unregister_pages
@@ -49,6 +49,24 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def on_interview_started(self, session: InterviewSession) -> None:
         self.idle.wake()
 
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
+        """The candidate is back: a report that never reached them (a crash between the finish
+        and the post, Discord refusing it) is shown now, privately, once."""
+        try:
+            await self.deliver_unsent_reports(interaction)
+        except Exception:
+            log.exception("Could not deliver unsent reports to user %s", interaction.user.id)
+
+    async def deliver_unsent_reports(self, interaction: discord.Interaction) -> int:
+        unsent = await self.interviews.unsent_reports(interaction.user.id)
+        for session in unsent:
+            session, _, report = await self.interviews.report_of(session.id, user_id=interaction.user.id)
+            await reply(interaction, f"Your report for **{escape_discord(self.interviews.title(session))}** "
+                                     "did not reach you when the interview ended. Here it is:")
+            await self.places.send_report(interaction, None, session=session, report=report)
+        return len(unsent)
+
     # --- commands ------------------------------------------------------------------------
 
     @group.command(name="start", description="Start a mock interview in a private thread or your DMs")
@@ -79,7 +97,10 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def resume(self, interaction: discord.Interaction) -> None:
         session = await self.interviews.open_session(interaction.user.id)
         if session is None:
-            raise UserFacingError("You have no interview in progress. Start one with `/interview start`.")
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if not await self.deliver_unsent_reports(interaction):
+                await reply(interaction, "You have no interview in progress. Start one with `/interview start`.")
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = await self.places.resume_in_place(interaction, session)
         if channel is not None:

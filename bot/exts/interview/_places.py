@@ -188,8 +188,8 @@ class InterviewPlaces:
     async def send_report(self, target: discord.abc.Messageable | discord.Interaction | None,
                           step: Step | None, *, session: InterviewSession | None = None,
                           report: dict[str, Any] | None = None) -> None:
-        """The feedback report as embeds, with the transcript attached to the last message. After
-        a step that finished the interview, tells the other features (`interview_finished`)."""
+        """The feedback report as embeds, with the transcript attached to the last message. Once
+        it is sent, the finished interview's report counts as delivered."""
         if step is not None:
             session, interview, report = step.session, step.interview, step.transition.report
         else:
@@ -213,5 +213,5 @@ class InterviewPlaces:
                 await target.followup.send(ephemeral=True, **kwargs)
             elif target is not None:
                 await target.send(**kwargs)
-        if step is not None and step.finished:
-            self.bot.dispatch("interview_finished", session, report)
+        if target is not None:
+            await self.interviews.report_delivered(session.id)
