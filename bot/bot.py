@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib
 import json
@@ -30,6 +31,10 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 TREE_HASH_KEY = "command_tree_hash"
+DRAIN_SECONDS = 10.0
+# The tasks discord.py runs handlers in: slash commands, events, view and modal callbacks.
+HANDLER_TASKS = ("CommandTree-invoker", "discord.py: on_", "discord-ui-view-dispatch",
+                 "discord-ui-modal-dispatch", "discord-ui-dynamic-item")
 
 
 class DiscordClock:
@@ -85,6 +90,7 @@ class InterviewCoach(commands.Bot):
         self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
+        self.closing = False
 
     async def plan_practice_again(self, session: InterviewSession, report: Mapping[str, Any]) -> None:
         """After a finished mock interview: the follow-up feature plans "practice again"."""
@@ -112,11 +118,29 @@ class InterviewCoach(commands.Bot):
             await self.sync_commands()
 
     async def close(self) -> None:
+        """Stop accepting work, let what is in flight finish, then close: background loops first
+        (no nudge is left half-sent), then the handlers still running (they may still need the
+        database and Discord), then the gateway and HTTP session, then the store."""
+        if self.closing:
+            return
+        self.closing = True  # new commands are refused politely from now on (CoachTree)
         try:
             await self.followups.stop()
-            await super().close()
+            await self._drain(DRAIN_SECONDS)
+            await super().close()  # unloads the extensions (their timers stop), then disconnects
         finally:
             await self.store.close()
+
+    async def _drain(self, seconds: float) -> None:
+        """Wait (up to `seconds`) for command, component and event handlers still running."""
+        current = asyncio.current_task()
+        running = [t for t in asyncio.all_tasks() if t is not current and not t.done()
+                   and t.get_name().startswith(HANDLER_TASKS)]
+        if not running:
+            return
+        _done, pending = await asyncio.wait(running, timeout=seconds)
+        if pending:
+            log.warning("Closing with %d handlers still running after %.0fs", len(pending), seconds)
 
     def command_tree_hash(self) -> str:
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
