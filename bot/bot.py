@@ -19,7 +19,7 @@ from bot.core.clock import Clock
 from bot.core.models import InterviewSession
 from bot.errors import CoachTree
 from bot.exts._time import ZonePicker
-from bot.exts._ui import PageButton
+from bot.exts._ui import PageButton, route_form
 from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
@@ -165,6 +165,10 @@ class InterviewCoach(commands.Bot):
         await self.store.meta.set(TREE_HASH_KEY, digest)
         log.info("Synced %d global commands", len(synced))
         return synced
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Forms are answered by their custom_id, so one left open across a restart still lands."""
+        await route_form(interaction)
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))

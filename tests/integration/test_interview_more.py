@@ -336,3 +336,36 @@ async def test_the_time_zone_menu_answers_after_a_restart(world, simcord_env, se
     assert "Saved: **Europe/Paris**" in chosen.response.content
     user = await simcord_env.bot.store.users.get(world.candidate.id)
     assert user.time_zone == "Europe/Paris"
+
+
+async def test_a_form_open_across_a_restart_or_past_the_idle_pause_still_lands(world, simcord_env, settings):
+    await start(world)
+    thread = world.thread()
+    shown = await world.candidate.click(world.current(thread), label="Answer in a form")
+    await simcord_env.restart_bot(create_bot(settings))
+    await world.candidate.submit_modal(shown, {"answer": "Written before the restart, sent after it."})
+    session = await session_of(simcord_env, world.candidate.id)
+    answers = await simcord_env.bot.store.sessions.answers(session.id)
+    assert [p.text for p in answers[0].parts] == ["Written before the restart, sent after it."]
+    assert world.current(thread).embeds[0].title.startswith("Question 2")
+
+    shown = await world.candidate.click(world.current(thread), label="Answer in a form")
+    await simcord_env.advance_time(45 * 60)  # the interview pauses while the form is open
+    assert (await session_of(simcord_env, world.candidate.id)).status == "paused"
+    await world.candidate.submit_modal(shown, {"answer": "A long, careful answer."})
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "active"
+    answers = await simcord_env.bot.store.sessions.answers(session.id)
+    assert [p.text for p in answers[1].parts] == ["A long, careful answer."]
+
+
+async def test_a_refused_form_gives_the_answer_back(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    question = world.current(thread)
+    shown = await world.candidate.click(question, label="Answer in a form")
+    await world.candidate.send(thread, "Typed instead.")
+    await world.candidate.click(question, label="Done")  # moved past while the form was open
+    result = await world.candidate.submit_modal(shown, {"answer": "My careful answer to question one."})
+    assert result.ephemeral and "moved past" in result.response.content
+    assert "My careful answer to question one." in result.response.content

@@ -15,12 +15,13 @@ from bot.core.models import InterviewSession
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import place_name, reply
-from bot.exts._ui import register_pages, unregister_pages
+from bot.exts._ui import register_form, register_pages, unregister_form, unregister_pages
+from bot.exts.interview._controls import answer_form_submitted
 from bot.exts.interview._history import HISTORY_PAGES, history_page
 from bot.exts.interview._idle import IdleTimer
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._start import start_mock_interview, start_practice
-from bot.exts.interview._views import InterviewButton
+from bot.exts.interview._views import ANSWER_FORM, InterviewButton
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,13 @@ class InterviewCog(commands.Cog, name="Interview"):
         # The persistent controls come and go with the feature (a reload registers them once).
         self.bot.add_dynamic_items(InterviewButton)
         register_pages(HISTORY_PAGES, history_page)
+        register_form("interview answer", ANSWER_FORM, answer_form_submitted)
         self.idle.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(InterviewButton)
         unregister_pages(HISTORY_PAGES)
+        unregister_form("interview answer")
         await self.idle.stop()
 
     @commands.Cog.listener()
