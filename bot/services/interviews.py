@@ -235,9 +235,23 @@ class InterviewService:
 
     async def report_of(self, session_id: int, *, user_id: int | None = None
                         ) -> tuple[InterviewSession, Interview, dict[str, Any]]:
-        """A session with its report: the one stored when it finished, or what it would say now."""
+        """A session with its report: the one stored when it finished, or, for an interview that
+        was abandoned, what it would say now. An interview still in progress has no report yet."""
         session, interview = await self.load(session_id, user_id=user_id)
+        if session.is_open:
+            raise InterviewError(f"{self.title(session)} is still in progress, so it has no report "
+                                 "yet. Finish it, or end it with `/interview end` to get one.")
         return session, interview, session.report or interview.report()
+
+    async def latest_reported(self, user_id: int) -> InterviewSession:
+        """The user's latest interview that has ended (the default for `/interview report`)."""
+        for session in await self.store.sessions.for_user(user_id, limit=20):
+            if not session.is_open:
+                return session
+        if await self.store.sessions.for_user(user_id, limit=1):
+            raise SessionNotFound("Your only interview is still in progress, so there is no report "
+                                  "yet. Finish it, or end it with `/interview end`.")
+        raise SessionNotFound("You have no interviews yet.")
 
     # --- what follows a finish -----------------------------------------------------------
 

@@ -369,3 +369,25 @@ async def test_a_refused_form_gives_the_answer_back(world, simcord_env):
     result = await world.candidate.submit_modal(shown, {"answer": "My careful answer to question one."})
     assert result.ephemeral and "moved past" in result.response.content
     assert "My careful answer to question one." in result.response.content
+
+
+async def test_report_during_an_unfinished_practice_shows_the_last_finished_one(world, simcord_env):
+    first = await finish_one(world, simcord_env)
+    practice = await world.candidate.slash(world.channel, "interview practice")
+    assert "ready in" in (practice.followups or [practice.response])[-1].content
+    shown = await world.candidate.slash(world.channel, "interview report")
+    messages = [shown.response, *shown.followups]
+    assert messages[-1].attachments[0].filename == f"interview-{first.id}-transcript.md"
+    active = await session_of(simcord_env, world.candidate.id)
+    refused = await world.candidate.slash(world.channel, "interview report", session=str(active.id))
+    assert "still in progress" in refused.response.content and "0/100" not in refused.response.content
+
+
+async def test_an_interview_channel_the_candidate_cannot_see_is_not_used_for_their_thread(world, simcord_env):
+    hidden = world.guild.create_text_channel("staff-interviews", overwrites={
+        world.guild.default_role: discord.PermissionOverwrite(view_channel=False),
+        simcord_env.bot.user: discord.PermissionOverwrite(view_channel=True)})
+    await simcord_env.bot.user_settings.set_interview_channel(world.guild.id, hidden.id)
+    result = await start(world)
+    assert not hidden.threads and len(world.channel.threads) == 1  # where they can see it
+    assert "ready in" in (result.followups or [result.response])[-1].content

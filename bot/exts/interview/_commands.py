@@ -134,7 +134,8 @@ class InterviewCog(commands.Cog, name="Interview"):
     @group.command(name="report", description="Show the report and transcript of one of your interviews")
     @app_commands.describe(session="Which interview (default: your latest)")
     async def report(self, interaction: discord.Interaction, session: str | None = None) -> None:
-        target = await self.interviews.own_session(interaction.user.id, session)
+        target = (await self.interviews.own_session(interaction.user.id, session) if session
+                  else await self.interviews.latest_reported(interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
         target, _, report = await self.interviews.report_of(target.id, user_id=interaction.user.id)
         await self.places.send_report(interaction, None, session=target, report=report)

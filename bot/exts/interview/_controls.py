@@ -49,14 +49,24 @@ async def handle_control(interaction: discord.Interaction, action: str, session_
         if channel is not None:
             await reply(interaction, f"Continuing in {place_name(channel)}.")
         return
-    if action in {"end", "endnow"}:
-        await interaction.response.defer(ephemeral=action == "endnow", thinking=action == "endnow")
+    if action == "end":  # the button under a question: ask first, it cannot be undone
+        session, asked = await interviews.current(session_id, user_id=uid, expected=key)
+        await reply(interaction, f"End the interview now? You'll get a report on what you have answered; "
+                                 f"question {asked.number} of {asked.total} and the rest stay unanswered.",
+                    view=buttons(session.id, "endnow", "keep"))
+        return
+    if action == "keep":
+        await interaction.response.edit_message(content="Carrying on: your question is still open above.",
+                                                view=None)
+        return
+    if action == "endnow":
+        await interaction.response.defer(ephemeral=True, thinking=True)
         before = await interviews.get(session_id)
         step = await interviews.end(session_id, user_id=uid)
         channel = await places.channel(step.session)
         await places.clear_buttons(channel, before.question_message_id if before else None)
         await places.send_report(channel or interaction, step)
-        if action == "endnow" and channel is not None:
+        if channel is not None:
             await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
         return
     if action in {"dm", "thread"}:

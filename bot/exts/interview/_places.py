@@ -72,7 +72,8 @@ class InterviewPlaces:
             guild = interaction.guild or (self.bot.get_guild(session.guild_id) if session.guild_id else None)
             parent = await self._thread_parent(interaction, guild)
             if guild is None or parent is None:
-                raise UserFacingError("I can't open a thread from here; run `/interview start` in a server channel.")
+                raise UserFacingError("I can't open a thread here that you could see; run `/interview start` in a "
+                                      "server channel you can post in, or choose `where: Direct messages`.")
             perms = parent.permissions_for(guild.me)
             missing = [label for label, name in THREAD_PERMISSIONS if not getattr(perms, name)]
             if not missing:
@@ -96,15 +97,18 @@ class InterviewPlaces:
 
     async def _thread_parent(self, interaction: discord.Interaction,
                              guild: discord.Guild | None) -> discord.TextChannel | None:
+        """The server's interview channel when the candidate can see it, else the channel the
+        command was used in: a private thread in a channel they cannot open is no use to them."""
         if guild is None:
             return None
+        here = interaction.channel if interaction.guild else None
         configured = await self.bot.user_settings.interview_channel(guild.id)
-        channel = guild.get_channel(configured) if configured else None
-        if channel is None:
-            channel = interaction.channel if interaction.guild else None
-        if isinstance(channel, discord.Thread):
-            channel = channel.parent
-        return channel if isinstance(channel, discord.TextChannel) else None
+        for channel in (guild.get_channel(configured) if configured else None, here):
+            if isinstance(channel, discord.Thread):
+                channel = channel.parent
+            if isinstance(channel, discord.TextChannel) and _can_see(channel, interaction.user):
+                return channel
+        return None
 
     async def resume_in_place(self, interaction: discord.Interaction,
                               session: InterviewSession) -> discord.abc.Messageable | None:
@@ -215,3 +219,11 @@ class InterviewPlaces:
                 await target.send(**kwargs)
         if target is not None:
             await self.interviews.report_delivered(session.id)
+
+
+def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:
+    """Whether the candidate could open a private thread of this channel they are added to."""
+    if not isinstance(user, discord.Member):
+        return True  # no member data (no members intent): Discord will say if they cannot
+    perms = channel.permissions_for(user)
+    return perms.view_channel and perms.send_messages_in_threads

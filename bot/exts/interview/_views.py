@@ -26,6 +26,7 @@ OTHER_CONTROLS: dict[str, tuple[str, discord.ButtonStyle, str | None]] = {
     "dm": ("Run it in my DMs", discord.ButtonStyle.primary, "✉️"),
     "thread": ("Use a private thread", discord.ButtonStyle.primary, "🧵"),
     "endnow": ("End it", discord.ButtonStyle.danger, None),
+    "keep": ("Keep going", discord.ButtonStyle.secondary, None),
 }
 ALL_CONTROLS = {**QUESTION_CONTROLS, **OTHER_CONTROLS}
 NO_QUESTION = "0.0"
