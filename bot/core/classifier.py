@@ -45,12 +45,14 @@ _CUES: tuple[tuple[str, int, str], ...] = (
     ("previous_round", 4, r"\b(?:first (?:round|interview)|earlier (?:rounds?|interviews?)|last (?:round|time we|"
                           r"conversation)|since we (?:last )?spoke|since your first|previous round|"
                           r"wished you had told|feedback (?:on|from) your|round one)\b"),
-    ("company_research", 3, r"\b(?:what do you know about|come across about|(?:read|seen|heard) about (?:us|the company)|"
-                            r"recent(?:ly)? (?:news|launch|announcement)|where (?:do you think )?(?:the company|we)(?:'re| are| is)? "
-                            r"heading|heading over the next|(?:our|the) industry|our (?:customers|competitors|market)|"
+    ("company_research", 3, r"\b(?:what do you know about|come across about|"
+                            r"(?:read|seen|heard) about (?:us|the company)|recent(?:ly)? (?:news|launch|announcement)|"
+                            r"where (?:do you think )?(?:the company|we)(?:'re| are| is)? heading|"
+                            r"heading over the next|(?:our|the) industry|our (?:customers|competitors|market)|"
                             r"worked on this year|look into this company|about our customers)\b"),
-    ("motivation", 3, r"\b(?:why (?:do you want|us|this (?:company|role|job)|here|join)|what (?:draws|drew|attracts|excites|"
-                      r"interests|is drawing) you|why (?:are you )?(?:interested|applying)|made you apply|"
+    ("motivation", 3, r"\b(?:why (?:do you want|us|this (?:company|role|job)|here|join)|"
+                      r"what (?:draws|drew|attracts|excites|interests|is drawing) you|"
+                      r"why (?:are you )?(?:interested|applying)|made you apply|"
                       r"where (?:would you like|do you see) (?:yourself|your career)|career (?:goals|to be)|"
                       r"in (?:three|five|\d+) (?:to (?:five|\d+) )?years|say yes|rather than at a similar|"
                       r"motivat\w*|want to join)\b"),

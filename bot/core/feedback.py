@@ -615,6 +615,13 @@ _PRESENCE_SIGNALS = frozenset({"non_answer", "off_question", "negativity", "humb
                                "we_only", "cliche", "flattery", "vague", "flippant", "perks"})
 
 
+def _dedupe_case(items: Sequence[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.lower(), item)
+    return list(seen.values())
+
+
 def _missing_message(rubric: Rubric, missing: Sequence[str]) -> str:
     wanted = [rubric.parts.get(p, p) for p in missing]
     if len(wanted) == 1:
@@ -668,7 +675,7 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
             "you are doing about it.", brags[0].quote, "humblebrag",
             gate_cost.get("humblebrag", 0.0) + _pct(w["structure"] * 0.5))
     if hedge_hits:
-        fix("confidence", f"Hedging: {_list([h.words.lower() for h in hedge_hits])} "
+        fix("confidence", f"Hedging: {_list(_dedupe_case([h.words for h in hedge_hits]))} "
             f"({len(hedge_hits)} in {a.words} words). State it plainly.",
             max(hedge_hits, key=lambda h: sum(1 for x in hedge_hits if x.quote == h.quote)).quote, "hedges",
             _pct(w["confidence"] * costs["hedges"]))
@@ -700,8 +707,10 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
             "figure or name.", vague_hits[0].quote, "vague", _pct(w["specificity"] * costs["vague"]))
     if (w["specificity"] >= 0.2 and not found.has_figures and not a.non_answer and questions_info is None
             and a.scores["specificity"] < 0.55):
-        fix("specificity", "No figure or checkable detail: add a number, a name or a date that proves it.",
-            "", "no_evidence", _pct(w["specificity"] * max(0.0, 0.75 - a.scores["specificity"])))
+        message = ("Nothing specific or checkable: name a product, a fact or a figure that only this company "
+                   "or this role has." if rubric.needs_company and rubric.shape != "star" else
+                   "No figure or checkable detail: add a number, a name or a date that proves it.")
+        fix("specificity", message, "", "no_evidence", _pct(w["specificity"] * max(0.0, 0.6 - a.scores["specificity"])))
     if found.ignored and not found.results:
         fix("specificity", "Numbers that prove nothing: " + _list([h.words for h in found.ignored])
             + " (an age, a year or a label is not a result).", found.ignored[0].quote, "not_evidence", 1.0)
@@ -745,8 +754,11 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
     if a.non_answer:
         return out
     if found.results:
-        good("specificity", "Puts a figure on it.", found.results[0].quote, "figure",
+        good("specificity", "Puts a figure on the outcome.", found.results[-1].quote, "figure",
              _pct(w["specificity"] * a.scores["specificity"]))
+    elif found.facts and a.scores["specificity"] >= 0.5:
+        good("specificity", "Concrete figures: " + _list([h.words for h in found.facts]) + ".",
+             found.facts[0].quote, "facts", _pct(w["specificity"] * a.scores["specificity"]))
     elif found.names and a.scores["specificity"] >= 0.5:
         good("specificity", f"Concrete detail: {', '.join(found.names[:3])}.",
              sig.sentence_quote(text, spans, max(0, text.find(found.names[0]))), "named_detail",
@@ -874,6 +886,9 @@ def answer_signals(text: str, *, company: str = "", values: Sequence[str] = (),
         "gives_range": bool(_RANGE.search(folded) or _SALARY_FIGURE.search(folded)),
         "explains_basis": bool(_BASIS.search(folded)),
         "defers_gracefully": sig.deflection(folded, sig.sentences(folded)).graceful,
+        "about_company": a.mentions_company or bool(_CONNECT.search(folded)),
+        "has_measure": bool(_MEASURE.search(folded)),
+        "missing": [part for part, present in a.shape.items() if not present],
     }
 
 
@@ -915,11 +930,12 @@ class ScoredAnswer:
 
 
 _HINTS = {
-    "non_answer": "Give a real answer, even a short one: one sentence that answers it and one fact behind it.",
-    "off_question": "Start by repeating the question's key words in your first sentence, then answer that.",
+    "non_answer": "Give a real answer, even a short one. {rewrite}",
+    "off_question": "Answer the question asked in your first sentence, using its own key words. {rewrite}",
     "negativity": "Say what you learned there and what you want next; leave the complaints out.",
     "humblebrag": "Name a real habit that has cost you something, then what you changed and how you know it works.",
     "hedges": "Cut the hedges and say it as a fact: '{example}'.",
+    "hedges_plain": "Cut the hedges ('{hedge}') and state it plainly. {rewrite}",
     "self_doubt": "Drop the apologies; finish on the strongest thing you said.",
     "we_only": "Retell it with 'I' for each step you took yourself; credit the team once.",
     "cliche": "Replace the adjective with the proof: one time you showed it, with the result.",
@@ -949,11 +965,14 @@ def _hint(finding: Finding | None, rubric: Rubric, company: str) -> str:
         return rubric.rewrite
     example = finding.quote
     if signal == "hedges":
-        example = _strip_hedges(finding.quote) or "I did X, and it led to Y"
+        example = _strip_hedges(finding.quote)
+        if not example:
+            hedge = sig._HEDGE_RE.search(sig.fold(finding.quote)) or sig._SHORTHAND_RE.search(sig.fold(finding.quote))
+            return _HINTS["hedges_plain"].format(hedge=hedge.group(0) if hedge else "maybe", rewrite=rubric.rewrite)
     if signal == "vague":
         match = sig._VAGUE.search(sig.fold(finding.quote))
         example = match.group(0) if match else "that"
-    return template.format(example=example, company=company or "the company")
+    return template.format(example=example, company=company or "the company", rewrite=rubric.rewrite)
 
 
 def _strip_hedges(text: str) -> str:
@@ -1048,7 +1067,7 @@ def _improvements(rated: Sequence[ScoredAnswer], *, company: str) -> list[dict[s
         a = s.analysis
         assert a is not None
         top = _top_fix(a)
-        rubric = a.rubric if s.category not in RUBRICS else RUBRICS[s.category]
+        rubric = RUBRICS.get(s.category, a.rubric)
         dimension = "questions" if s.category == "candidate_questions" else (top.dimension if top else "structure")
         issue = top.message if top else "Below what a strong answer to this kind of question needs."
         hint = _hint(top, rubric, company)
@@ -1074,24 +1093,29 @@ def _strengths(rated: Sequence[ScoredAnswer], improvements: Sequence[Mapping[str
             continue
         for f in a.findings:
             if f.kind == "good" and f.quote and f.dimension not in weak_dims:
-                options.append((a.overall * (0.5 + a.scores.get(f.dimension, 0.5)), s, f))
+                options.append((a.overall * f.cost, s, f))
     options.sort(key=lambda o: (-o[0], o[1].number))
     chosen: list[dict[str, Any]] = []
     used_dims: set[str] = set()
     used_answers: set[str] = set()
+    used_quotes: set[str] = set()
     for prefer_new_answer in (True, False):
         for _, s, f in options:
             if len(chosen) == 3:
                 break
-            if f.dimension in used_dims or (prefer_new_answer and s.question_id in used_answers):
+            dimension = "questions" if s.category == "candidate_questions" and f.dimension == "structure" \
+                else f.dimension
+            if dimension in used_dims or (prefer_new_answer and s.question_id in used_answers) \
+                    or f.quote in used_quotes:
                 continue
             assert s.analysis is not None
-            chosen.append({"dimension": f.dimension, "label": DIMENSIONS[f.dimension],
+            chosen.append({"dimension": dimension, "label": DIMENSIONS[dimension],
                            "score": s.analysis.scores.get(f.dimension, s.analysis.overall),
                            "question_number": s.number, "question_id": s.question_id,
                            "question": s.question_text, "example": f.message, "quote": f.quote})
-            used_dims.add(f.dimension)
+            used_dims.add(dimension)
             used_answers.add(s.question_id)
+            used_quotes.add(f.quote)
     return chosen
 
 

@@ -296,6 +296,8 @@ RUBRICS: Mapping[str, Rubric] = MappingProxyType({r.category: r for r in (
         topic=("success", "team", "measur", "first", "challeng", "work", "decision", "role",
                "review", "support"),
         needs_company=True,
+        parts={"questions": "two or three questions of your own",
+               "topics": "a question about the work itself: success, the team, what is hard"},
     ),
     Rubric(
         "closing", "Closing", "closing", (15, 90),

@@ -105,7 +105,12 @@ def _alternation(phrases: Iterable[str]) -> str:
     return "(?:" + "|".join(escaped) + ")"
 
 
-STOPWORDS = frozenset("""
+def _words(text: str) -> list[str]:
+    """A word list written as plain text, one or more per line."""
+    return text.split()
+
+
+STOPWORDS = frozenset(_words("""
 a an the and or but if then so of to in on at by for with from into onto about as than that
 this these those there here it its it's is are was were be been being am do does did done
 have has had having i me my mine myself we us our ours you your yours he him his she her they
@@ -114,7 +119,7 @@ some such no nor not only own same too very can could will would shall should ma
 just also really quite rather well yes yeah ok okay oh um uh like get got go going went make
 made one two lot lots bit thing things way ways i'm i've i'd i'll we're we've you're don't
 didn't doesn't isn't wasn't can't won't it'd that's there's what's let let's up out over
-""".split())
+"""))
 
 
 def content_words(text: str) -> list[str]:
@@ -277,10 +282,13 @@ _STAR_CUES: dict[str, tuple[str, ...]] = {
     ),
     "result": (
         r"\bas a result\b", r"\bthe result\b", r"\bresult(?:ed|s)?\b", r"\boutcome\b", r"\bwhich meant\b",
-        r"\bled to\b", r"\b(?:reduced|increased|improved|saved|grew|cut|raised|lowered|doubled|tripled|halved|boosted|dropped|fell|rose|stopped)\b",
+        r"\bled to\b",
+        r"\b(?:reduced|increased|improved|saved|grew|cut|raised|lowered|doubled|tripled|halved|boosted|dropped|"
+        r"fell|rose|stopped)\b",
         r"\bin the end\b", r"\bended up\b", r"\bby the end\b", r"\bafterwards\b", r"\bsince then\b",
         r"\bi learned\b", r"\blesson\b", r"\btaught me\b",
-        r"\b(?:we|they|she|he|it|i) (?:hit|met|beat|exceeded|delivered|shipped|launched|won|closed|signed|kept|renewed|finished|cleared|moved the|agreed|approved)\b",
+        r"\b(?:we|they|she|he|it|i) (?:hit|met|beat|exceeded|delivered|shipped|launched|won|closed|signed|kept|"
+        r"renewed|finished|cleared|moved the|agreed|approved)\b",
         r"\b(?:hit|met|beat|exceeded) (?:the|our) (?:target|goal|deadline)\b", r"\bon time\b", r"\bwent from\b",
         r"\bwithin (?:a|an|\d+|one|two|three|four|five|six) (?:hours?|days?|weeks?|months?)\b",
         r"\bnow (?:uses?|runs?|takes?|part of)\b", r"\bis now\b", r"\bit's now\b", r"\bwe now\b",
@@ -343,14 +351,15 @@ _OUTCOME = re.compile(
     r"exceed\w*|beat|from\s+\S+\s+to|down to|up to|under|over|within|record|lowest|highest|"
     r"renew\w*|complet\w*|clear\w*|deliver\w*|early|late|target|worth|revenue|profit|margin|"
     r"churn|conversion|errors?|waste|complaints?|faults?|on time|per (?:hour|day|week|month)|"
-    r"a (?:day|week|month|minute)|peak|median|average|no findings|no critical)\b", re.IGNORECASE)
+    r"a (?:day|week|month|minute)|peak|median|average|no findings|no critical|as a result|now takes?|"
+    r"takes? \S+ \S+ now|instead of|compared with|than before)\b", re.IGNORECASE)
 _NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[a-z]*s?|"
                     r"[A-Z][a-z]+(?:\.(?:js|fyi|io|ai))|[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})*)\b")
-_NOT_NAMES = frozenset("""I I'm I'd I've I'll Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+_NOT_NAMES = frozenset(_words("""I I'm I'd I've I'll Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 January February March April May June July August September October November December The This
 That And But So Yes No Also Then When While After Before Because Since Our My We It Its There
 Honestly Sure Well Okay Oh Um Just English Situation Task Action Result Actions Results Outcome
-First Second Next Finally Hi Hello Thanks Thank Sorry Anyway Really Actually Basically""".split())
+First Second Next Finally Hi Hello Thanks Thank Sorry Anyway Really Actually Basically"""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,12 +599,12 @@ def deflection(text: str, spans: Sequence[Span]) -> Deflection:
 
 # --- relevance: does the answer address the question? -------------------------------------
 
-_QUESTION_NOISE = frozenset(stem(w) for w in """
+_QUESTION_NOISE = frozenset(stem(w) for w in _words("""
 tell describe walk give example time think would like could share talk explain about please
 something anything someone everyone way ways kind sort really exactly particular particularly
 most least much many often recently today now ever still already little bit couple briefly
 what's how's piece name pick choose say said mean know want wanted feel find found let
-""".split())
+"""))
 
 
 _NAME_IN_QUESTION = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+")
@@ -655,7 +664,7 @@ def overlap(answer_stems: set[str], wanted: Iterable[str], text: str = "") -> se
 
 
 # Abstract words that fill an answer without saying anything checkable.
-GENERIC = frozenset(stem(w) for w in """
+GENERIC = frozenset(stem(w) for w in _words("""
 important importance balance right situation depend depends depending matter matters need needs
 things thing stuff good great nice amazing really very lot lots everything something anything
 company companies business role job work working team people person opportunity opportunities
@@ -667,7 +676,7 @@ happy proud exciting excited interesting interested fine okay strong hard fast q
 learned learning honestly basically actually process part level kind sort way ways type time
 times point reason reasons data change changes future next keep help helped helps fit
 communication communicate organised organized calm focused pressure attitude positive
-""".split())
+"""))
 
 
 def concreteness(text: str) -> float:

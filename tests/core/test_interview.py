@@ -86,8 +86,8 @@ def test_full_run_with_multipart_answer_probe_skip_and_report(interview):
     t = interview.finish_answer(at(110))
     # The combined answer now has figures, so the second probe does not fire.
     assert (t.question.question_id, t.question.key) == ("why_us", "3.0")
-    # An earlier answer is quoted back by the script.
-    assert t.question.text == 'Why Acme? You said "At my previous company the release was failing".'
+    # An earlier answer is quoted back by the script: its most telling sentence, the one with a figure.
+    assert t.question.text == 'Why Acme? You said "In the end deploys took 10 minutes instead of 2 hours".'
 
     t = interview.skip(at(120))
     assert t.finished_turn.question_id == "why_us" and t.finished_turn.skipped
