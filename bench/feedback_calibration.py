@@ -26,7 +26,7 @@ PAIRS = ROOT / "tests" / "fixtures" / "feedback_calibration.json"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "holdout"], help="only one part of the set")
+    parser.add_argument("--split", choices=["dev", "holdout", "fresh"], help="only one part of the set")
     parser.add_argument("--misses", action="store_true", help="list the pairs ranked the wrong way")
     args = parser.parse_args()
     pairs = json.loads(PAIRS.read_text("utf-8"))["pairs"]
@@ -34,8 +34,14 @@ def main() -> int:
     calibration = evaluate(pairs, split=args.split)
     elapsed = time.perf_counter() - started
     print(markdown_table(calibration))
+    if not args.split:
+        print("\n| split | pairs | analyzer (overall) | analyzer (named dimension) | longer answer wins |")
+        print("|---|---:|---:|---:|---:|")
+        for row in calibration.by("split"):
+            named = sum(r.dimension_right for r in calibration.results if r.split == row.name) / row.pairs
+            print(f"| {row.name} | {row.pairs} | {row.analyzer:.0%} | {named:.0%} | {row.baseline:.0%} |")
     count = len(calibration.results)
-    print(f"\n{count} pairs ({args.split or 'dev + holdout'}); {2 * count} answers analysed in "
+    print(f"\n{count} pairs ({args.split or 'all splits'}); {2 * count} answers analysed in "
           f"{elapsed * 1000:.0f} ms ({elapsed * 1000 / max(1, 2 * count):.1f} ms each). Ties count as wrong.")
     if args.misses:
         for r in calibration.results:

@@ -416,7 +416,7 @@ def analyze_answer(
     if non_answer:
         relevance = min(relevance, 0.1)
     off_question = n >= 12 and not non_answer and (
-        (not matched and len(topic) <= 1 and not connections and structure < 0.75)
+        (not matched and len(topic) <= 1 and not connections and structure < 0.6)
         or (reciting and len(matched) < 2))
 
     # --- composure -----------------------------------------------------------------------------
@@ -545,6 +545,16 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
     if shape == "reflection":
         parts = {"point": has(_REFLECT_POINT), "change": has(_REFLECT_CHANGE), "evidence": evidence_ok}
         return parts, 0.35 * parts["point"] + 0.35 * parts["change"] + 0.3 * parts["evidence"]
+    if shape == "point" and _STORY_REQUEST.search(question):
+        # "Tell me about a time..." asks for a story whatever the topic: a full story counts.
+        story = 0.2 * star["situation"] + 0.15 * star["task"] + 0.35 * (star["action"] and not own.we_only) \
+            + 0.3 * star["result"]
+        point_parts, point_score = _shape(rubric, text, spans, star=star, own=own, found=found, deflect=deflect,
+                                          brags=brags, negative=negative, questions_info=questions_info,
+                                          question="", company=company, connections=connections)
+        if story > point_score:
+            return {**point_parts, "point": True, "example": True, "reason": point_parts["reason"] or star["result"]}, story
+        return point_parts, point_score
     if shape == "point":
         q_terms = sig.question_terms(question, company=company)
         direct = (bool(sig.overlap(sig.stems(first), q_terms | set(rubric.topic)))
@@ -602,6 +612,8 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
     return parts, 0.4 * parts["proof"] + 0.35 * parts["interest"] + 0.25 * parts["thanks"]
 
 
+_STORY_REQUEST = re.compile(r"\b(?:tell (?:me|us) about (?:a|an) (?:\w+ ){0,2}?time|describe a (?:\w+ )?(?:time|situation)|"
+                            r"give (?:me|us) an example|has that happened)\b", re.IGNORECASE)
 _HEDGY_START = re.compile(r"\s*(?:um|uh|well|so|i think|i guess|honestly|probably|maybe|i don't|i'm not|"
                           r"that's a (?:good|tough|difficult) (?:question|one)|it's important|lots|there are so)\b",
                           re.IGNORECASE)
@@ -655,7 +667,7 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
 
     if not a.mostly_english:
         fix("structure", "This looks like it is not in English; the checks for structure and hedging only "
-            "understand English, so treat those scores as rough.", signal="not_english", cost=1.0)
+            "understand English, so treat those scores as rough.", signal="not_english", cost=100.0)
     if a.non_answer:
         quote = deflect.hits[0].quote if deflect.hits else sig.quote(text, 0, len(text))
         fix("relevance", "This doesn't answer the question yet. Even a short, honest answer beats a deflection.",

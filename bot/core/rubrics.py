@@ -261,8 +261,8 @@ RUBRICS: Mapping[str, Rubric] = MappingProxyType({r.category: r for r in (
                 "stays calm and open about the whole package"),
         sinks=("'idk, I'd accept anything'", "a guess that negotiates against itself",
                "ultimatums or entitlement"),
-        rewrite="Say the range in one breath, then its basis: '£X to £Y, based on ... and "
-                "I'm open on the mix.'",
+        rewrite="Say the range in one breath, then its basis: '£X to £Y, based on market data for this level, "
+                "and I'm open on the mix' will do.",
         topic=("salary", "pay", "range", "base", "compensat", "package", "bonus", "equity",
                "benefit", "market", "figure", "band", "pension", "flexib", "budget", "offer"),
         parts={"range": "a range in figures (or a graceful deferral)",

@@ -126,17 +126,18 @@ def content_words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text) if w.lower() not in STOPWORDS]
 
 
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ities", "ity", "ings", "ing", "ies", "ied",
-             "ness", "ers", "ed", "es", "ly", "s")
+_SUFFIXES = (("ations", "at"), ("ation", "at"), ("ments", ""), ("ment", ""), ("ities", ""), ("ity", ""),
+             ("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ness", ""), ("ers", ""), ("er", ""),
+             ("ed", ""), ("es", ""), ("ly", ""), ("s", ""))
 
 
 def stem(word: str) -> str:
-    """A crude, predictable stemmer: enough to match 'products' with 'product' and
-    'managing' with 'managed'."""
+    """A crude, predictable stemmer: enough to match 'products' with 'product',
+    'customers' with 'customer' and 'managing' with 'managed'."""
     w = word.lower().removesuffix("'s")
-    for suffix in _SUFFIXES:
+    for suffix, replacement in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            w = w[: -len(suffix)] + ("y" if suffix in {"ies", "ied"} else "")
+            w = w[: -len(suffix)] + replacement
             break
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
