@@ -119,6 +119,7 @@ some such no nor not only own same too very can could will would shall should ma
 just also really quite rather well yes yeah ok okay oh um uh like get got go going went make
 made one two lot lots bit thing things way ways i'm i've i'd i'll we're we've you're don't
 didn't doesn't isn't wasn't can't won't it'd that's there's what's let let's up out over
+you've you'd you'll they're they've we'll he's she's
 """))
 
 
@@ -605,6 +606,7 @@ tell describe walk give example time think would like could share talk explain a
 something anything someone everyone way ways kind sort really exactly particular particularly
 most least much many often recently today now ever still already little bit couple briefly
 what's how's piece name pick choose say said mean know want wanted feel find found let
+everything far heard part parts from so-far come came
 """))
 
 
@@ -633,6 +635,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "join": ("you", "your", "here"),
     "offer": ("yes", "accept"),
     "hesitat": ("worry", "concern", "unsure", "only over"),
+    "forward": ("enjoy", "look forward", "excit", "most interest"),
+    "hardest": ("hard", "difficult", "challeng", "tough"),
     "remember": ("that i", "proof"),
     "team": ("colleague", "people", "group", "five of us", "critique"),
     "manag": ("boss", "lead", "director"),
@@ -653,7 +657,7 @@ def overlap(answer_stems: set[str], wanted: Iterable[str], text: str = "") -> se
     lowered = text.lower()
     hits = set()
     for w in wanted:
-        for o in (w, *SYNONYMS.get(w, ())):
+        for o in (w, *(stem(o) if o.isalpha() else o for o in SYNONYMS.get(w, ()))):
             if (" " in o or not o.isalpha()) and lowered:
                 found = o in lowered
             else:
