@@ -132,8 +132,8 @@ _POSITIVE = _re(r"\bgood\b|\bgreat\b|\benjoyed\b|\buseful\b|\bhighlight\b|\bwell
 _INTEREST = _re(r"\bwant (?:this|the) (?:role|job)\b|\bkeen(?:er)?\b|\bexcited\b|\bi'd love to\b|\bi'd like to\b|"
                 r"\binterested\b|\blooking forward\b|\bwant to join\b|\bi want this\b|\bwhat i want to do\b")
 _THANKS = _re(r"\bthank\w*\b|\benjoyed\b|\bappreciate\w*\b")
-_PROOF = _re(r"\bi've (?:already )?(?:done|delivered|managed|run|turned|built|led)\b|\bi (?:run|turned|cut|delivered|"
-             r"managed|built|led)\b")
+_PROOF = _re(r"\bi've (?:already )?(?:done|delivered|managed|run|turned|built|led|rebuilt|cut|grown|won|saved)\b|"
+             r"\bi (?:run|turned|cut|delivered|managed|built|led|rebuilt|grew|won|saved)\b")
 _FLATTERY = _re(r"\bamazing\b|\bincredible\b|\bthe best\b|\bone of the best\b|\bwell[\s-]known\b|\bdream (?:job|come true)\b|"
                 r"\balways wanted to work\b|\bgreat place to work\b|\bgreat reputation\b|\bindustry leader\b|"
                 r"\ba leader in\b|\bexciting and innovative\b|\binnovative\b|\blove (?:what you do|everything)\b|"
@@ -144,7 +144,9 @@ _CONNECT = _re(r"\byour (?:[\w-]+ ){0,2}(?:products?|customers?|users?|team|miss
                r"newsletter|subcontractors|regime|growth value|value|methods|games?|maps|studio|claims|work|tiktok)\b|"
                r"\byou(?:'re| are) (?:moving|launching|the only|building|growing)\b|\byou (?:launched|publish|described|said|"
                r"mentioned|already have|use)\b|\banalysts here\b|\bthis (?:role|team|job)\b|\bthe \w+ (?:role|team) at\b|"
-               r"\bthe new [\w-]+\b|\byour new\b")
+               r"\bthe new [\w-]+\b|\byour new\b|\byour (?:move|plans?|expansion|focus|approach|push|shift|investment|"
+               r"acquisition|weekly|monthly|annual|recent|own)\b|\b(?:analysts?|team|people|engineers|designers|the \w+) "
+               r"here\b|\bhere at\b")
 _FLIPPANT = _re(r"\blol\b|\blmao\b|\bwhatever\b|\bmeh\b|\bit's a job\b|\bso what\b|\bwhy,? do you need to know\b|\bbye\b")
 _PRESSURE = _re(r"\bmake it worth my while\b|\bmove fast\b|\bi'm better than them\b|\bwalk away\b|\bnot going to beg\b|"
                 r"\bif you lowball\b|\bi'll go\b")
@@ -416,7 +418,7 @@ def analyze_answer(
     if non_answer:
         relevance = min(relevance, 0.1)
     off_question = n >= 12 and not non_answer and (
-        (not matched and len(topic) <= 1 and not connections and structure < 0.6)
+        (not matched and not topic and not connections and structure < 0.6)
         or (reciting and len(matched) < 2))
 
     # --- composure -----------------------------------------------------------------------------
@@ -525,6 +527,15 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
     shape = rubric.shape
     if deflect.is_non_answer:
         return {p: False for p in rubric.parts}, 0.0
+    if shape == "star" and question and not _STORY_REQUEST.search(question) and rubric.category != "behavioural":
+        # 'Which requirements do you meet?' asks for evidence, not necessarily a story.
+        story_parts, story = _shape(rubric, text, spans, star=star, own=own, found=found, deflect=deflect,
+                                    brags=brags, negative=negative, questions_info=questions_info,
+                                    question="", company=company, connections=connections)
+        point_parts, point = _shape(RUBRICS["role_fit"], text, spans, star=star, own=own, found=found,
+                                    deflect=deflect, brags=brags, negative=negative, questions_info=questions_info,
+                                    question=question, company=company, connections=connections)
+        return (point_parts, point) if point > story else (story_parts, story)
     if shape == "star":
         parts = dict(star)
         if own.we_only:
@@ -608,12 +619,16 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
         parts = {"warmth": has(_WARMTH), "purpose": has(_PURPOSE), "positive": has(_POSITIVE)}
         return parts, 0.3 * parts["warmth"] + 0.45 * parts["purpose"] + 0.25 * parts["positive"]
     # closing
-    parts = {"proof": found.strength >= 1 or has(_PROOF), "interest": has(_INTEREST), "thanks": has(_THANKS)}
+    parts = {"proof": found.strength >= 1 or bool(own.actions) or has(_PROOF), "interest": has(_INTEREST),
+             "thanks": has(_THANKS)}
     return parts, 0.4 * parts["proof"] + 0.35 * parts["interest"] + 0.25 * parts["thanks"]
 
 
-_STORY_REQUEST = re.compile(r"\b(?:tell (?:me|us) about (?:a|an) (?:\w+ ){0,2}?time|describe a (?:\w+ )?(?:time|situation)|"
-                            r"give (?:me|us) an example|has that happened)\b", re.IGNORECASE)
+_STORY_REQUEST = re.compile(r"\b(?:tell (?:me|us) about (?:a|an|the) (?:\w+ ){0,3}?(?:time|project|piece of work|"
+                            r"problem|analysis|decision|target)|describe a (?:\w+ )?(?:time|situation)|give (?:me|us) an example|"
+                            r"has that happened|walk (?:me|us) through (?:a|the|it|your) ?(?:\w+ ){0,3}?(?:project|decision|"
+                            r"piece|time|it|work)|(?:choose|pick) (?:the|one) (?:piece|project)|proudest|"
+                            r"a time (?:when|you))\b", re.IGNORECASE)
 _HEDGY_START = re.compile(r"\s*(?:um|uh|well|so|i think|i guess|honestly|probably|maybe|i don't|i'm not|"
                           r"that's a (?:good|tough|difficult) (?:question|one)|it's important|lots|there are so)\b",
                           re.IGNORECASE)

@@ -120,7 +120,9 @@ RUBRICS: Mapping[str, Rubric] = MappingProxyType({r.category: r for r in (
                 "with the measurable result.",
         topic=("project", "built", "led", "experienc", "result", "skill", "work", "decid",
                "deliver", "design", "team"),
-        parts=_STAR_PARTS,
+        # A story when the question asks for one; otherwise a direct answer with its proof.
+        parts={**_STAR_PARTS, "point": "a direct answer first", "reason": "why it matters for this role",
+               "example": "one example or figure that proves it"},
     ),
     Rubric(
         "behavioural", "Challenges you have overcome", "star", (100, 300),

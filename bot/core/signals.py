@@ -137,7 +137,7 @@ def stem(word: str) -> str:
     'customers' with 'customer' and 'managing' with 'managed'."""
     w = word.lower().removesuffix("'s")
     for suffix, replacement in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+        if w.endswith(suffix) and len(w) - len(suffix) >= (2 if replacement == "y" else 4):
             w = w[: -len(suffix)] + replacement
             break
     if w.endswith("e") and len(w) > 4:
@@ -152,7 +152,7 @@ def stems(text: str) -> set[str]:
 # --- hedges, typed shorthand and fillers -------------------------------------------------
 
 HEDGES = ("i guess", "i suppose", "i'm not sure", "im not sure", "i am not sure", "not sure",
-          "not totally sure", "probably", "maybe", "perhaps", "possibly", "kind of", "sort of",
+          "not totally sure", "probably", "maybe", "perhaps", "possibly",
           "kinda", "sorta", "i think maybe", "i feel like", "hopefully", "i hope", "i might",
           "more or less", "i tried to", "i don't know", "i dont know", "i do not know",
           "i'm no expert", "not really", "a little bit", "somewhat", "or something",
@@ -162,6 +162,10 @@ _HEDGE_RE = re.compile(r"(?<![\w'])" + _alternation(HEDGES) + r"(?![\w'])", re.I
 _SHORTHAND_RE = re.compile(r"(?<![\w'])" + _alternation(SHORTHAND) + r"(?![\w'])",
                            re.IGNORECASE)
 _SOON_ISH = re.compile(r"\b\w+-ish\b", re.IGNORECASE)
+# 'kind of' hedges ("it kind of worked") but not as a noun phrase ("the kind of work I want").
+_KIND_OF = re.compile(r"(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\bthat )(?<!\bwhat )(?<!\bany )(?<!\bsome )"
+                      r"(?<!\bwhich )(?<!\bsame )(?<!\bthese )(?<!\bthose )(?<!\bone )(?<!\bevery )"
+                      r"\b(?:kind|sort) of\b", re.IGNORECASE)
 
 FILLERS = ("um", "umm", "uh", "uhh", "er", "erm", "like", "you know", "basically", "actually",
            "literally", "i mean", "so yeah", "anyway", "right?", "honestly")
@@ -179,7 +183,7 @@ _FILLER_RES = {f: _LIKE if f == "like" else re.compile(
 def hedges(text: str, spans: Sequence[Span]) -> list[Hit]:
     """Hedges that weaken a claim ('I guess', 'probably', 'not sure'), typed shorthand included."""
     found = _hits("hedge", _HEDGE_RE, text, spans)
-    found += [h for h in _hits("hedge", _SOON_ISH, text, spans)]
+    found += _hits("hedge", _SOON_ISH, text, spans) + _hits("hedge", _KIND_OF, text, spans)
     found += _hits("shorthand", _SHORTHAND_RE, text, spans)
     return sorted(found, key=lambda h: h.start)
 
@@ -268,7 +272,8 @@ _STAR_CUES: dict[str, tuple[str, ...]] = {
         r"\bin (?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
         r"\bduring (?:the|a|an|my|our)\b", r"\bwe had\b", r"\bthere was\b", r"\bthe situation\b",
         r"\bwhile (?:i was )?working\b", r"\bat the time\b", r"\bbefore i joined\b",
-        r"\bour (?:team|depot|site|store|client|customer|launch)\b", r"\bi was (?:the|a|an|working)\b",
+        r"\bour (?:\w+ )?(?:team|depot|site|store|client|customer|launch)\b", r"\bi was (?:the|a|an|working)\b",
+        r"\bplanned to\b", r"\b(?:was|were) (?:double-counting|wrong|down|offline)\b",
         r"\bi joined\b", r"\bone (?:time|example)\b", r"\bfor example\b", r"\bfor instance\b",
         r"\bproblem was\b", r"\b(?:was|were) (?:failing|struggling|losing|behind|late|broken|stuck|missing|entering)\b",
         r"\b(?:weeks?|months?|days?) into\b", r"\bthreatened to\b", r"\bat (?:a|an) (?:busy|small|large|big)\b",
@@ -296,6 +301,7 @@ _STAR_CUES: dict[str, tuple[str, ...]] = {
         r"\bnow (?:uses?|runs?|takes?|part of)\b", r"\bis now\b", r"\bit's now\b", r"\bwe now\b",
         r"\bwas approved\b", r"\bfirst time\b", r"\bhaven't had\b", r"\bno (?:formal )?complaints\b",
         r"\bwere back\b", r"\bwent out\b", r"\bbecame\b",
+        r"\bafter (?:a |an |\w+ )?(?:days?|weeks?|months?|quarter|year)\b", r"\bfrom the next\b", r"\binstead\b",
     ),
 }
 _STAR_RES = {part: [re.compile(c, re.IGNORECASE) for c in cues] for part, cues in _STAR_CUES.items()}

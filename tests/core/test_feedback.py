@@ -178,6 +178,21 @@ def test_a_story_question_in_a_non_story_category_credits_a_story():
     assert not story.off_question and story.scores["structure"] >= 0.8 and story.overall >= 0.6
 
 
+def test_a_qualifications_question_that_asks_for_no_story_is_not_judged_by_star():
+    a = analyze_answer("SQL and stakeholder reporting. I've written the queries behind our weekly board pack for "
+                       "two years, because the board needs it every Monday, and I present it myself.",
+                       question="Which two requirements do you meet most convincingly?", category="qualifications")
+    assert "situation" not in a.shape and a.scores["structure"] >= 0.9
+    story = analyze_answer(STAR_NO_RESULT, question="Walk me through a project you led.", category="qualifications")
+    assert story.shape["result"] is False
+
+
+def test_a_company_move_counts_as_a_connection():
+    a = analyze_answer("Your move into same-day delivery. The analyst here works on the routing data behind it.",
+                       question="What is drawing you to us?", company="Acme", category="motivation")
+    assert a.scores["alignment"] >= 0.6 and not any(f.signal == "no_company_link" for f in a.findings)
+
+
 def test_length_is_a_soft_band_per_question_type():
     short_salary = analyze_answer("£48,000 to £54,000, based on what similar analyst roles pay in London.",
                                   question="What are your salary expectations?", category="salary_benefits")

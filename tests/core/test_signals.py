@@ -34,7 +34,8 @@ def test_quote_trims_long_sentences_at_a_word_boundary():
 
 
 @pytest.mark.parametrize(("word", "other"), [("products", "product"), ("managing", "managed"),
-                                             ("customers", "customer"), ("negotiation", "negotiating")])
+                                             ("customers", "customer"), ("negotiation", "negotiating"),
+                                             ("relied", "relying")])
 def test_stem_matches_forms_of_a_word(word, other):
     assert sig.stem(word) == sig.stem(other)
 
@@ -55,6 +56,13 @@ def test_typed_shorthand_counts(shorthand):
 
 def test_plain_statements_have_no_hedges():
     text, spans = spans_of("I rebuilt the pipeline in March and cut the run time by half.")
+    assert sig.hedges(text, spans) == []
+
+
+def test_kind_of_hedges_only_as_a_hedge():
+    text, spans = spans_of("It kind of worked.")
+    assert [h.words.lower() for h in sig.hedges(text, spans)] == ["kind of"]
+    text, spans = spans_of("That is the kind of work this role needs, and the same sort of problem.")
     assert sig.hedges(text, spans) == []
 
 
