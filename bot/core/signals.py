@@ -231,6 +231,7 @@ ACTION_VERBS = (
     "wrote up", "cleared", "reduced", "increased", "grew", "saved", "hard-coded", "flagged",
     "showed", "explained", "recruited", "mentored", "coordinated", "rolled back", "rotated",
     "decide", "build", "lead", "run", "own", "manage", "design", "test", "plan", "write", "set",
+    "written", "grown", "taught", "done", "chosen", "driven", "given", "taken", "spoken", "shown", "present",
 )
 _OWN_ACTION = re.compile(
     r"\bi(?:'ve| have| had)?\s+(?:(?:then|first|also|quickly|personally|immediately|finally|"
