@@ -231,7 +231,7 @@ ACTION_VERBS = (
     "wrote up", "cleared", "reduced", "increased", "grew", "saved", "hard-coded", "flagged",
     "showed", "explained", "recruited", "mentored", "coordinated", "rolled back", "rotated",
     "decide", "build", "lead", "run", "own", "manage", "design", "test", "plan", "write", "set",
-    "written", "grown", "taught", "done", "chosen", "driven", "given", "taken", "spoken", "shown", "present",
+    "written", "grown", "taught", "chosen", "driven", "spoken", "shown", "present",
 )
 _OWN_ACTION = re.compile(
     r"\bi(?:'ve| have| had)?\s+(?:(?:then|first|also|quickly|personally|immediately|finally|"
@@ -303,6 +303,8 @@ _STAR_CUES: dict[str, tuple[str, ...]] = {
         r"\bwas approved\b", r"\bfirst time\b", r"\bhaven't had\b", r"\bno (?:formal )?complaints\b",
         r"\bwere back\b", r"\bwent out\b", r"\bbecame\b",
         r"\bafter (?:a |an |\w+ )?(?:days?|weeks?|months?|quarter|year)\b", r"\bfrom the next\b", r"\binstead\b",
+        r"\bhanded (?:it )?over\b", r"\b(?:a|one|two|three|\d+) (?:days?|weeks?|months?) (?:early|ahead)\b",
+        r"\bwith no (?:\w+ )?(?:incidents|complaints|defects|findings|errors)\b",
     ),
 }
 _STAR_RES = {part: [re.compile(c, re.IGNORECASE) for c in cues] for part, cues in _STAR_CUES.items()}
