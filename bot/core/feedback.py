@@ -829,7 +829,7 @@ def _best_sentence(text: str, spans: Sequence[sig.Span], rubric: Rubric) -> str:
     if rubric.shape == "star":
         for span in reversed(spans):
             piece = text[span.start:span.end]
-            if any(r.search(piece) for r in sig._STAR_RES["result"]):
+            if sig.STAR_RES["result"].search(piece):
                 return sig.quote(text, span.start, span.end)
     if rubric.shape in {"range", "timeline", "questions", "opening", "weakness", "point", "idea"}:
         return sig.quote(text, spans[0].start, spans[0].end)

@@ -123,6 +123,9 @@ class Interview:
         self.question_index = question_index
         self.probe_index = probe_index
         self.turns: list[Turn] = list(turns)
+        # What each answer says, by (question id, text, skipped): analysis is pure, so an answer
+        # that has not changed is not analysed again each time the next question is rendered.
+        self._signals: dict[tuple[str, str, bool], dict[str, Any]] = {}
 
     # --- building ------------------------------------------------------------------------
 
@@ -158,9 +161,12 @@ class Interview:
                 continue
             skipped = all(t.skipped for t in turns)
             text = "\n".join(t.text for t in turns if t.text)
-            view = answer_signals(text, company=company, values=values, length=spec.length,
-                                  skipped=skipped, question=turns[0].question_text,
-                                  category=spec.category, role=role)
+            key = (spec.id, text, skipped)
+            view = self._signals.get(key)
+            if view is None:
+                view = self._signals[key] = answer_signals(
+                    text, company=company, values=values, length=spec.length, skipped=skipped,
+                    question=turns[0].question_text, category=spec.category, role=role)
             if current is not None and spec.id == current.id:
                 ctx["answer"] = view
             elif turns[0].finished_at is not None:

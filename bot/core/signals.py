@@ -12,6 +12,7 @@ folded text quote the original.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,7 @@ _SUFFIXES = (("ations", "at"), ("ation", "at"), ("ments", ""), ("ment", ""), ("i
              ("ed", ""), ("es", ""), ("ly", ""), ("s", ""))
 
 
+@functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude, predictable stemmer: enough to match 'products' with 'product',
     'customers' with 'customer' and 'managing' with 'managed'."""
@@ -307,7 +309,8 @@ _STAR_CUES: dict[str, tuple[str, ...]] = {
         r"\bwith no (?:\w+ )?(?:incidents|complaints|defects|findings|errors)\b",
     ),
 }
-_STAR_RES = {part: [re.compile(c, re.IGNORECASE) for c in cues] for part, cues in _STAR_CUES.items()}
+# One alternation per part: a single search per part instead of one per cue.
+STAR_RES = {part: re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE) for part, cues in _STAR_CUES.items()}
 _ACTION_CUES = re.compile(r"\bso i\b|\bfirst,? i\b|\bthen i\b|\bnext,? i\b|\bmy approach\b|"
                           r"\bi took\b|\bi made\b|\bi got\b", re.IGNORECASE)
 
@@ -318,10 +321,10 @@ def star(text: str, own: Ownership) -> dict[str, bool]:
     labelled = {m.group(1).lower().rstrip("s") for m in _LABEL.finditer(text)}
     labelled = {"result" if part == "outcome" else part for part in labelled}
     return {
-        "situation": "situation" in labelled or any(r.search(text) for r in _STAR_RES["situation"]),
-        "task": "task" in labelled or any(r.search(text) for r in _STAR_RES["task"]),
+        "situation": "situation" in labelled or bool(STAR_RES["situation"].search(text)),
+        "task": "task" in labelled or bool(STAR_RES["task"].search(text)),
         "action": "action" in labelled or bool(own.actions) or bool(_ACTION_CUES.search(text)),
-        "result": "result" in labelled or any(r.search(text) for r in _STAR_RES["result"]),
+        "result": "result" in labelled or bool(STAR_RES["result"].search(text)),
     }
 
 

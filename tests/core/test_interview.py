@@ -544,3 +544,18 @@ def test_probes_see_the_answer_against_its_own_question(interview):
     seen = interview.render_context(current=spec)["answer"]
     assert seen["category"] == "behavioural" and "result" in seen["missing"]
     assert seen["key_point"] == "At my previous company the release was failing"
+
+
+def test_an_unchanged_answer_is_not_analysed_again_for_the_next_question(interview, monkeypatch):
+    import bot.core.interview as module
+
+    calls: list[str] = []
+    real = module.answer_signals
+
+    def counting(text, **kwargs):
+        calls.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(module, "answer_signals", counting)
+    _finished(interview)
+    assert calls.count(ANSWERS["hello"]) == 1
