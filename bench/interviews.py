@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import Settings, create_bot  # noqa: E402
-from bot.exts.interview._cog import InterviewCog  # noqa: E402
+from bot.exts.interview._commands import InterviewCog  # noqa: E402
 
 ANSWER = ("At my last company our reporting took 3 days. I was responsible for fixing it, so I rebuilt the "
           "pipeline and automated the checks. As a result it takes 4 hours and errors fell 40%.")

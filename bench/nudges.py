@@ -9,8 +9,9 @@
    never loads the queue.
 2. Dispatch lag (send time minus due time, p50/p99/max) for `--burst` nudges falling due in
    the same minute, on top of the big queue. The real dispatcher, store (SQLite file), lateness
-   rules and message composition (templates, embeds, buttons) run; only the Discord call is a
-   fake that records the send. Sleeps (the 0.2 s pacing between sends, the wait until the next
+   and skip rules, the follow-up service's composition (templates, checklist, earlier rounds)
+   and the courier's drawing of it (embed, buttons) run; only the Discord call is a fake that
+   records the send. Sleeps (the 0.2 s pacing between sends, the wait until the next
    due time) are skipped on a virtual clock that also adds the real time spent working, so the
    lag includes both the pacing the rate limit imposes and the real cost of each send.
 
@@ -36,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import Settings, create_bot  # noqa: E402
+from bot.core.followups import NudgeMessage  # noqa: E402
 from bot.core.models import Nudge  # noqa: E402
-from bot.scheduler import SEND_INTERVAL, NudgeDispatcher, Sent  # noqa: E402
+from bot.services._dispatcher import SEND_INTERVAL, NudgeDispatcher, Sent  # noqa: E402
 from bot.store import NewNudge, Store  # noqa: E402
 
 START = datetime(2026, 1, 1, tzinfo=UTC)  # simcord's epoch
@@ -124,28 +126,26 @@ class SkippingClock:
 
 
 class RecordingCourier:
-    """The real DiscordCourier's composition, with the Discord call replaced by a record."""
+    """The real courier's drawing of a composed nudge, with the Discord call replaced by a
+    record."""
 
-    def __init__(self, bot: Any, clock: SkippingClock) -> None:
-        from bot.exts._nudges import DiscordCourier
-
-        self.inner = DiscordCourier(bot)
+    def __init__(self, clock: SkippingClock) -> None:
         self.clock = clock
         self.sent: dict[int, datetime] = {}
         self.expected = 0
         self.all_sent = asyncio.Event()
 
-    async def compose(self, nudge: Nudge, late: str | None) -> Any:
-        return await self.inner.compose(nudge, late)
+    async def send_dm(self, nudge: Nudge, message: NudgeMessage) -> Sent:
+        from bot.exts.followup._courier import draw
 
-    async def send_dm(self, nudge: Nudge, message: Any) -> Sent:
-        assert message.embed.description and message.view is not None
+        dm = draw(nudge, message)
+        assert dm.embed.description and dm.view is not None
         self.sent[nudge.id] = self.clock.now()
         if len(self.sent) >= self.expected:
             self.all_sent.set()
         return Sent("dm", 1, nudge.id)
 
-    async def fall_back(self, nudge: Nudge, message: Any, reason: str) -> Sent | None:
+    async def fall_back(self, nudge: Nudge, message: NudgeMessage, reason: str) -> Sent | None:
         return None
 
     async def find_sent(self, nudge: Nudge) -> Sent | None:
@@ -166,9 +166,10 @@ async def burst(path: Path, count: int, pacing: float) -> dict[str, Any]:
     bot = create_bot(settings, clock=clock)
     await bot.store.open()
     bot.library.load()
-    courier = RecordingCourier(bot, clock)
+    courier = RecordingCourier(clock)
     courier.expected = count
-    dispatcher = NudgeDispatcher(bot.store, clock, courier, sleep=clock.sleep, send_interval=pacing)
+    dispatcher = NudgeDispatcher(bot.store, clock, courier, compose=bot.followups.compose,
+                                 sleep=clock.sleep, send_interval=pacing)
     real = time.perf_counter()
     dispatcher.start()
     await courier.all_sent.wait()

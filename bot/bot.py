@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib
 import json
 import logging
 import pkgutil
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.core.clock import Clock
+from bot.core.models import InterviewSession
 from bot.errors import CoachTree
-from bot.exts._nudges import DiscordCourier
 from bot.exts._ui import PageButton
+from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
+from bot.services.journal import JournalService
+from bot.services.prep import PrepLibrary
 from bot.services.users import UserSettingsService
 from bot.settings import Settings
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 TREE_HASH_KEY = "command_tree_hash"
+DRAIN_SECONDS = 10.0
+# The tasks discord.py runs handlers in: slash commands, events, view and modal callbacks.
+HANDLER_TASKS = ("CommandTree-invoker", "discord.py: on_", "discord-ui-view-dispatch",
+                 "discord-ui-modal-dispatch", "discord-ui-dynamic-item")
 
 
 class DiscordClock:
@@ -73,14 +83,31 @@ class InterviewCoach(commands.Bot):
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
-        self.followups = FollowUpService(self.store, self.clock, DiscordCourier(self),
-                                         before_start=self.wait_until_ready)
+        self.journal = JournalService(self.store, self.library, self.clock)
+        self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
+        self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
+                                         journal=self.journal, before_start=self.wait_until_ready)
+        self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
+        self.closing = False
+
+    async def plan_practice_again(self, session: InterviewSession, report: Mapping[str, Any]) -> None:
+        """After a finished mock interview: the follow-up feature plans "practice again"."""
+        zone = await self.user_settings.zone(session.user_id)
+        await self.followups.plan_practice_after(session, report, zone=zone)
 
     async def setup_hook(self) -> None:
         await self.store.open()
         self.library.load()
+        self.prep.load()
+        repaired = await self.interviews.repair_half_started()
+        if repaired:
+            log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
+        completed = await self.interviews.complete_followons()
+        if completed:
+            log.warning("Completed the follow-on work of %d interviews that finished before a restart",
+                        completed)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)
@@ -91,11 +118,29 @@ class InterviewCoach(commands.Bot):
             await self.sync_commands()
 
     async def close(self) -> None:
+        """Stop accepting work, let what is in flight finish, then close: background loops first
+        (no nudge is left half-sent), then the handlers still running (they may still need the
+        database and Discord), then the gateway and HTTP session, then the store."""
+        if self.closing:
+            return
+        self.closing = True  # new commands are refused politely from now on (CoachTree)
         try:
             await self.followups.stop()
-            await super().close()
+            await self._drain(DRAIN_SECONDS)
+            await super().close()  # unloads the extensions (their timers stop), then disconnects
         finally:
             await self.store.close()
+
+    async def _drain(self, seconds: float) -> None:
+        """Wait (up to `seconds`) for command, component and event handlers still running."""
+        current = asyncio.current_task()
+        running = [t for t in asyncio.all_tasks() if t is not current and not t.done()
+                   and t.get_name().startswith(HANDLER_TASKS)]
+        if not running:
+            return
+        _done, pending = await asyncio.wait(running, timeout=seconds)
+        if pending:
+            log.warning("Closing with %d handlers still running after %.0fs", len(pending), seconds)
 
     def command_tree_hash(self) -> str:
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]

@@ -97,8 +97,8 @@ def check_prompts(prompts_dir: Path) -> list[str]:
 
 def _check_prep(library: TemplateLibrary) -> list[str]:
     """Prep content: tips headers and page sizes, required topics, checklist items and their
-    worst-case size, and prep/questions.txt (see bot.core.prep.check_prep_content)."""
-    from bot.core.prep import check_prep_content
+    worst-case size, and prep/questions.txt (see bot.core.prep_check.check_prep_content)."""
+    from bot.core.prep_check import check_prep_content
 
     root = library.prompts_dir
     if not any((root / folder).is_dir() for folder in ("tips", "checklists", "prep")):

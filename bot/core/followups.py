@@ -17,17 +17,26 @@ dropped (the reason recorded on the row) once it is past its use:
 | thank_you | 24 hours after the interview ends | a thank-you note should go out within a day |
 | check_in | 7 days after it fell due | a check-in a week late is still a fair nudge, later it is stale |
 | practice_again | 4 days after it fell due | the feedback is still fresh for a few days |
+
+What a due nudge says is decided here too: whether it still goes out at all (`reason_to_skip`),
+which template and context it is written from (`nudge_template`), the one-line summary kept for
+a user whose DMs are closed (`nudge_summary`), and which buttons it carries (`nudge_controls`).
+"Practice again" picks the weakest questions of a finished mock interview
+(`practice_questions`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.models import Answer, FollowUpPlan, JournalEntry
+from bot.core.stages import DEFAULT_STAGE, stage_label
+from bot.core.text import discord_timestamp, escape_discord
 from bot.core.timeparse import local_time_on
 
 DAY_BEFORE = "day_before"
@@ -60,11 +69,12 @@ USEFUL_AFTER_DUE = {CHECK_IN: timedelta(days=7), PRACTICE_AGAIN: timedelta(days=
 FALLBACK_USEFUL = timedelta(days=1)
 
 
+NO_NEWS = "no_news"
 OUTCOMES = {"next_round": "Next round", "offer": "Offer", "rejected": "Rejected",
-            "no_news": "No news yet"}
+            NO_NEWS: "No news yet"}
 # What an outcome makes pointless: they heard back, so no "still waiting?" check-in.
 CANCELLED_BY_OUTCOME = {"next_round": (CHECK_IN,), "offer": (CHECK_IN,), "rejected": (CHECK_IN,),
-                        "no_news": ()}
+                        NO_NEWS: ()}
 
 SNOOZE_OPTIONS = {"1h": "1 hour", "tomorrow": "Tomorrow 9:00", "3d": "3 days"}
 SNOOZE_MORNING = time(9, 0)
@@ -115,7 +125,7 @@ def nudge_key(plan_key: str, kind: str, interview_at: datetime) -> str:
 
 
 def plan_interview(*, interview_at: datetime, zone: ZoneInfo, now: datetime, plan_key: str,
-                   length: timedelta = DEFAULT_LENGTH, stage: str = "second_round",
+                   length: timedelta = DEFAULT_LENGTH, stage: str = DEFAULT_STAGE,
                    payload: Mapping[str, Any] | None = None) -> InterviewPlan:
     """The nudges for a real interview at `interview_at` (aware) for a user in `zone`."""
     _aware(interview_at, now)
@@ -242,6 +252,228 @@ def snooze(option: str, *, kind: str, due_at: datetime, payload: Mapping[str, An
             return SnoozeDecision(None, f"That would be too late: this reminder is only useful "
                                         f"until <t:{int(limit.timestamp())}:F>.")
     return SnoozeDecision(until)
+
+
+# --------------------------------------------------------------------------- whether it goes out
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A due nudge that will not go out, and why (the reason is recorded on its row)."""
+
+    reason: str
+    status: str = "dropped"  # "cancelled" when it can never be wanted again
+
+
+def reason_to_skip(kind: str, *, user_deleted: bool, nudges_off: bool, plan_status: str | None,
+                   plan_outcome: str = "", journal_outcome: str = "") -> Skip | None:
+    """Why a due nudge should not be sent after all, or None when it goes out. Checked just
+    before sending, because the user may have changed things since it was planned:
+
+    - they deleted their data: cancelled;
+    - they turned nudges off: dropped (turning them on again gets them the later ones);
+    - they stopped its plan: cancelled;
+    - a check-in once they know how it went (recorded with the buttons, or in the journal):
+      cancelled, since "still waiting to hear?" would be noise.
+    """
+    if user_deleted:
+        return Skip("the user's data was deleted", "cancelled")
+    if nudges_off:
+        return Skip("nudges are turned off (/settings nudges off)")
+    if plan_status == "cancelled":
+        return Skip("the plan was stopped", "cancelled")
+    if kind == CHECK_IN:
+        if plan_outcome and plan_outcome != NO_NEWS:
+            return Skip(f"an outcome was recorded ({plan_outcome}), no check-in needed", "cancelled")
+        if journal_outcome:
+            return Skip(f"an outcome is in the journal ({journal_outcome}), no check-in needed",
+                        "cancelled")
+    return None
+
+
+# --------------------------------------------------------------------------- what it says
+
+def stage_of(details: Mapping[str, Any]) -> str:
+    return details.get("stage") or DEFAULT_STAGE
+
+
+def nudge_template(kind: str, details: Mapping[str, Any], *, items: Sequence[str] = (),
+                   notes: Sequence[Mapping[str, Any]] = ()) -> tuple[str, dict[str, Any]]:
+    """The template under `prompts/` a nudge is written from, and its context. `details` is the
+    plan's details overlaid with the nudge's own payload; `items` (checklist items not ticked
+    yet) and `notes` (earlier rounds, oldest first) are for the day-before nudge."""
+    common = {key: details.get(key, "") for key in ("company", "role", "interviewer", "candidate")}
+    if kind == DAY_BEFORE:
+        return "nudges/day_before.md.j2", dict(
+            common, stage=stage_of(details), when=parse_time(details["interview_at"]),
+            items=list(items), notes=list(notes))
+    if kind == THANK_YOU:
+        deadline = parse_time(details.get("deadline") or details["interview_end"])
+        return "nudges/thank_you.md.j2", dict(common, deadline=deadline)
+    if kind == CHECK_IN:
+        return "nudges/check_in.md.j2", dict(common,
+                                             interview_date=parse_time(details["interview_at"]))
+    if kind == PRACTICE_AGAIN:
+        questions = [{"number": q.get("number") or "", "text": q.get("text") or "",
+                      "label": q.get("label") or ""} for q in details.get("questions") or []]
+        return "nudges/practice_again.md.j2", {
+            "script_title": details.get("script_title") or "your mock interview",
+            "questions": questions}
+    raise ValueError(f"no template for nudge kind {kind!r}")
+
+
+def earlier_rounds(entries: Iterable[JournalEntry], *, before: datetime,
+                   this_entry_id: int | None) -> list[dict[str, Any]]:
+    """Journal entries of earlier rounds (before `before`, not this interview's own entry),
+    oldest first, as the day-before template shows them."""
+    earlier = [e for e in entries if e.id != this_entry_id
+               and (e.interview_at or e.created_at) < before]
+    earlier.sort(key=lambda e: e.interview_at or e.created_at)
+    return [{"stage": e.stage, "date": e.interview_at, "interviewers": e.interviewers,
+             "notes": e.notes, "feedback": e.feedback} for e in earlier]
+
+
+def nudge_summary(kind: str, payload: Mapping[str, Any]) -> str:
+    """One line for a user whose DMs are closed, shown at their next command (and pinged about
+    in a server channel, so the company is the only detail in it)."""
+    company = escape_discord(payload.get("company") or "your interview")
+    if kind == DAY_BEFORE:
+        when = parse_time(payload["interview_at"])
+        stage = stage_label(payload.get("stage"), missing="interview").lower()
+        return (f"📋 Your {stage} at {company} is {discord_timestamp(when, 'F')} "
+                f"({discord_timestamp(when, 'R')}): go through your prep checklist tonight.")
+    if kind == THANK_YOU:
+        deadline = parse_time(payload.get("deadline") or payload["interview_end"])
+        return (f"✉️ Send your thank-you note for {company} before "
+                f"{discord_timestamp(deadline, 'F')}.")
+    if kind == CHECK_IN:
+        return (f"📨 It's been a week since your {company} interview: if there's no news, a "
+                "short, polite check-in is fine.")
+    if kind == PRACTICE_AGAIN:
+        title = escape_discord(payload.get("script_title") or "your mock interview")
+        return f"🔁 Practise again: {title}. Your weakest answers are worth another go."
+    return f"A reminder ({kind})."
+
+
+def plan_title(plan: FollowUpPlan) -> str:
+    """How a plan is named in lists and replies: "Final round at Acme (Data Analyst)"."""
+    details = plan.details
+    if plan.kind == "practice":
+        script = details.get("script_title") or details.get("script_id") or "mock interview"
+        return f"Practice again: {script}"
+    stage = stage_label(details.get("stage"), missing="Interview")
+    role = f" ({details['role']})" if details.get("role") else ""
+    return f"{stage} at {details.get('company') or '?'}{role}"
+
+
+# --------------------------------------------------------------------------- its buttons
+
+# What a nudge's buttons do. (The Discord adapter writes each as a short code in the button's
+# custom_id; that table lives with the buttons.)
+DONE = "done"
+SNOOZE = "snooze"                  # argument: a SNOOZE_OPTIONS key
+STOP = "stop"                      # stops the whole plan
+OUTCOME = "outcome"                # argument: an OUTCOMES key
+PRACTISE = "practise"              # argument: the question's index in the payload
+NEXT_INTERVIEW = "next_interview"  # argument: LOG_NEXT or PRACTISE_NEXT
+ACTIONS = (DONE, SNOOZE, STOP, OUTCOME, PRACTISE, NEXT_INTERVIEW)
+LOG_NEXT, PRACTISE_NEXT = "log", "mock"
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeControl:
+    """One button of a nudge message, as data; the adapter draws it."""
+
+    action: str
+    arg: str = ""
+    label: str = ""  # empty: the action's usual label
+    second_row: bool = False
+
+
+def nudge_controls(kind: str, payload: Mapping[str, Any], *, in_plan: bool, done: bool = False,
+                   outcome: str = "", plan_status: str = "active") -> tuple[NudgeControl, ...]:
+    """The buttons a nudge message shows, given what the user has already done with it: none
+    once its plan is stopped; Done and the snoozes until it is done; "how did it go?" until
+    there is news; a practice button for each question a "practice again" nudge offers."""
+    if plan_status == "cancelled":
+        return ()
+    controls: list[NudgeControl] = []
+    if not done:
+        controls.append(NudgeControl(DONE))
+        controls.extend(NudgeControl(SNOOZE, option) for option in SNOOZE_OPTIONS)
+    if in_plan:
+        controls.append(NudgeControl(STOP))
+    if kind in ASKS_OUTCOME and outcome in ("", NO_NEWS):  # no news yet: ask again later
+        controls.extend(NudgeControl(OUTCOME, key, second_row=True) for key in OUTCOMES)
+    if kind == PRACTICE_AGAIN:
+        questions = payload.get("questions") or [{}]
+        for index, question in enumerate(questions[:PRACTICE_QUESTIONS]):
+            number = question.get("number")
+            label = f"Practise question {number}" if number else "Practise now"
+            controls.append(NudgeControl(PRACTISE, str(index), label, second_row=True))
+    return tuple(controls)
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeMessage:
+    """A nudge as it will be sent, before any Discord object exists; the adapter draws it."""
+
+    text: str  # the body, rendered from its template
+    summary: str  # one line, kept for the user's next command when their DMs are closed
+    controls: tuple[NudgeControl, ...] = ()
+    late: str | None = None  # the "sorry, this is late" line shown above it
+    fallback_channel_id: int | None = None  # the server channel its plan was made in
+
+
+# After "next round": log the next interview, or practise for its stage.
+NEXT_INTERVIEW_CONTROLS = (NudgeControl(NEXT_INTERVIEW, LOG_NEXT),
+                           NudgeControl(NEXT_INTERVIEW, PRACTISE_NEXT))
+
+
+# --------------------------------------------------------------------------- practice again
+
+PRACTICE_QUESTIONS = 2  # how many of the weakest questions a "practice again" nudge offers
+WEAKEST_LABEL = "your weakest score"
+
+
+def practice_follows(context: Mapping[str, Any]) -> bool:
+    """A finished mock interview plans "practice again"; a practice run of single questions
+    (its context lists `only_questions`) does not plan yet another one."""
+    return not context.get("only_questions")
+
+
+def _weakest(report: Mapping[str, Any]) -> list[str]:
+    return list(report.get("weakest_questions") or [])[:PRACTICE_QUESTIONS]
+
+
+def _improvements(report: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {i.get("question_id"): i for i in report.get("improvements") or []}
+
+
+def practice_needs_answers(report: Mapping[str, Any]) -> bool:
+    """True when the report says nothing more about a question to practise than its id, so its
+    number and text must come from the questions as they were asked."""
+    improvements = _improvements(report)
+    return any(question_id not in improvements for question_id in _weakest(report))
+
+
+def practice_questions(report: Mapping[str, Any],
+                       answers: Sequence[Answer] = ()) -> list[dict[str, Any]]:
+    """The questions a "practice again" nudge offers: the report's weakest (at most
+    `PRACTICE_QUESTIONS`), each with its number, text and what to work on. The report's own
+    details come first; `answers` (the session's, in the order asked; probes are not numbered)
+    fill in what it lacks."""
+    improvements = _improvements(report)
+    main_questions = [a for a in answers if a.probe_index == 0]
+    asked = {a.question_id: (number, a.question_text)
+             for number, a in enumerate(main_questions, start=1)}
+    questions = []
+    for question_id in _weakest(report):
+        found = improvements.get(question_id) or {}
+        number, text = asked.get(question_id, (None, ""))
+        questions.append({"id": question_id, "number": found.get("question_number") or number,
+                          "text": found.get("question") or text,
+                          "label": found.get("label") or WEAKEST_LABEL})
+    return questions
 
 
 # --------------------------------------------------------------------------- helpers

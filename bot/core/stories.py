@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from bot.core.fields import FieldError, clean_field, clean_single_line
 from bot.core.models import StarStory
-from bot.core.prep import FieldError, clean_field, clean_single_line
-from bot.core.text import escape_discord
+from bot.core.text import escape_discord, shorten
 
 MAX_STORIES = 25  # one select menu lists them all
 STORY_LIMITS: dict[str, int] = {
@@ -18,6 +18,13 @@ STORY_LIMITS: dict[str, int] = {
 TITLE_AND_SKILLS_LIMIT = STORY_LIMITS["title"] + STORY_LIMITS["skills"] + 3
 STAR_PARTS = (("situation", "Situation"), ("task", "Task"), ("action", "Action"), ("result", "Result"))
 STORY_DISPLAY_LIMIT = 5500  # all of a story's embeds together stay under Discord's 6,000
+
+
+class StoryBankFull(ValueError):
+    """The bank already holds MAX_STORIES stories: one more would not fit its menu."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the story bank holds {MAX_STORIES} stories already")
 
 
 # --- the fields of a story --------------------------------------------------------------------
@@ -78,6 +85,15 @@ def format_story_text(story: Mapping[str, str]) -> str:
     for key, label in STAR_PARTS:
         lines.append(f"\n**{label}**\n{escape_discord(story.get(key, ''))}")
     return "\n".join(lines)
+
+
+def story_list_line(number: int, story: StarStory) -> tuple[str, str]:
+    """A story as one line of the story bank list, and its compact form for when the full
+    lines are too long for one embed."""
+    line = f"**{number}.** {escape_discord(story.title)}"
+    if story.skills:
+        line += f" · *{escape_discord(story.skills)}*"
+    return line, f"**{number}.** {escape_discord(shorten(story.title, 40))}"
 
 
 # --- which story fits a weak answer ------------------------------------------------------------

@@ -60,12 +60,15 @@ def resolve_zone(name: str) -> tuple[ZoneInfo, str | None]:
         zone = ABBREVIATIONS[upper]
         return ZoneInfo(zone), f"{upper} was read as {zone}."
     candidate = text.replace(" ", "_")
-    for option in (candidate, _canonical_case(candidate)):
-        try:
-            if "/" in option or option == "UTC":
-                return ZoneInfo(option), None
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
+    if len(candidate) <= 64:
+        for option in (candidate, _canonical_case(candidate)):
+            # Only real zone names: a folder of the zone database ("America/Indiana") or a
+            # path ("../etc") is not a zone, whatever the file system says.
+            if option == "UTC" or option in _zone_names():
+                try:
+                    return ZoneInfo(option), None
+                except (ZoneInfoNotFoundError, ValueError, OSError):
+                    continue
     raise TimeParseError(f"I don't know the time zone {text!r}. Use a name like Europe/Berlin, "
                          "America/Chicago or Asia/Kolkata (start typing for suggestions).")
 
@@ -79,6 +82,14 @@ def _canonical_case(name: str) -> str:
 
 
 _ZONES: list[str] = []
+_ZONE_NAMES: set[str] = set()
+MAX_YEARS_AHEAD = 2  # an interview, a follow-up or a journal date further out is a typo
+
+
+def _zone_names() -> set[str]:
+    if not _ZONE_NAMES:
+        _ZONE_NAMES.update(available_timezones())
+    return _ZONE_NAMES
 
 
 def _zones() -> list[str]:
@@ -117,10 +128,16 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime, *, allow_past: bool = F
     if len(raw) > 60:
         raise TimeParseError(_help("That is too long to be a time."))
     local_now = now.astimezone(zone)
-    local = _parse(raw, local_now, zone, default_time)
-    if local is None:
+    try:
+        local = _parse(raw, local_now, zone, default_time)
+        when = None if local is None else local.astimezone(UTC)
+    except (OverflowError, ValueError):  # beyond what a calendar can hold ("in 99999999 days")
+        raise TimeParseError(_help(f"{text.strip()!r} is further away than I can plan for "
+                                   f"(up to {MAX_YEARS_AHEAD} years ahead).")) from None
+    if local is None or when is None:
         raise TimeParseError(_help(f"I could not read {text.strip()!r} as a date and time."))
-    when = local.astimezone(UTC)
+    if when - now > timedelta(days=366 * MAX_YEARS_AHEAD):
+        raise TimeParseError(_help(f"{local:%a %d %b %Y} is more than {MAX_YEARS_AHEAD} years away."))
     if not allow_past and when <= now:
         raise TimeParseError(_help(f"{local:%a %d %b %Y %H:%M} ({zone.key}) is in the past."))
     return ParsedTime(when, local)

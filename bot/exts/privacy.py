@@ -16,7 +16,7 @@ TABLE_LABELS = {
     "users": "your settings", "interview_sessions": "interviews", "answers": "questions asked",
     "answer_parts": "answer messages", "journal_entries": "journal entries",
     "followup_plans": "follow-up plans", "nudges": "reminders", "checklist_items": "checklist ticks",
-    "checklists": "checklists",
+    "checklists": "checklists", "interview_followons": "report deliveries",
     "star_stories": "STAR stories",
 }
 

@@ -51,7 +51,7 @@ class SettingsCog(commands.Cog, name="Settings"):
         info, local = change.zone, change.local_now
         lines = [f"Your time zone is now **{info.key}**." + (f" ({change.note})" if change.note else ""),
                  f"It is {local:%H:%M} on {local:%A} {local.day} {local:%B} there now."]
-        moved = await self.bot.followups.planner.replan_zone(interaction.user.id, info)
+        moved = await self.bot.followups.replan_zone(interaction.user.id, info)
         if moved:
             lines.append(f"Reminders of {moved} upcoming interview{'s' if moved != 1 else ''} "
                          "now follow this zone's clock.")
@@ -81,7 +81,7 @@ class SettingsCog(commands.Cog, name="Settings"):
         if enabled:
             text = ("Nudges are **on**: I'll DM you the reminders of your follow-up plans "
                     "(`/followup list` shows them).")
-            self.bot.followups.dispatcher.wake()
+            self.bot.followups.nudges_turned_on()
         else:
             text = ("Nudges are **off**: I won't DM you at all. Your plans stay saved, and "
                     "reminders that fall due while nudges are off are skipped. Turn them back on "

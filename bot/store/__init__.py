@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.store.database import Database, StoreError, from_db_time, to_db_time
+from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
-__all__ = ["NewNudge", "Store", "StoreError", "from_db_time", "to_db_time"]
+__all__ = ["Conflict", "NewNudge", "Store", "StoreError", "from_db_time", "to_db_time"]
 
 # Tables holding a user's rows, and how to select them, for export and deletion.
 _USER_TABLES: dict[str, str] = {
@@ -21,6 +21,8 @@ _USER_TABLES: dict[str, str] = {
                " WHERE s.user_id = ?",
     "answer_parts": "SELECT p.* FROM answer_parts p JOIN answers a ON a.id = p.answer_id"
                     " JOIN interview_sessions s ON s.id = a.session_id WHERE s.user_id = ?",
+    "interview_followons": "SELECT f.* FROM interview_followons f JOIN interview_sessions s"
+                           " ON s.id = f.session_id WHERE s.user_id = ?",
     "journal_entries": "SELECT * FROM journal_entries WHERE user_id = ?",
     "followup_plans": "SELECT * FROM followup_plans WHERE user_id = ?",
     "nudges": "SELECT * FROM nudges WHERE user_id = ?",

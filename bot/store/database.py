@@ -26,6 +26,11 @@ class StoreError(RuntimeError):
     """The database cannot be used as it is; the message says why."""
 
 
+class Conflict(Exception):
+    """A write refused by one of the database's rules (a unique constraint): the state it would
+    create already exists, perhaps made a moment ago by a concurrent request."""
+
+
 def to_db_time(when: datetime | None) -> str | None:
     """UTC, fixed width, so times stored as text sort and compare correctly."""
     if when is None:

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from bot.core.checklists import PersonalChecklist
 from bot.core.models import JournalEntry, StarStory
-from bot.core.prep import PersonalChecklist
 from bot.store.database import Database, from_db_time, to_db_time
 
 JOURNAL_FIELDS = (
@@ -74,6 +74,19 @@ class JournalRepository:
             "SELECT * FROM journal_entries WHERE id = ? AND user_id = ?", (entry_id, user_id)
         )
         return _entry(row) if row else None
+
+    async def page(self, user_id: int, *, offset: int, limit: int) -> list[JournalEntry]:
+        """`limit` of the user's entries from `offset`, most recent first (as `for_user`)."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM journal_entries WHERE user_id = ?"
+            " ORDER BY COALESCE(interview_at, created_at) DESC, id DESC LIMIT ? OFFSET ?",
+            (user_id, limit, offset),
+        )
+        return [_entry(r) for r in rows]
+
+    async def count(self, user_id: int) -> int:
+        return int(await self.db.fetch_value(
+            "SELECT COUNT(*) FROM journal_entries WHERE user_id = ?", (user_id,)) or 0)
 
     async def for_user(self, user_id: int, *, company: str | None = None,
                        limit: int = 100) -> list[JournalEntry]:

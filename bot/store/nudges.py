@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.core.models import FollowUpPlan, Nudge
 from bot.store.database import Database, from_db_time, to_db_time
 
@@ -55,6 +57,34 @@ def _nudge(row: sqlite3.Row) -> Nudge:
     )
 
 
+# Every nudge row is written by `_insert_nudges`. A dedupe key already taken means the nudge
+# exists (a retried command): keep it as it is, or, when re-planning, move it while it still waits.
+_INSERT_NUDGE = (
+    "INSERT INTO nudges (user_id, plan_id, kind, due_at, payload_json, dedupe_key, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO "
+)
+_KEEP_EXISTING = "NOTHING"
+_MOVE_IF_WAITING = (
+    "UPDATE SET due_at = excluded.due_at, payload_json = excluded.payload_json,"
+    " updated_at = excluded.updated_at"
+    " WHERE nudges.status = 'pending' AND nudges.plan_id = excluded.plan_id"
+)
+
+
+async def _insert_nudges(conn: aiosqlite.Connection, *, user_id: int, plan_id: int | None,
+                         nudges: Sequence[NewNudge], now: datetime,
+                         move_waiting: bool = False) -> int:
+    """Insert nudges inside the caller's transaction; returns how many rows were written."""
+    stamp = to_db_time(now)
+    sql = _INSERT_NUDGE + (_MOVE_IF_WAITING if move_waiting else _KEEP_EXISTING)
+    cursor = await conn.executemany(sql, [
+        (user_id, plan_id, n.kind, to_db_time(n.due_at), json.dumps(n.payload, ensure_ascii=False),
+         n.dedupe_key, stamp, stamp) for n in nudges])
+    written = max(cursor.rowcount, 0)  # summed over the rows by sqlite3
+    await cursor.close()
+    return written
+
+
 class NudgeRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -78,15 +108,8 @@ class NudgeRepository:
             )
             created = cursor.rowcount == 1
             if created:
-                plan_id = cursor.lastrowid
-                await conn.executemany(
-                    "INSERT INTO nudges (user_id, plan_id, kind, due_at, payload_json, dedupe_key,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(dedupe_key) DO NOTHING",
-                    [(user_id, plan_id, n.kind, to_db_time(n.due_at),
-                      json.dumps(n.payload, ensure_ascii=False), n.dedupe_key, stamp, stamp)
-                     for n in nudges],
-                )
+                await _insert_nudges(conn, user_id=user_id, plan_id=cursor.lastrowid,
+                                     nudges=nudges, now=now)
         plan = await self.plan_by_key(dedupe_key)
         assert plan is not None
         return plan, created
@@ -132,15 +155,10 @@ class NudgeRepository:
 
     async def add(self, *, user_id: int, plan_id: int | None, nudge: NewNudge,
                   now: datetime) -> bool:
-        stamp = to_db_time(now)
-        cursor = await self.db.write(
-            "INSERT INTO nudges (user_id, plan_id, kind, due_at, payload_json, dedupe_key,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(dedupe_key) DO NOTHING",
-            (user_id, plan_id, nudge.kind, to_db_time(nudge.due_at),
-             json.dumps(nudge.payload, ensure_ascii=False), nudge.dedupe_key, stamp, stamp),
-        )
-        return cursor.rowcount == 1
+        """One nudge on its own; False when its dedupe key is taken already."""
+        async with self.db.transaction() as conn:
+            return await _insert_nudges(conn, user_id=user_id, plan_id=plan_id, nudges=[nudge],
+                                        now=now) == 1
 
     async def next_due_at(self) -> datetime | None:
         """The earliest pending due time (uses the partial index; never loads the queue)."""
@@ -288,16 +306,8 @@ class NudgeRepository:
                 sql += f" AND dedupe_key NOT IN ({','.join('?' * len(keys))})"
                 params.extend(keys)
             await conn.execute(sql, params)
-            await conn.executemany(
-                "INSERT INTO nudges (user_id, plan_id, kind, due_at, payload_json, dedupe_key,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(dedupe_key) DO UPDATE SET due_at = excluded.due_at,"
-                " payload_json = excluded.payload_json, updated_at = excluded.updated_at"
-                " WHERE nudges.status = 'pending' AND nudges.plan_id = excluded.plan_id",
-                [(user_id, plan_id, n.kind, to_db_time(n.due_at),
-                  json.dumps(n.payload, ensure_ascii=False), n.dedupe_key, stamp, stamp)
-                 for n in nudges],
-            )
+            await _insert_nudges(conn, user_id=user_id, plan_id=plan_id, nudges=nudges, now=now,
+                                 move_waiting=True)
             if details is not None:
                 await conn.execute(
                     "UPDATE followup_plans SET details_json = ?, status = 'active' WHERE id = ?"

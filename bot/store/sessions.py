@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.models import OPEN_STATUSES, Answer, AnswerPart, InterviewSession
-from bot.store.database import Database, from_db_time, to_db_time
+from bot.store.database import Conflict, Database, from_db_time, to_db_time
 
 
 def _session(row: sqlite3.Row) -> InterviewSession:
@@ -59,6 +59,24 @@ def _part(row: sqlite3.Row) -> AnswerPart:
     )
 
 
+# Asking the same question twice keeps the first record of it.
+_ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING")
+
+
+def _session_update(session: InterviewSession) -> tuple[str, tuple[Any, ...]]:
+    """The one UPDATE that saves a session's position, status, place and report."""
+    return (
+        "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
+        " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
+        " finished_at = ? WHERE id = ?",
+        (session.status, session.question_index, session.probe_index, session.channel_id,
+         session.question_message_id,
+         json.dumps(session.report, ensure_ascii=False) if session.report else None,
+         to_db_time(session.updated_at), to_db_time(session.finished_at), session.id),
+    )
+
+
 class SessionRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -73,18 +91,40 @@ class SessionRepository:
         now: datetime,
         guild_id: int | None = None,
         channel_id: int | None = None,
+        first_question: dict[str, Any] | None = None,
     ) -> InterviewSession:
+        """A new active session and, in the same transaction, the first question put to the
+        candidate: a crash leaves both or neither. Raises Conflict when the user already has an
+        open session (the database allows one)."""
         stamp = to_db_time(now)
-        cursor = await self.db.write(
-            "INSERT INTO interview_sessions (user_id, guild_id, channel_id, script_id,"
-            " script_version, context_json, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)",
-            (user_id, guild_id, channel_id, script_id, script_version,
-             json.dumps(context, ensure_ascii=False), stamp, stamp),
-        )
-        session = await self.get(int(cursor.lastrowid or 0))
+        try:
+            async with self.db.transaction() as conn:
+                cursor = await conn.execute(
+                    "INSERT INTO interview_sessions (user_id, guild_id, channel_id, script_id,"
+                    " script_version, context_json, status, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                    (user_id, guild_id, channel_id, script_id, script_version,
+                     json.dumps(context, ensure_ascii=False), stamp, stamp),
+                )
+                session_id = int(cursor.lastrowid or 0)
+                if first_question is not None:
+                    await conn.execute(_ASK, (session_id, first_question["question_id"],
+                                              first_question["probe_index"], first_question["category"],
+                                              first_question["question_text"], stamp))
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error):
+                raise  # a missing user, say: a bug in the caller, not a race
+            raise Conflict(f"user {user_id} already has an open interview") from error
+        session = await self.get(session_id)
         assert session is not None
         return session
+
+    async def open_without_questions(self) -> list[InterviewSession]:
+        """Open sessions with no question recorded: half-made by a crash in an older version."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_sessions s WHERE s.status IN ('active', 'paused')"
+            " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id) LIMIT 500")
+        return [_session(r) for r in rows]
 
     async def get(self, session_id: int) -> InterviewSession | None:
         row = await self.db.fetch_one(
@@ -114,6 +154,27 @@ class SessionRepository:
             "SELECT COUNT(*) FROM interview_sessions WHERE user_id = ?", (user_id,)
         ))
 
+    async def finished_for_user(self, user_id: int, *, limit: int) -> list[InterviewSession]:
+        """The user's latest sessions that have a report, newest first."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_sessions WHERE user_id = ? AND report_json IS NOT NULL"
+            " ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [_session(r) for r in rows]
+
+    async def asked_questions(self, user_id: int, *, sessions: int) -> list[tuple[int, str, str, str]]:
+        """(session id, script id, question id, question text) of the main questions put to the
+        user in their latest `sessions` interviews, newest interview first, in asking order."""
+        rows = await self.db.fetch_all(
+            "SELECT s.id, s.script_id, a.question_id, a.prompt FROM answers a"
+            " JOIN (SELECT id, script_id FROM interview_sessions WHERE user_id = ?"
+            "       ORDER BY id DESC LIMIT ?) s ON s.id = a.session_id"
+            " WHERE a.probe_index = 0 ORDER BY s.id DESC, a.id",
+            (user_id, sessions),
+        )
+        return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
     async def by_channel(self, channel_id: int) -> InterviewSession | None:
         row = await self.db.fetch_one(
             "SELECT * FROM interview_sessions WHERE channel_id = ? AND status IN ('active','paused')"
@@ -125,15 +186,7 @@ class SessionRepository:
     async def save_state(self, session: InterviewSession, now: datetime) -> None:
         """Persist the position and status of a session (after a transition)."""
         session.updated_at = now
-        await self.db.write(
-            "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
-            " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
-            " finished_at = ? WHERE id = ?",
-            (session.status, session.question_index, session.probe_index, session.channel_id,
-             session.question_message_id,
-             json.dumps(session.report, ensure_ascii=False) if session.report else None,
-             to_db_time(now), to_db_time(session.finished_at), session.id),
-        )
+        await self.db.write(*_session_update(session))
 
     async def stale_open(self, before: datetime, status: str) -> list[InterviewSession]:
         if status not in OPEN_STATUSES:
@@ -166,11 +219,8 @@ class SessionRepository:
         now: datetime,
     ) -> Answer:
         """Record that a question was put to the candidate (idempotent: asking twice keeps the first)."""
-        await self.db.write(
-            "INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
-            (session_id, question_id, probe_index, category, question_text, to_db_time(now)),
-        )
+        await self.db.write(_ASK, (session_id, question_id, probe_index, category, question_text,
+                                   to_db_time(now)))
         answer = await self.answer_for(session_id, question_id, probe_index)
         assert answer is not None
         return answer
@@ -251,9 +301,11 @@ class SessionRepository:
         now: datetime,
         finished_answer: tuple[int, bool] | None = None,
         ask: dict[str, Any] | None = None,
+        followons: Sequence[str] = (),
     ) -> None:
         """In one transaction: close the answer just finished, record the next question asked,
-        and save the session's new position. A crash leaves either all of it or none."""
+        save the session's new position, and record the follow-on work a finish obliges. A crash
+        leaves either all of it or none."""
         stamp = to_db_time(now)
         session.updated_at = now
         async with self.db.transaction() as conn:
@@ -265,19 +317,31 @@ class SessionRepository:
                     (stamp, int(skipped), answer_id),
                 )
             if ask is not None:
+                await conn.execute(_ASK, (session.id, ask["question_id"], ask["probe_index"],
+                                          ask["category"], ask["question_text"], stamp))
+            await conn.execute(*_session_update(session))
+            for kind in followons:
                 await conn.execute(
-                    "INSERT INTO answers (session_id, question_id, probe_index, category, prompt,"
-                    " asked_at) VALUES (?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(session_id, question_id, probe_index) DO NOTHING",
-                    (session.id, ask["question_id"], ask["probe_index"], ask["category"],
-                     ask["question_text"], stamp),
-                )
-            await conn.execute(
-                "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
-                " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
-                " finished_at = ? WHERE id = ?",
-                (session.status, session.question_index, session.probe_index,
-                 session.channel_id, session.question_message_id,
-                 json.dumps(session.report, ensure_ascii=False) if session.report else None,
-                 stamp, to_db_time(session.finished_at), session.id),
-            )
+                    "INSERT INTO interview_followons (session_id, kind, created_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT(session_id, kind) DO NOTHING", (session.id, kind, stamp))
+
+    # --- follow-on work after a finish ---------------------------------------------------
+
+    async def pending_followons(self, kind: str, *, user_id: int | None = None,
+                                limit: int = 100) -> list[InterviewSession]:
+        """Finished sessions whose `kind` of follow-on work is not done yet, oldest first."""
+        where, params = "f.kind = ? AND f.done_at IS NULL", [kind]
+        if user_id is not None:
+            where += " AND s.user_id = ?"
+            params.append(user_id)
+        rows = await self.db.fetch_all(
+            "SELECT s.* FROM interview_followons f JOIN interview_sessions s ON s.id = f.session_id"
+            f" WHERE {where} ORDER BY f.session_id LIMIT ?", [*params, limit])
+        return [_session(r) for r in rows]
+
+    async def followon_done(self, session_id: int, kind: str, now: datetime) -> bool:
+        """Mark one follow-on done; False when it already was (or never was owed)."""
+        cursor = await self.db.write(
+            "UPDATE interview_followons SET done_at = ? WHERE session_id = ? AND kind = ?"
+            " AND done_at IS NULL", (to_db_time(now), session_id, kind))
+        return cursor.rowcount == 1

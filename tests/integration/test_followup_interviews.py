@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-import bot.scheduler
+import bot.services._dispatcher as nudge_dispatcher
 
 
 @pytest.fixture(autouse=True)
 def daily_reread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bot.scheduler, "RESYNC_SECONDS", 86400.0)
+    monkeypatch.setattr(nudge_dispatcher, "RESYNC_SECONDS", 86400.0)
 
 
 def nudge_messages(user, nudge_id: int):

@@ -229,3 +229,78 @@ async def test_server_can_choose_where_interview_threads_open(world, simcord_env
     await start(world)
     assert not world.channel.threads and len(interviews.threads) == 1
     assert world.current(interviews.threads[0]).embeds[0].title.startswith("Question 1 of ")
+
+
+async def test_one_idle_timer_whatever_the_number_of_interviews(world, simcord_env):
+    """Each start wakes the one timer task; none is recreated, none is left behind."""
+    import asyncio
+
+    def idle_tasks():
+        return [t for t in asyncio.all_tasks() if t.get_name() == "interview-idle-sweep" and not t.done()]
+
+    await simcord_env.advance_time(1)
+    assert len(idle_tasks()) == 1
+    before = idle_tasks()[0]
+    for member in (world.candidate, world.other):
+        await member.slash(world.channel, "interview start", script="second_round", role="Analyst",
+                           company="Acme")
+        await simcord_env.advance_time(1)
+    assert idle_tasks() == [before]
+    await simcord_env.advance_time(31 * 60)  # the timer slept towards the new interviews' pause
+    assert {(await session_of(simcord_env, m.id)).status for m in (world.candidate, world.other)} == {"paused"}
+
+
+async def test_history_pages_turn_after_a_restart(world, simcord_env, settings):
+    from bot import create_bot
+
+    for _ in range(6):
+        await finish_one(world, simcord_env)
+    history = await world.candidate.slash(world.channel, "interview history")
+    first_page = history.response
+    assert "Page 1 of 2 · 6 interviews" in first_page.embeds[0].footer.text
+    await simcord_env.restart_bot(create_bot(settings))
+    turned = await world.candidate.click(first_page, label="Next")
+    page_two = turned.response.embeds[0] if turned.response and turned.response.embeds else None
+    assert page_two is not None and "Page 2 of 2" in page_two.footer.text
+    assert page_two.description.count("`#") == 1
+
+
+async def test_a_crash_right_after_the_finish_loses_neither_the_report_nor_practice_again(
+        world, simcord_env, settings, monkeypatch):
+    """The process dies between committing the finished interview and doing what follows it
+    (posting the report, planning "practice again"). After a restart both still happen, once."""
+    from bot.services.interviews import InterviewService
+
+    await world.candidate.slash(world.channel, "settings nudges", state="on")
+    await start(world, script="second_round")
+    thread = world.thread()
+
+    async def killed(self, session, report):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(InterviewService, "_run_finished_hooks", killed)
+    with_failure = simcord_env.bot
+    try:
+        await world.answer_all(thread, limit=40)
+    except AssertionError:
+        pass  # no report arrived: the crash came first
+    assert not world.reports(thread)
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "finished" and session.report is not None
+    assert await with_failure.store.nudges.count_pending() == 0
+
+    monkeypatch.undo()
+    await simcord_env.restart_bot(create_bot(settings))
+    bot = simcord_env.bot
+    plans = await bot.store.nudges.plans_for_user(world.candidate.id, active_only=False)
+    assert [p.kind for p in plans] == ["practice"]  # planned at start-up
+    await simcord_env.restart_bot(create_bot(settings))
+    assert len(await simcord_env.bot.store.nudges.plans_for_user(world.candidate.id, active_only=False)) == 1
+
+    back = await world.candidate.slash(world.channel, "interview resume")
+    texts = [m.content or "" for m in (back.response, *back.followups) if m is not None]
+    assert any("did not reach you" in t for t in texts)
+    assert any(m.attachments and m.attachments[0].filename == f"interview-{session.id}-transcript.md"
+               for m in back.followups)
+    again = await world.candidate.slash(world.channel, "interview history")
+    assert not any("did not reach you" in (m.content or "") for m in again.followups)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import discord
 import pytest
 from simcord.backend.errors import SetupError
 
 from bot import create_bot
-from bot.exts.journal import PAGE_SIZE, entry_view
+from bot.exts._ui import page_buttons
+from bot.exts.journal._views import PAGE_SIZE, PAGES, entry_card
 from integration._support import refusals
 
 LONDON = ZoneInfo("Europe/London")
@@ -202,11 +204,11 @@ async def test_someone_elses_entry_cannot_be_seen_or_changed(place, simcord_env)
     with pytest.raises(SetupError, match="not visible"):
         await bob.click(saved.response, label="Delete")
     public = await simcord_env.bot.get_channel(channel.id).send(
-        "controls", view=entry_view(alice.id, entry.id, confirm=True))
+        "controls", view=entry_card(alice.id, entry.id, confirm=True))
     refused = await bob.click(public, label="Yes, delete it")
     assert refused.ephemeral and "belongs to someone else" in refused.response.content
     public = await simcord_env.bot.get_channel(channel.id).send(
-        "controls", view=entry_view(alice.id, entry.id))
+        "controls", view=entry_card(alice.id, entry.id))
     refused = await bob.click(public, label="Edit")
     assert refused.modal is None and "belongs to someone else" in refused.response.content
 
@@ -255,3 +257,24 @@ async def test_journal_buttons_keep_working_after_a_restart(place, simcord_env, 
     assert "cannot be undone" in asked.content
     await alice.click(asked, label="Yes, delete it")
     assert await simcord_env.bot.store.journal.for_user(alice.id) == []
+
+
+async def test_the_journal_lists_pages_keep_working_after_a_restart_and_only_for_its_owner(
+        place, simcord_env, settings) -> None:
+    channel, alice, bob = place
+    bot = simcord_env.bot
+    for n in range(PAGE_SIZE + 1):
+        await bot.journal.add_entry(alice.id, {"company": f"Company {n:02d}",
+                                               "interview_at": bot.clock.now() - timedelta(days=n)})
+    first = (await alice.slash(channel, "journal list")).response
+    await simcord_env.restart_bot(create_bot(settings))
+    second = (await alice.click(first, label="Next")).response
+    assert second.embeds[0].footer.text.startswith("Page 2 of 2")
+    assert "Company 15" in second.embeds[0].description
+
+    view = discord.ui.View(timeout=None)  # the list's own page buttons, where Bob can click
+    for button in page_buttons(PAGES, alice.id, 0, 2):
+        view.add_item(button)
+    public = await simcord_env.bot.get_channel(channel.id).send("list", view=view)
+    refused = await bob.click(public, label="Next")
+    assert refused.ephemeral and "belongs to someone else" in refused.response.content

@@ -12,10 +12,10 @@ from simcord.backend.errors import SetupError
 
 from bot import create_bot
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
-from bot.core.prep import QUESTION_CATEGORIES, REQUIRED_TOPICS, parse_questions
-from bot.core.stories import suggest_story
-from bot.exts.prep._checklist import ChecklistSelect, render_checklist
-from bot.exts.prep._stories import story_view
+from bot.core.questions_to_ask import QUESTION_CATEGORIES, parse_questions
+from bot.core.tips import REQUIRED_TOPICS
+from bot.exts.prep._checklist import ChecklistSelect
+from bot.exts.prep._stories import story_card
 from integration._support import refusals
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
@@ -152,7 +152,7 @@ async def test_tips_buttons_keep_working_after_a_restart(place, simcord_env, set
 async def _set_zone(channel, alice, zone: str = "Europe/London") -> None:
     """The way a user sets it: the first time-dependent command asks."""
     asked = await alice.slash(channel, "prep checklist", stage="final", company="Zone Check",
-                              when="2099-01-01 10:00")
+                              when="2027-01-01 10:00")
     assert "which time zone" in asked.response.content
     await alice.select(asked.response, [zone])
 
@@ -165,17 +165,17 @@ async def test_checklist_with_journal_notes_a_timestamp_and_ticks(place, simcord
                                      "feedback": "Wanted more numbers"})
 
     asked = await alice.slash(channel, "prep checklist", stage="final", company="acme",
-                              role="Data Analyst", when="2099-12-03 14:00")
+                              role="Data Analyst", when="2027-12-03 14:00")
     assert asked.ephemeral and "which time zone" in asked.response.content
     assert await simcord_env.bot.store.checklists.done_items(alice.id, "final:acme") == set()
     await alice.select(asked.response, ["Europe/London"])
 
     result = await alice.slash(channel, "prep checklist", stage="final", company="acme",
-                               role="Data Analyst", when="2099-12-03 14:00")
+                               role="Data Analyst", when="2027-12-03 14:00")
     assert result.ephemeral
     message = result.response
     checklist, notes = message.embeds
-    stamp = int(datetime(2099, 12, 3, 14, tzinfo=ZoneInfo("Europe/London")).timestamp())
+    stamp = int(datetime(2027, 12, 3, 14, tzinfo=ZoneInfo("Europe/London")).timestamp())
     assert f"<t:{stamp}:F>" in checklist.description
     assert "Your final round with acme" in checklist.description
     assert "Data Analyst role" in checklist.description
@@ -256,8 +256,8 @@ async def test_a_checklist_is_private_to_its_owner(place, simcord_env) -> None:
 
 
 async def _checklist_and_done(env, user_id, record):
-    checklist = render_checklist(env.bot, record, [])
-    return checklist, await env.bot.store.checklists.done_items(user_id, record.key)
+    shown = await env.bot.journal.checklist(user_id, record.id)
+    return shown.checklist, shown.done
 
 
 @pytest.mark.parametrize(("options", "expected"), [
@@ -427,7 +427,7 @@ async def test_nobody_else_can_edit_or_delete_a_story(place, simcord_env) -> Non
     with pytest.raises(SetupError, match="not visible"):
         await bob.click(saved.response, label="Delete")
     [story] = await simcord_env.bot.store.stories.for_user(alice.id)
-    public = await post_as_bot(simcord_env, channel, story_view(alice.id, story.id, confirm=True))
+    public = await post_as_bot(simcord_env, channel, story_card(alice.id, story.id, confirm=True))
     refused = await bob.click(public, label="Yes, delete it")
     assert refused.ephemeral and "belongs to someone else" in refused.response.content
     refused = await bob.click(public, label="Keep it")
@@ -447,7 +447,31 @@ async def test_a_report_suggests_a_saved_story_that_fits_a_weak_answer(place, si
         "conflict_colleague", 3, "behavioural",
         "Tell me about a real disagreement with a colleague. How did you handle it?", weak,
         False, 15, (120, 300), analyze_answer(weak, length=(120, 300)))], company="Acme")
-    stories = await simcord_env.bot.store.stories.for_user(alice.id)
-    assert suggest_story(stories, report) == {
+    assert await simcord_env.bot.journal.suggest_story(alice.id, report) == {
         "title": "Settled the roadmap dispute", "skills": "conflict resolution, negotiation",
         "question_number": 3}
+
+
+async def test_question_pages_keep_working_after_a_restart(place, simcord_env, settings) -> None:
+    channel, alice, _ = place
+    message = (await alice.slash(channel, "prep questions", stage="final")).response
+    await simcord_env.restart_bot(create_bot(settings))
+    turned = (await alice.click(message, label="Next")).response
+    assert footer(turned).startswith("Page 2 of")
+    assert turned.embeds[0].title == "Questions to ask · All categories · Final round"
+
+
+async def test_story_cards_keep_working_while_the_journal_reloads(place, simcord_env) -> None:
+    # Journal entries and stories share one card button: reloading one feature leaves the
+    # other's cards working.
+    channel, alice, _ = place
+    saved = await alice.submit_modal(await alice.slash(channel, "prep star"), STORY)
+    await simcord_env.bot.reload_extension("bot.exts.journal")
+    asked = (await alice.click(saved.response, label="Delete")).response
+    assert "cannot be undone" in asked.content
+    listing = (await alice.click(asked, label="Keep it")).response
+    assert listing.embeds[0].title == "Settled the roadmap dispute"
+    shown = await alice.submit_modal(
+        await alice.slash(channel, "journal add", company="Acme"), {"notes": "", "feedback": ""})
+    back = (await alice.click(shown.response, label="All entries")).response
+    assert back.embeds[0].title == "Your interview journal (1)"

@@ -174,3 +174,24 @@ async def test_export_and_delete_touch_only_that_user(tmp_path: Path) -> None:
         assert removed["interview_sessions"] == 1 and removed["answer_parts"] == 1
         assert all(not rows for rows in (await store.export_user(1)).values())
         assert [p["text"] for p in (await store.export_user(2))["answer_parts"]] == ["answer 2"]
+
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "bot" / "store" / "migrations"
+
+
+async def test_the_one_open_interview_migration_keeps_the_newest_of_duplicates(tmp_path: Path) -> None:
+    """A database made before migration 6 may hold two open interviews of one user (the race it
+    closes); upgrading keeps the newest open and marks the older abandoned, deleting nothing."""
+    five = tmp_path / "five"
+    five.mkdir()
+    for sql in sorted(MIGRATIONS.glob("000[1-5]_*.sql")):
+        (five / sql.name).write_text(sql.read_text())
+    path = tmp_path / "db.sqlite3"
+    async with Store(path, migrations_dir=five) as store:
+        await store.users.ensure(1, NOW)
+        first = await store.sessions.create(user_id=1, script_id="x", script_version="v", context={}, now=NOW)
+        second = await store.sessions.create(user_id=1, script_id="x", script_version="v", context={}, now=NOW)
+    async with Store(path) as store:
+        assert (await store.sessions.get(first.id)).status == "abandoned"
+        assert (await store.sessions.get(second.id)).status == "active"
+        assert (await store.sessions.open_for_user(1)).id == second.id

@@ -131,3 +131,26 @@ async def test_deleting_a_user_removes_their_plans_and_nudges(tmp_path: Path) ->
         assert await store.nudges.pending_for_user(1) == []
         assert len(await store.nudges.pending_for_user(2)) == 3
         assert await store.nudges.count_pending() == 3
+
+
+async def test_every_way_of_adding_a_nudge_respects_its_dedupe_key(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await store.users.ensure(1, NOW)
+        assert await store.nudges.add(user_id=1, plan_id=None, nudge=nudge("check_in", 1, "k:x"),
+                                      now=NOW)
+        assert not await store.nudges.add(user_id=1, plan_id=None,
+                                          nudge=nudge("check_in", 9, "k:x"), now=NOW)
+        # A plan whose nudge key is taken keeps the existing nudge as it was.
+        plan, created = await store.nudges.create_plan(
+            user_id=1, kind="interview", dedupe_key="k", now=NOW,
+            nudges=[nudge("check_in", 5, "k:x"), nudge("thank_you", 2, "k:y")])
+        assert created
+        assert [n.dedupe_key for n in await store.nudges.for_plan(plan.id)] == ["k:y"]
+        [lone] = [n for n in await store.nudges.pending_for_user(1) if n.dedupe_key == "k:x"]
+        assert (lone.plan_id, lone.due_at) == (None, NOW + timedelta(hours=1))
+        # Re-planning moves only the plan's own waiting nudges, never another plan's.
+        assert await store.nudges.replace_plan_nudges(
+            plan.id, 1, [nudge("thank_you", 3, "k:y"), nudge("check_in", 7, "k:x")], NOW) == 1
+        rows = {n.dedupe_key: n for n in await store.nudges.pending_for_user(1)}
+        assert rows["k:y"].due_at == NOW + timedelta(hours=3)
+        assert (rows["k:x"].plan_id, rows["k:x"].due_at) == (None, NOW + timedelta(hours=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.core.prep import checklist_key
+from bot.core.checklists import checklist_key
 from bot.store import Store
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -53,3 +53,21 @@ async def test_stories_are_counted_per_user(tmp_path: Path) -> None:
         await store.stories.add(1, now=NOW, title="One", situation="s")
         await store.stories.add(1, now=NOW, title="Two")
         assert await store.stories.count(1) == 2 and await store.stories.count(2) == 0
+
+
+async def test_journal_pages_are_the_users_own_most_recent_first(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        for user in (1, 2):
+            await store.users.ensure(user, NOW)
+        for n in range(5):
+            await store.journal.add(1, now=NOW, company=f"Company {n}",
+                                    interview_at=NOW - timedelta(days=n))
+        await store.journal.add(2, now=NOW, company="Someone else's")
+        assert await store.journal.count(1) == 5 and await store.journal.count(3) == 0
+        first = await store.journal.page(1, offset=0, limit=2)
+        last = await store.journal.page(1, offset=4, limit=2)
+        assert [e.company for e in first] == ["Company 0", "Company 1"]
+        assert [e.company for e in last] == ["Company 4"]
+        assert await store.journal.page(1, offset=5, limit=2) == []
+        everything = await store.journal.page(1, offset=0, limit=10)
+        assert everything == await store.journal.for_user(1)

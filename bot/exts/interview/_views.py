@@ -4,16 +4,13 @@ belongs to in its custom_id, so it keeps working after a restart and a stale cli
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.core.interview import MAX_PART_CHARS, AskedQuestion
 from bot.errors import reply_with_error
 from bot.exts._common import bot_of, reply
-
-if TYPE_CHECKING:
-    from bot.exts.interview._cog import InterviewCog
 
 # action -> (label, style, emoji)
 QUESTION_CONTROLS: dict[str, tuple[str, discord.ButtonStyle, str | None]] = {
@@ -51,7 +48,7 @@ class InterviewButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
         return cls(action, int(match["session"]), match["key"])
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        session = await bot_of(interaction).store.sessions.get(self.session_id)
+        session = await bot_of(interaction).interviews.get(self.session_id)
         if session is None:
             await reply(interaction, "This interview no longer exists.")
             return False
@@ -62,12 +59,11 @@ class InterviewButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
         return True
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: InterviewCog | None = bot_of(interaction).get_cog("Interview")  # type: ignore[assignment]
-        if cog is None:
-            await reply(interaction, "Interviews are unavailable right now; try again shortly.")
-            return
+        # The handlers post views built here, so they are imported when a button is pressed.
+        from bot.exts.interview._controls import handle_control
+
         try:
-            await cog.handle_control(interaction, self.action, self.session_id, self.key)
+            await handle_control(interaction, self.action, self.session_id, self.key)
         except Exception as error:  # one place turns it into a message for the user
             await reply_with_error(interaction, error, where=f"interview button {self.action}")
 
@@ -93,12 +89,14 @@ class AnswerModal(discord.ui.Modal):
         label="Your answer", custom_id="answer", style=discord.TextStyle.paragraph, max_length=MAX_PART_CHARS,
         placeholder="Type your full answer; it is saved when you submit.")
 
-    def __init__(self, cog: InterviewCog, session_id: int, key: str, title: str) -> None:
+    def __init__(self, session_id: int, key: str, title: str) -> None:
         super().__init__(title=title[:45], custom_id=f"ivform:{session_id}:{key}")
-        self.cog, self.session_id, self.key = cog, session_id, key
+        self.session_id, self.key = session_id, key
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.submit_form(interaction, self.session_id, self.key, self.answer.value)
+        from bot.exts.interview._controls import submit_form
+
+        await submit_form(interaction, self.session_id, self.key, self.answer.value)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await reply_with_error(interaction, error, where="answer form")

@@ -10,21 +10,16 @@ from typing import Any
 
 import discord
 
-from bot.core.prep import (
-    MAX_JOURNAL_NOTES_IN_CHECKLIST,
-    Checklist,
-    PersonalChecklist,
-    fits_in_one_message,
-    journal_notes,
-    parse_checklist,
-)
+from bot.core.checklists import Checklist
 from bot.core.stages import stage_label
 from bot.core.text import ZWSP, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, bot_of
 from bot.exts._ui import OwnerOnly, guarded
+from bot.services.journal import ChecklistProgress
 
 _ESCAPED = re.compile(r"\\([\\*_~`|\[\]()>#-])")
+GONE = "This checklist no longer exists. Run `/prep checklist` to make a new one."
 
 
 def plain(text: str) -> str:
@@ -32,43 +27,25 @@ def plain(text: str) -> str:
     return _ESCAPED.sub(r"\1", text).replace(ZWSP, "").replace("**", "")
 
 
-def render_checklist(bot: Any, record: PersonalChecklist, entries: list[Any]) -> Checklist:
-    """The stage's template with these journal entries as its notes."""
-    name = f"checklists/{record.stage}.md.j2"
-    rendered = bot.library.render(name, company=record.company, role=record.role,
-                                  when=record.interview_at, notes=journal_notes(entries))
-    return parse_checklist(rendered, name)
-
-
-async def checklist_message(bot: Any, record: PersonalChecklist
-                            ) -> tuple[list[discord.Embed], discord.ui.View]:
-    entries = await bot.store.journal.for_user(record.user_id, company=record.company)
-    done = await bot.store.checklists.done_items(record.user_id, record.key)
-    # The most recent journal notes that fit beside the items (long notes mean fewer);
-    # check-prompts makes sure one note always fits.
-    shown = min(len(entries), MAX_JOURNAL_NOTES_IN_CHECKLIST)
-    checklist = render_checklist(bot, record, entries[:shown])
-    while shown and not fits_in_one_message(checklist.body(done), checklist.extra):
-        shown -= 1
-        checklist = render_checklist(bot, record, entries[:shown])
-    ticked, total = checklist.progress(done)
+def checklist_message(shown: ChecklistProgress) -> tuple[list[discord.Embed], discord.ui.View]:
+    record = shown.record
     embed = discord.Embed(title=f"{stage_label(record.stage)} checklist",
-                          description=checklist.body(done), colour=COLOUR)
-    footer = f"{ticked} of {total} done"
-    if ticked == total:
+                          description=shown.body, colour=COLOUR)
+    footer = f"{shown.ticked} of {shown.total} done"
+    if shown.ticked == shown.total:
         footer += " · all done: good luck!"
     embed.set_footer(text=footer + " · tick items in the menu below")
     embeds = [embed]
-    if checklist.extra:
-        notes = discord.Embed(description=checklist.extra, colour=COLOUR)
-        if len(entries) > shown:
-            notes.set_footer(text=f"Your {shown} most recent of {len(entries)} journal entries "
-                                  "for this company; see /journal list for the rest")
+    if shown.checklist.extra:
+        notes = discord.Embed(description=shown.checklist.extra, colour=COLOUR)
+        if shown.notes_total > shown.notes_shown:
+            notes.set_footer(text=f"Your {shown.notes_shown} most recent of {shown.notes_total} "
+                                  "journal entries for this company; see /journal list for the rest")
         else:
             notes.set_footer(text="From your journal: /journal list")
         embeds.append(notes)
     view = discord.ui.View(timeout=None)
-    view.add_item(ChecklistSelect(record.user_id, record.id, checklist, done))
+    view.add_item(ChecklistSelect(record.user_id, record.id, shown.checklist, shown.done))
     return embeds, view
 
 
@@ -78,7 +55,7 @@ class ChecklistSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
                  "`/prep checklist` to make your own.")
 
     def __init__(self, owner_id: int, checklist_id: int, checklist: Checklist | None = None,
-                 done: set[str] | None = None) -> None:
+                 done: frozenset[str] | set[str] | None = None) -> None:
         items = checklist.items if checklist else ()
         options = [discord.SelectOption(label=shorten(plain(item.text), 100), value=item.id,
                                         default=item.id in (done or set()))
@@ -98,15 +75,9 @@ class ChecklistSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
         await guarded(interaction, "checklist menu", lambda: self._tick(interaction))
 
     async def _tick(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        record = await bot.store.checklists.get(self.checklist_id, interaction.user.id)
-        if record is None:
-            raise UserFacingError("This checklist no longer exists. Run `/prep checklist` to "
-                                  "make a new one.")
-        checklist = render_checklist(bot, record, [])  # the items do not depend on the notes
-        item_ids = [item.id for item in checklist.items]
-        chosen = set(self.item.values) & set(item_ids)
-        await bot.store.checklists.set_done_items(record.user_id, record.key, chosen, item_ids,
-                                                  bot.clock.now())
-        embeds, view = await checklist_message(bot, record)
+        shown = await bot_of(interaction).journal.tick(interaction.user.id, self.checklist_id,
+                                                       self.item.values)
+        if shown is None:
+            raise UserFacingError(GONE)
+        embeds, view = checklist_message(shown)
         await interaction.response.edit_message(embeds=embeds, view=view)

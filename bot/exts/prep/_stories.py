@@ -13,24 +13,36 @@ from typing import Any
 
 import discord
 
+from bot.core.fields import fit_lines
 from bot.core.models import StarStory
-from bot.core.prep import fit_lines
 from bot.core.stories import (
     MAX_STORIES,
     STORY_LIMITS,
     TITLE_AND_SKILLS_LIMIT,
-    clean_story,
+    StoryBankFull,
     format_story_text,
     join_title_and_skills,
     story_fields,
+    story_list_line,
 )
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, bot_of
-from bot.exts._ui import GuardedModal, OwnerOnly, as_user_error, guarded, text_input
+from bot.exts._ui import (
+    CardReply,
+    GuardedModal,
+    OwnerOnly,
+    RecordKind,
+    as_user_error,
+    guarded,
+    record_card,
+    text_input,
+)
 
 NOT_YOUR_STORY = "That story bank belongs to someone else, so I left it as it was."
 GONE = "That story is no longer in your bank."
+BANK_FULL = (f"Your story bank is full ({MAX_STORIES} stories). Delete one in `/prep stories` "
+             "first.")
 
 
 def story_embed(story: StarStory) -> discord.Embed:
@@ -40,12 +52,45 @@ def story_embed(story: StarStory) -> discord.Embed:
     return embed
 
 
-def story_view(owner_id: int, story_id: int, *, confirm: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    actions = ("confirm", "show") if confirm else ("edit", "delete", "list")
-    for action in actions:
-        view.add_item(StoryButton(owner_id, story_id, action))
-    return view
+class StoryCard(RecordKind):
+    """STAR stories on the shared record card."""
+
+    name = "story"
+    not_yours = NOT_YOUR_STORY
+    gone = GONE
+    list_label = "All stories"
+
+    async def load(self, interaction: discord.Interaction, record_id: int) -> StarStory | None:
+        return await bot_of(interaction).journal.story(interaction.user.id, record_id)
+
+    def draw(self, record: StarStory) -> discord.Embed:
+        return story_embed(record)
+
+    def confirm_delete(self, record: StarStory) -> str:
+        return (f"Delete **{escape_discord(record.title)}** from your story bank? This cannot "
+                "be undone.")
+
+    async def edit(self, interaction: discord.Interaction, record: StarStory) -> None:
+        await interaction.response.send_modal(StoryModal(record))
+
+    async def delete(self, interaction: discord.Interaction, record: StarStory) -> CardReply | None:
+        journal = bot_of(interaction).journal
+        deleted = await journal.delete_story(interaction.user.id, record.id)
+        if deleted is None:
+            return None
+        embed, view = list_message(interaction.user.id, await journal.stories(interaction.user.id))
+        return CardReply(f"Deleted **{escape_discord(deleted.title)}**.", embed, view)
+
+    async def listing(self, interaction: discord.Interaction) -> CardReply:
+        stories = await bot_of(interaction).journal.stories(interaction.user.id)
+        return CardReply(None, *list_message(interaction.user.id, stories))
+
+
+STORY_CARD = StoryCard()
+
+
+def story_card(owner_id: int, story_id: int, *, confirm: bool = False) -> discord.ui.View:
+    return record_card(STORY_CARD, owner_id, story_id, confirm=confirm)
 
 
 def list_message(owner_id: int, stories: list[StarStory]
@@ -56,13 +101,8 @@ def list_message(owner_id: int, stories: list[StarStory]
         embed.description = ("Your story bank is empty. Add a story with `/prep star`: a "
                              "situation, your task, what you did and the result.")
         return embed, None
-    lines, compact = [], []
-    for number, story in enumerate(stories, start=1):
-        line = f"**{number}.** {escape_discord(story.title)}"
-        compact.append(f"**{number}.** {escape_discord(shorten(story.title, 40))}")
-        if story.skills:
-            line += f" · *{escape_discord(story.skills)}*"
-        lines.append(line)
+    lines, compact = zip(*(story_list_line(number, story)
+                           for number, story in enumerate(stories, start=1)), strict=True)
     embed.description = (fit_lines(lines, compact)
                          + "\n\nChoose a story below to read, edit or delete it.")
     view = discord.ui.View(timeout=None)
@@ -98,31 +138,30 @@ class StoryModal(GuardedModal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        with as_user_error():
-            fields = clean_story(title_and_skills=self.title_and_skills.value,
-                                 situation=self.situation.value, task=self.task.value,
-                                 action=self.action.value, result=self.result.value)
-        user_id, now = interaction.user.id, bot.clock.now()
+        journal = bot_of(interaction).journal
+        user_id = interaction.user.id
+        typed = {"title_and_skills": self.title_and_skills.value, "situation": self.situation.value,
+                 "task": self.task.value, "action": self.action.value, "result": self.result.value}
         if self.story is None:
-            if await bot.store.stories.count(user_id) >= MAX_STORIES:
-                raise UserFacingError(f"Your story bank is full ({MAX_STORIES} stories). Delete "
-                                      "one in `/prep stories` first.")
-            await bot.store.users.ensure(user_id, now)
-            story = await bot.store.stories.add(user_id, now=now, **fields)
+            try:
+                with as_user_error():
+                    story = await journal.add_story(user_id, **typed)
+            except StoryBankFull:
+                raise UserFacingError(BANK_FULL) from None
             note = f"Saved to your story bank: **{escape_discord(story.title)}**."
             if not story.skills:
                 note += (" Tip: add skills after a `|` in the title (Edit) so mock interview "
                          "reports can suggest this story.")
             await interaction.response.send_message(
-                note, embed=story_embed(story), view=story_view(user_id, story.id),
+                note, embed=story_embed(story), view=story_card(user_id, story.id),
                 ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        updated = await bot.store.stories.update(self.story.id, user_id, now=now, **fields)
+        with as_user_error():
+            updated = await journal.update_story(user_id, self.story.id, **typed)
         if updated is None:
             raise UserFacingError(GONE)
         await interaction.response.edit_message(
-            content="Story updated.", embed=story_embed(updated), view=story_view(user_id, updated.id),
+            content="Story updated.", embed=story_embed(updated), view=story_card(user_id, updated.id),
             allowed_mentions=NO_MENTIONS)
 
 
@@ -147,68 +186,8 @@ class StoryPickSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
         await guarded(interaction, "story menu", lambda: self._pick(interaction))
 
     async def _pick(self, interaction: discord.Interaction) -> None:
-        story = await bot_of(interaction).store.stories.get(int(self.item.values[0]),
-                                                           interaction.user.id)
+        story = await bot_of(interaction).journal.story(interaction.user.id, int(self.item.values[0]))
         if story is None:
             raise UserFacingError(GONE)
         await interaction.response.edit_message(content=None, embed=story_embed(story),
-                                                view=story_view(self.owner_id, story.id))
-
-
-STORY_BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
-    "edit": ("Edit", discord.ButtonStyle.primary),
-    "delete": ("Delete", discord.ButtonStyle.danger),
-    "list": ("All stories", discord.ButtonStyle.secondary),
-    "confirm": ("Yes, delete it", discord.ButtonStyle.danger),
-    "show": ("Keep it", discord.ButtonStyle.secondary),
-}
-
-
-class StoryButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                  template=r"prep:story:(?P<owner>\d+):(?P<story>\d+):"
-                           r"(?P<action>edit|delete|confirm|show|list)"):
-    not_yours = NOT_YOUR_STORY
-
-    def __init__(self, owner_id: int, story_id: int, action: str) -> None:
-        label, style = STORY_BUTTONS[action]
-        super().__init__(discord.ui.Button(
-            label=label, style=style, custom_id=f"prep:story:{owner_id}:{story_id}:{action}"))
-        self.owner_id, self.story_id, self.action = owner_id, story_id, action
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> StoryButton:
-        return cls(int(match["owner"]), int(match["story"]), match["action"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, f"story button {self.action}", lambda: self._act(interaction))
-
-    async def _act(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        user_id = interaction.user.id
-        if self.action == "list":
-            embed, view = list_message(user_id, await bot.store.stories.for_user(user_id))
-            await interaction.response.edit_message(content=None, embed=embed, view=view)
-            return
-        if self.action == "confirm":
-            story = await bot.store.stories.get(self.story_id, user_id)
-            if story is None or not await bot.store.stories.delete(self.story_id, user_id):
-                raise UserFacingError(GONE)
-            embed, view = list_message(user_id, await bot.store.stories.for_user(user_id))
-            await interaction.response.edit_message(
-                content=f"Deleted **{escape_discord(story.title)}**.", embed=embed, view=view,
-                allowed_mentions=NO_MENTIONS)
-            return
-        story = await bot.store.stories.get(self.story_id, user_id)
-        if story is None:
-            raise UserFacingError(GONE)
-        if self.action == "edit":
-            await interaction.response.send_modal(StoryModal(story))
-        elif self.action == "delete":
-            await interaction.response.edit_message(
-                content=f"Delete **{escape_discord(story.title)}** from your story bank? This "
-                        "cannot be undone.", embed=story_embed(story),
-                view=story_view(user_id, story.id, confirm=True), allowed_mentions=NO_MENTIONS)
-        else:  # show
-            await interaction.response.edit_message(content=None, embed=story_embed(story),
-                                                    view=story_view(user_id, story.id))
+                                                view=story_card(self.owner_id, story.id))

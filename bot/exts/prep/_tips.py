@@ -1,7 +1,9 @@
-"""`/prep tips`: topic pages with Previous / Next, and an index of topics as a select menu.
+"""`/prep tips`: topic pages on the shared pager, an "All topics" button, and an index of
+topics as a select menu.
 
-Pages carry owner, stage, page and topic in their custom_ids, so paging is stateless and keeps
-working after a restart; only the person who opened the tips can page them (even when shared)."""
+Every control carries owner and stage (the pages also the topic) in its custom_id, so paging
+is stateless and keeps working after a restart; only the person who opened the tips can page
+them (even when shared)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,15 @@ from typing import Any
 
 import discord
 
-from bot.core.prep import TipTopic, find_topic, split_pages
 from bot.core.stages import ANY_STAGE, MOCK_STAGES
 from bot.core.text import shorten
+from bot.core.tips import TipTopic
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, bot_of
-from bot.exts._ui import OwnerOnly, guarded
-from bot.exts.prep._content import PrepContent, prep_content
+from bot.exts._ui import OwnerOnly, guarded, page_buttons
+from bot.services.prep import PrepLibrary
 
+TIP_PAGES = "tips"  # the shared pager's name for a topic's pages
 STAGE_PATTERN = "|".join((*MOCK_STAGES, ANY_STAGE))
 NOT_YOUR_TIPS = ("These tips were opened by someone else, so only they can turn the pages. "
                  "Run `/prep tips` to browse your own copy.")
@@ -27,29 +30,38 @@ def stage_name(stage: str) -> str:
     return MOCK_STAGES.get(stage, "Any stage")
 
 
-def render_pages(bot: Any, topic: TipTopic, stage: str) -> list[str]:
-    # Tips are general advice: no company or role is asked for, so none is filled in.
-    return split_pages(bot.library.render(topic.template, stage=stage, company="", role=""))
+def valid_stage(stage: str | None) -> str:
+    return stage if stage in MOCK_STAGES else ANY_STAGE
 
 
-def tip_message(bot: Any, owner_id: int, topic: TipTopic, stage: str,
+def tip_message(prep: PrepLibrary, owner_id: int, topic: TipTopic, stage: str,
                 page: int) -> tuple[discord.Embed, discord.ui.View]:
-    pages = render_pages(bot, topic, stage)
+    pages = prep.tip_pages(topic, stage)
     page = max(0, min(page, len(pages) - 1))
     embed = discord.Embed(title=topic.title, description=pages[page], colour=COLOUR)
     embed.set_footer(text=f"Page {page + 1} of {len(pages)} · {stage_name(stage)} · /prep tips")
     view = discord.ui.View(timeout=None)
-    for action in ("prev", "next", "index"):
-        button = TipButton(owner_id, topic.id, stage, page, action)
-        if (action == "prev" and page == 0) or (action == "next" and page >= len(pages) - 1):
-            button.item.disabled = True
+    for button in page_buttons(TIP_PAGES, owner_id, page, len(pages), f"{stage}.{topic.id}"):
         view.add_item(button)
+    view.add_item(TopicsButton(owner_id, stage))
     return embed, view
 
 
-def index_message(content: PrepContent, owner_id: int,
+async def tip_page(interaction: discord.Interaction, owner_id: int, page: int,
+                   arg: str) -> tuple[discord.Embed, discord.ui.View]:
+    """Page `page` of the topic in `arg` ("<stage>.<topic id>"), for the shared pager."""
+    stage, _, topic_id = arg.partition(".")
+    prep = bot_of(interaction).prep
+    topic = prep.topics.get(topic_id)
+    if topic is None:
+        raise UserFacingError("That topic is no longer available. Run `/prep tips` to see "
+                              "the current ones.")
+    return tip_message(prep, owner_id, topic, valid_stage(stage), page)
+
+
+def index_message(prep: PrepLibrary, owner_id: int,
                   stage: str) -> tuple[discord.Embed, discord.ui.View]:
-    topics = [t for t in content.topics.values() if t.fits(stage)]
+    topics = prep.topics_for(stage)
     lines = [f"**{t.title}**\n{t.summary}" for t in topics]
     embed = discord.Embed(title=f"Prep tips · {stage_name(stage)}", colour=COLOUR,
                           description="Pick a topic below.\n\n" + "\n\n".join(lines))
@@ -59,54 +71,37 @@ def index_message(content: PrepContent, owner_id: int,
     return embed, view
 
 
-def resolve_topic(content: PrepContent, text: str) -> TipTopic:
-    topic = find_topic(content.topics.values(), text)
+def resolve_topic(prep: PrepLibrary, text: str) -> TipTopic:
+    topic = prep.topic(text)
     if topic is None:
         raise UserFacingError(
             f"I have no tips on {shorten(text, 60)!r}. Pick a topic from the suggestions as you "
-            f"type, or run `/prep tips` without a topic to browse all {len(content.topics)}.")
+            f"type, or run `/prep tips` without a topic to browse all {len(prep.topics)}.")
     return topic
 
 
-TIP_BUTTONS: dict[str, tuple[str, str]] = {
-    "prev": ("Previous", "◀️"), "next": ("Next", "▶️"), "index": ("All topics", "📚"),
-}
+class TopicsButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+                   template=rf"prep:topics:(?P<owner>\d+):(?P<stage>{STAGE_PATTERN})"):
+    """"All topics" under a topic's pages: back to the index for the same stage."""
 
-
-class TipButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                template=rf"prep:tip:(?P<owner>\d+):(?P<stage>{STAGE_PATTERN}):(?P<page>\d+):"
-                         r"(?P<action>prev|next|index):(?P<topic>[a-z0-9_]{1,40})"):
     not_yours = NOT_YOUR_TIPS
 
-    def __init__(self, owner_id: int, topic_id: str, stage: str, page: int, action: str) -> None:
-        label, emoji = TIP_BUTTONS[action]
+    def __init__(self, owner_id: int, stage: str) -> None:
         super().__init__(discord.ui.Button(
-            label=label, emoji=emoji, style=discord.ButtonStyle.secondary,
-            custom_id=f"prep:tip:{owner_id}:{stage}:{page}:{action}:{topic_id}"))
-        self.owner_id, self.topic_id, self.stage = owner_id, topic_id, stage
-        self.page, self.action = page, action
+            label="All topics", emoji="📚", style=discord.ButtonStyle.secondary,
+            custom_id=f"prep:topics:{owner_id}:{stage}"))
+        self.owner_id, self.stage = owner_id, stage
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> TipButton:
-        return cls(int(match["owner"]), match["topic"], match["stage"], int(match["page"]),
-                   match["action"])
+                             match: re.Match[str]) -> TopicsButton:
+        return cls(int(match["owner"]), match["stage"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, f"tips button {self.action}", lambda: self._turn(interaction))
+        await guarded(interaction, "tips index button", lambda: self._index(interaction))
 
-    async def _turn(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        content = prep_content(bot)
-        if self.action == "index":
-            embed, view = index_message(content, self.owner_id, self.stage)
-        else:
-            topic = content.topics.get(self.topic_id)
-            if topic is None:
-                raise UserFacingError("That topic is no longer available. Run `/prep tips` to see "
-                                      "the current ones.")
-            page = self.page + (1 if self.action == "next" else -1)
-            embed, view = tip_message(bot, self.owner_id, topic, self.stage, page)
+    async def _index(self, interaction: discord.Interaction) -> None:
+        embed, view = index_message(bot_of(interaction).prep, self.owner_id, self.stage)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
@@ -132,11 +127,7 @@ class TipIndexSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discord
         await guarded(interaction, "tips index", lambda: self._choose(interaction))
 
     async def _choose(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        topic = resolve_topic(prep_content(bot), self.item.values[0])
-        embed, view = tip_message(bot, self.owner_id, topic, self.stage, 0)
+        prep = bot_of(interaction).prep
+        topic = resolve_topic(prep, self.item.values[0])
+        embed, view = tip_message(prep, self.owner_id, topic, self.stage, 0)
         await interaction.response.edit_message(embed=embed, view=view)
-
-
-def valid_stage(stage: str | None) -> str:
-    return stage if stage in MOCK_STAGES else ANY_STAGE

@@ -1,4 +1,5 @@
-"""The durable nudge dispatcher.
+"""The durable nudge dispatcher: the part of the follow-up service (`bot.services.followups`)
+that delivers nudges when they fall due.
 
 The database is the source of truth; memory holds only the next due time. One task sleeps until
 the earliest pending nudge (`store.nudges.next_due_at()`, an indexed query: start-up never loads
@@ -12,8 +13,9 @@ the event loop, and "now" comes from the bot's clock, so a simulator that moves 
 
 For each due nudge: claim it atomically (pending -> sending, checked by row count), decide with
 `bot.core.followups.assess` whether it is on time, late (a "this is late" line) or past its use
-(dropped, reason recorded), send it through the courier, then mark it. Failures are contained
-per nudge:
+(dropped, reason recorded), have the service compose it (or skip it, by
+`bot.core.followups.reason_to_skip`: nudges off, plan stopped, outcome known...), send it through
+the courier, then mark it. Failures are contained per nudge:
 
 - DMs closed (403, code 50007): final for that nudge, never retried. The courier falls back
   once: a short ping in the server channel where the plan was made (mentioning only that user)
@@ -46,7 +48,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.core.clock import Clock
-from bot.core.followups import assess, late_line
+from bot.core.followups import NudgeMessage, Skip, assess, late_line
 from bot.core.models import Nudge
 from bot.store import Store
 
@@ -74,31 +76,25 @@ class DeliveryRetry(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Skip:
-    """The courier decided this nudge should not go out (nudges off, plan over, outcome known)."""
-
-    reason: str
-    status: str = "dropped"  # or "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
 class Sent:
     via: str  # "dm" | "channel" | "notice"
     channel_id: int | None = None
     message_id: int | None = None
 
 
+Compose = Callable[[Nudge, str | None], Awaitable[NudgeMessage | Skip]]
+"""(nudge, late line or None) -> what the nudge says, or why it does not go out (the service)."""
+
+
 class Courier(Protocol):
-    """The Discord side of delivery, kept apart so the dispatcher's rules can be tested with a
-    fake (tests/test_scheduler.py) and benchmarked without Discord."""
+    """The Discord side of delivery: it turns a composed message into a DM and delivers it. Kept
+    apart so the dispatcher's rules can be tested with a fake
+    (tests/services/test_followup_dispatcher.py) and benchmarked without Discord."""
 
-    async def compose(self, nudge: Nudge, late: str | None) -> Any | Skip:
-        """The message for this nudge, or Skip."""
-
-    async def send_dm(self, nudge: Nudge, message: Any) -> Sent:
+    async def send_dm(self, nudge: Nudge, message: NudgeMessage) -> Sent:
         """DM it. Raises DeliveryRefused or DeliveryRetry; anything else is unexpected."""
 
-    async def fall_back(self, nudge: Nudge, message: Any, reason: str) -> Sent | None:
+    async def fall_back(self, nudge: Nudge, message: NudgeMessage, reason: str) -> Sent | None:
         """After a refusal, once: the plan's channel, else a notice for the user's next
         command. Returns how it went (None: not even a notice could be stored). Never raises."""
 
@@ -108,7 +104,7 @@ class Courier(Protocol):
 
 
 class NudgeDispatcher:
-    def __init__(self, store: Store, clock: Clock, courier: Courier, *,
+    def __init__(self, store: Store, clock: Clock, courier: Courier, *, compose: Compose,
                  recheck_seconds: float | None = None, resync_seconds: float | None = None,
                  send_interval: float = SEND_INTERVAL,
                  max_attempts: int = MAX_ATTEMPTS, backoff_seconds: float = BACKOFF_SECONDS,
@@ -117,6 +113,7 @@ class NudgeDispatcher:
         self.store = store
         self.clock = clock
         self.courier = courier
+        self.compose = compose
         self.recheck_seconds = recheck_seconds or RECHECK_SECONDS
         self.resync_seconds = resync_seconds or RESYNC_SECONDS
         self.send_interval = send_interval
@@ -238,7 +235,7 @@ class NudgeDispatcher:
                 log.info("Dropped nudge %s (%s): %s", nudge.id, nudge.kind, verdict.reason)
                 return False
             late = late_line(nudge.due_at, now) if verdict.action == "late" else None
-            message = await self.courier.compose(nudge, late)
+            message = await self.compose(nudge, late)
             if isinstance(message, Skip):
                 await self.store.nudges.mark(nudge.id, message.status, now, error=message.reason)
                 return False
@@ -263,7 +260,8 @@ class NudgeDispatcher:
             await self._record_failure(nudge, f"unexpected error: {error!r}")
             return called
 
-    async def _fall_back(self, nudge: Nudge, message: Any, reason: str, late: bool) -> None:
+    async def _fall_back(self, nudge: Nudge, message: NudgeMessage, reason: str,
+                         late: bool) -> None:
         now = self.clock.now()
         outcome = await self.courier.fall_back(nudge, message, reason)
         if outcome is not None and outcome.via == "channel":

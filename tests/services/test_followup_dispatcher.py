@@ -1,6 +1,7 @@
-"""The dispatcher's rules with a fake courier, a real SQLite store and a manual clock: claim,
-lateness, fallbacks, retries with backoff, containment of failures, pacing, and the crash rule.
-(The sleeping loop itself runs on simcord's virtual time in tests/integration/test_followup.py.)"""
+"""The nudge dispatcher's rules with a fake courier (and a fake composer in place of the
+follow-up service), a real SQLite store and a manual clock: claim, lateness, fallbacks, retries
+with backoff, containment of failures, pacing, and the crash rule. (The sleeping loop itself runs
+on simcord's virtual time in tests/integration/test_followup.py.)"""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Any
 import pytest
 
 from bot.core.clock import ManualClock
+from bot.core.followups import NudgeMessage, Skip
 from bot.core.models import Nudge
-from bot.scheduler import DeliveryRefused, DeliveryRetry, NudgeDispatcher, Sent, Skip
+from bot.services._dispatcher import DeliveryRefused, DeliveryRetry, NudgeDispatcher, Sent
 from bot.store import NewNudge, Store
 
 START = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -24,6 +26,8 @@ PAYLOAD = {"interview_at": INTERVIEW.isoformat(),
 
 
 class FakeCourier:
+    """Discord's side, and the service's composing (`compose` is handed to the dispatcher)."""
+
     def __init__(self) -> None:
         self.sent: list[tuple[int, str | None]] = []
         self.fallbacks: list[tuple[int, str]] = []
@@ -34,22 +38,22 @@ class FakeCourier:
         self.delivered: dict[int, Sent] = {}
         self.find_error: Exception | None = None
 
-    async def compose(self, nudge: Nudge, late: str | None) -> Any:
+    async def compose(self, nudge: Nudge, late: str | None) -> NudgeMessage | Skip:
         if nudge.id in self.compose_errors:
             raise self.compose_errors[nudge.id]
         if nudge.id in self.skips:
             return self.skips[nudge.id]
-        return {"late": late}
+        return NudgeMessage(f"reminder {nudge.id}", f"summary {nudge.id}", late=late)
 
-    async def send_dm(self, nudge: Nudge, message: Any) -> Sent:
+    async def send_dm(self, nudge: Nudge, message: NudgeMessage) -> Sent:
         errors = self.dm_errors.get(nudge.id)
         if errors:
             raise errors.pop(0)
-        self.sent.append((nudge.id, message["late"]))
+        self.sent.append((nudge.id, message.late))
         self.delivered[nudge.id] = Sent("dm", 10, 1000 + nudge.id)
         return self.delivered[nudge.id]
 
-    async def fall_back(self, nudge: Nudge, message: Any, reason: str) -> Sent | None:
+    async def fall_back(self, nudge: Nudge, message: NudgeMessage, reason: str) -> Sent | None:
         self.fallbacks.append((nudge.id, reason))
         return self.fallback_result
 
@@ -88,7 +92,7 @@ def dispatcher(store: Store, clock: ManualClock, courier: FakeCourier,
         sleeps.append(seconds)
         clock.advance(seconds)
 
-    return NudgeDispatcher(store, clock, courier, sleep=fake_sleep)
+    return NudgeDispatcher(store, clock, courier, compose=courier.compose, sleep=fake_sleep)
 
 
 async def add(store: Store, kind: str, due: datetime, key: str,
@@ -141,7 +145,7 @@ async def test_past_its_use_is_dropped_with_the_reason(store, clock, courier, di
     assert state == "dropped" and reason is not None and "interview had already started" in reason
 
 
-async def test_courier_skip_is_recorded(store, clock, courier, dispatcher) -> None:
+async def test_a_skip_from_composing_is_recorded(store, clock, courier, dispatcher) -> None:
     nudge = await add(store, "check_in", START, "a")
     courier.skips[nudge.id] = Skip("an outcome was recorded", "cancelled")
     await dispatcher.run_due()
@@ -306,7 +310,8 @@ async def test_waiting_checks_the_clock_every_few_minutes(store, clock, courier)
         naps.append(seconds)
         clock.advance(seconds * 20)  # each sleep "takes" twenty times as long
 
-    dispatcher = NudgeDispatcher(store, clock, courier, sleep=suspended_sleep)
+    dispatcher = NudgeDispatcher(store, clock, courier, compose=courier.compose,
+                                 sleep=suspended_sleep)
     dispatcher.next_due = START + timedelta(hours=1)
     await dispatcher._wait_for_work()
     assert naps == [dispatcher.recheck_seconds] == [300]
@@ -314,7 +319,8 @@ async def test_waiting_checks_the_clock_every_few_minutes(store, clock, courier)
 
 
 async def test_wake_cuts_the_sleep_short_and_stop_still_stops(store, clock, courier) -> None:
-    dispatcher = NudgeDispatcher(store, clock, courier, recheck_seconds=3600)
+    dispatcher = NudgeDispatcher(store, clock, courier, compose=courier.compose,
+                                 recheck_seconds=3600)
     dispatcher.next_due = START + timedelta(days=1)
 
     async def napper() -> int:

@@ -1,0 +1,168 @@
+"""`/followup add|list|cancel|reschedule`, and "practice again" after a mock interview. Every
+rule and every read or write goes through `bot.followups`; this module parses what the user
+typed and draws the replies."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core import followups
+from bot.core.followups import plan_title
+from bot.core.stages import DEFAULT_STAGE, STAGE_LABELS
+from bot.core.text import clean_user_text, escape_discord
+from bot.errors import UserFacingError
+from bot.exts._common import COLOUR, NO_MENTIONS, reply
+from bot.exts._notices import deliver_pending_notice
+from bot.exts._time import user_zone
+from bot.exts.followup._views import (
+    NudgeButton,
+    added_embed,
+    plan_errors,
+    planned_lines,
+    read_when,
+    when_line,
+)
+
+if TYPE_CHECKING:
+    from bot.bot import InterviewCoach
+
+log = logging.getLogger(__name__)
+
+STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAGE_LABELS.items()]
+LIST_LIMIT = 25  # reminders shown by /followup list
+UTC = ZoneInfo("UTC")  # plan times in the autocomplete, for a user with no zone yet
+
+
+def plan_id_of(value: str) -> int:
+    """The plan an autocomplete choice (or a typed "#3") names."""
+    try:
+        return int(value.strip().lstrip("#"))
+    except ValueError:
+        raise UserFacingError("Pick a plan from the list as you type (`/followup list` shows "
+                              "your plans).") from None
+
+
+class FollowUpCog(commands.Cog, name="FollowUp"):
+    followup = app_commands.Group(name="followup",
+                                  description="Reminders around your real interviews")
+
+    def __init__(self, bot: InterviewCoach) -> None:
+        self.bot = bot
+        self.service = bot.followups
+
+    async def cog_load(self) -> None:
+        # The persistent controls come and go with the feature (a reload registers them once).
+        self.bot.add_dynamic_items(NudgeButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(NudgeButton)
+
+    # ------------------------------------------------------------------ /followup add
+
+    @followup.command(name="add", description="Log a real interview and get reminders around it")
+    @app_commands.describe(
+        company="The company you're interviewing with",
+        role="The role you applied for",
+        when='When it starts, in your time zone: "Dec 3 2pm", "tomorrow 10:30", "next Tuesday 2pm"',
+        interviewer="Who you're meeting (optional)",
+        stage="Which round (default: second round)",
+        length="How long it is planned to last, in minutes (default 60)")
+    @app_commands.choices(stage=STAGE_CHOICES)
+    async def add(self, interaction: discord.Interaction,
+                  company: app_commands.Range[str, 1, 100], role: app_commands.Range[str, 1, 100],
+                  when: app_commands.Range[str, 1, 100],
+                  interviewer: app_commands.Range[str, 0, 100] | None = None,
+                  stage: app_commands.Choice[str] | None = None,
+                  length: app_commands.Range[int, 10, 480] = 60) -> None:
+        company_text = clean_user_text(company).strip()
+        role_text = clean_user_text(role).strip()
+        if not company_text:
+            raise UserFacingError("Give the company's name. Nothing was scheduled.")
+        zone = await user_zone(interaction)
+        if zone is None:
+            return
+        interview_at = read_when(interaction, when, zone)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.service.add_interview(
+            user_id=interaction.user.id, candidate=interaction.user.display_name,
+            company=company_text, role=role_text, interview_at=interview_at, zone=zone,
+            length_minutes=length, stage=stage.value if stage else DEFAULT_STAGE,
+            interviewer=clean_user_text(interviewer or "").strip(),
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id if interaction.guild_id else None)
+        await interaction.followup.send(embed=added_embed(result), ephemeral=True,
+                                        allowed_mentions=NO_MENTIONS)
+        await deliver_pending_notice(interaction)
+
+    # ------------------------------------------------------------------ /followup list
+
+    @followup.command(name="list", description="Your upcoming follow-up reminders")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        upcoming = await self.service.upcoming(interaction.user.id, limit=LIST_LIMIT)
+        if not upcoming.reminders:
+            await reply(interaction, "Nothing is scheduled. Log a real interview with "
+                                     "`/followup add` and I'll remind you around it.")
+            await deliver_pending_notice(interaction)
+            return
+        lines = []
+        for nudge, plan in upcoming.reminders:
+            where = f" · {escape_discord(plan_title(plan))} (plan #{plan.id})" if plan else ""
+            lines.append(f"• {when_line(nudge.due_at)}: "
+                         f"{followups.KIND_LABELS.get(nudge.kind, nudge.kind)}{where}")
+        if upcoming.more:
+            lines.append("…and more after these.")
+        if upcoming.nudges_off:
+            lines += ["", "Your nudges are **off**: none of these will be sent until you turn "
+                          "them on with `/settings nudges on`."]
+        embed = discord.Embed(title="Your upcoming reminders", description="\n".join(lines),
+                              colour=COLOUR)
+        await reply(interaction, embed=embed)
+        await deliver_pending_notice(interaction)
+
+    # ------------------------------------------------------------------ /followup cancel
+
+    @followup.command(name="cancel", description="Stop every reminder of one plan")
+    @app_commands.describe(plan="The plan (start typing the company)")
+    async def cancel(self, interaction: discord.Interaction, plan: str) -> None:
+        with plan_errors():
+            found, cancelled = await self.service.cancel(interaction.user.id, plan_id_of(plan))
+        await reply(interaction, f"Stopped **{escape_discord(plan_title(found))}**: "
+                                 f"{cancelled} reminder{'s' if cancelled != 1 else ''} cancelled. "
+                                 "Your journal entry stays.")
+        await deliver_pending_notice(interaction)
+
+    # ------------------------------------------------------------------ /followup reschedule
+
+    @followup.command(name="reschedule", description="Move a plan: the interview's new time")
+    @app_commands.describe(plan="The plan (start typing the company)",
+                           when='The new time, in your time zone: "Dec 3 2pm", "tomorrow 10:30"')
+    async def reschedule(self, interaction: discord.Interaction, plan: str,
+                         when: app_commands.Range[str, 1, 100]) -> None:
+        plan_id = plan_id_of(plan)
+        zone = await user_zone(interaction)
+        if zone is None:
+            return
+        new_time = read_when(interaction, when, zone)
+        with plan_errors():
+            moved, nudges = await self.service.reschedule(interaction.user.id, plan_id, new_time,
+                                                          zone)
+        lines = [f"Moved **{escape_discord(plan_title(moved))}** to {when_line(new_time)}."]
+        planned = planned_lines(nudges)
+        if planned:
+            lines += ["", "Reminders now:", *planned]
+        await reply(interaction, "\n".join(lines))
+        await deliver_pending_notice(interaction)
+
+    @cancel.autocomplete("plan")
+    @reschedule.autocomplete("plan")
+    async def plan_autocomplete(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[str]]:
+        zone = await self.bot.user_settings.zone(interaction.user.id) or UTC
+        choices = await self.service.plan_choices(interaction.user.id, zone, current)
+        return [app_commands.Choice(name=c.name[:100], value=str(c.plan_id)) for c in choices[:25]]

@@ -1,0 +1,188 @@
+"""The `/interview` commands and the answer listener: thin, everything else is a call to
+`bot.interviews` or to the places module."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import InterviewCoach
+from bot.core.interview import InterviewError
+from bot.core.models import InterviewSession
+from bot.core.text import escape_discord, shorten
+from bot.errors import UserFacingError
+from bot.exts._common import place_name, reply
+from bot.exts._ui import register_pages, unregister_pages
+from bot.exts.interview._history import HISTORY_PAGES, history_page
+from bot.exts.interview._idle import IdleTimer
+from bot.exts.interview._places import InterviewPlaces
+from bot.exts.interview._start import start_mock_interview, start_practice
+from bot.exts.interview._views import InterviewButton
+
+log = logging.getLogger(__name__)
+
+
+class InterviewCog(commands.Cog, name="Interview"):
+    group = app_commands.Group(name="interview", description="Mock second-round and final interviews")
+
+    def __init__(self, bot: InterviewCoach) -> None:
+        self.bot = bot
+        self.interviews = bot.interviews
+        self.places = InterviewPlaces(bot)
+        self.idle = IdleTimer(bot)
+
+    async def cog_load(self) -> None:
+        # The persistent controls come and go with the feature (a reload registers them once).
+        self.bot.add_dynamic_items(InterviewButton)
+        register_pages(HISTORY_PAGES, history_page)
+        self.idle.start()
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(InterviewButton)
+        unregister_pages(HISTORY_PAGES)
+        await self.idle.stop()
+
+    @commands.Cog.listener()
+    async def on_interview_started(self, session: InterviewSession) -> None:
+        self.idle.wake()
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
+        """The candidate is back: a report that never reached them (a crash between the finish
+        and the post, Discord refusing it) is shown now, privately, once."""
+        try:
+            await self.deliver_unsent_reports(interaction)
+        except Exception:
+            log.exception("Could not deliver unsent reports to user %s", interaction.user.id)
+
+    async def deliver_unsent_reports(self, interaction: discord.Interaction) -> int:
+        unsent = await self.interviews.unsent_reports(interaction.user.id)
+        for session in unsent:
+            session, _, report = await self.interviews.report_of(session.id, user_id=interaction.user.id)
+            await reply(interaction, f"Your report for **{escape_discord(self.interviews.title(session))}** "
+                                     "did not reach you when the interview ended. Here it is:")
+            await self.places.send_report(interaction, None, session=session, report=report)
+        return len(unsent)
+
+    # --- commands ------------------------------------------------------------------------
+
+    @group.command(name="start", description="Start a mock interview in a private thread or your DMs")
+    @app_commands.describe(
+        script="Which interview (start typing to see them)",
+        role='The role, e.g. "Data Analyst"',
+        company="The company",
+        interviewer='Optional: "Name, Title" of who will interview you',
+        where="A private thread here (default in a server) or your DMs",
+    )
+    @app_commands.choices(where=[app_commands.Choice(name="Private thread", value="thread"),
+                                 app_commands.Choice(name="Direct messages", value="dm")])
+    async def start(self, interaction: discord.Interaction, script: str, role: str, company: str,
+                    interviewer: str | None = None, where: str | None = None) -> None:
+        await start_mock_interview(interaction, script_id=script, role=role, company=company,
+                                   interviewer=interviewer, where=where)
+
+    @start.autocomplete("script")
+    async def script_autocomplete(self, interaction: discord.Interaction,
+                                  current: str) -> list[app_commands.Choice[str]]:
+        text = current.lower()
+        scripts = sorted(self.bot.library.scripts.values(), key=lambda s: (s.stage, s.id))
+        return [app_commands.Choice(name=shorten(f"{s.title} ({s.stage_label}, ~{s.minutes} min)", 100),
+                                    value=s.id)
+                for s in scripts if text in s.id or text in s.title.lower()][:25]
+
+    @group.command(name="resume", description="Continue your interview where you left it")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        session = await self.interviews.open_session(interaction.user.id)
+        if session is None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if not await self.deliver_unsent_reports(interaction):
+                await reply(interaction, "You have no interview in progress. Start one with `/interview start`.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = await self.places.resume_in_place(interaction, session)
+        if channel is not None:
+            await reply(interaction, f"Picking up where you left off in {place_name(channel)}.")
+
+    @group.command(name="end", description="End your interview now, with a report on what you answered")
+    async def end(self, interaction: discord.Interaction) -> None:
+        session = await self.interviews.open_session(interaction.user.id)
+        if session is None:
+            raise UserFacingError("You have no interview in progress.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        step = await self.interviews.end(session.id, user_id=interaction.user.id)
+        channel = await self.places.channel(step.session)
+        await self.places.clear_buttons(channel, session.question_message_id)
+        if channel is not None and channel.id != interaction.channel_id:  # type: ignore[attr-defined]
+            await self.places.send_report(channel, step)
+            await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
+        else:
+            await self.places.send_report(interaction, step)
+
+    @group.command(name="history", description="Your past mock interviews and how your scores are moving")
+    async def history(self, interaction: discord.Interaction) -> None:
+        if not await self.interviews.recent(interaction.user.id, limit=1):
+            raise UserFacingError("No interviews yet. Start one with `/interview start`.")
+        embed, view = await history_page(interaction, interaction.user.id, 0)
+        await reply(interaction, embed=embed, view=view)
+
+    @group.command(name="report", description="Show the report and transcript of one of your interviews")
+    @app_commands.describe(session="Which interview (default: your latest)")
+    async def report(self, interaction: discord.Interaction, session: str | None = None) -> None:
+        target = await self.interviews.own_session(interaction.user.id, session)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        target, _, report = await self.interviews.report_of(target.id, user_id=interaction.user.id)
+        await self.places.send_report(interaction, None, session=target, report=report)
+
+    @report.autocomplete("session")
+    async def session_autocomplete(self, interaction: discord.Interaction,
+                                   current: str) -> list[app_commands.Choice[str]]:
+        choices = []
+        for s in await self.interviews.recent(interaction.user.id, limit=100):
+            label = shorten(f"#{s.id} · {self.interviews.title(s)} · {s.context.get('company', '')} · "
+                            f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
+            if current.lower() in label.lower():
+                choices.append(app_commands.Choice(name=label, value=str(s.id)))
+        return choices[:25]
+
+    @group.command(name="practice", description="Retake one question (by default one of your weakest)")
+    @app_commands.describe(question="Which question (default: a weak one from your last interview)")
+    async def practice(self, interaction: discord.Interaction, question: str | None = None) -> None:
+        source, question_id = await self.interviews.practice_target(interaction.user.id, question)
+        await start_practice(interaction, session_id=source.id, question_id=question_id)
+
+    @practice.autocomplete("question")
+    async def practice_autocomplete(self, interaction: discord.Interaction,
+                                    current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=shorten(label, 100), value=value)
+                for label, value in await self.interviews.practice_choices(interaction.user.id, current)]
+
+    # --- typed answers --------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or not isinstance(message.channel, (discord.Thread, discord.DMChannel)):
+            return
+        session = await self.interviews.session_in_channel(message.channel.id)
+        if session is None or session.user_id != message.author.id:
+            return  # only the candidate's own messages are answers
+        attachments = [a.filename for a in message.attachments]
+        if not message.content.strip() and not attachments:
+            return
+        try:
+            if session.status == "paused":
+                await self.interviews.resume(session.id, user_id=message.author.id)
+            await self.interviews.record_part(session.id, message.content, source="message",
+                                              source_id=str(message.id), attachments=attachments,
+                                              user_id=message.author.id)
+        except InterviewError as exc:
+            await self.places.send(message.channel, f"{message.author.mention} {exc}",
+                                   mentions=discord.AllowedMentions(users=[message.author]))
+            return
+        # Acknowledged only now, after the part is committed.
+        try:
+            await message.add_reaction("✅")
+        except discord.HTTPException:
+            log.info("Could not react to answer message %s", message.id)

@@ -1,0 +1,217 @@
+"""Where an interview runs (a private thread or the candidate's DMs) and what is posted there:
+the introduction, each question with its buttons, the report and transcript."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.interview import AskedQuestion, report_context
+from bot.core.models import InterviewSession
+from bot.core.text import escape_discord, shorten
+from bot.errors import UserFacingError
+from bot.exts._common import NO_MENTIONS, embeds_for, reply
+from bot.exts.interview._views import buttons, question_view
+from bot.services.interviews import Step
+
+if TYPE_CHECKING:
+    from bot.bot import InterviewCoach
+
+log = logging.getLogger(__name__)
+THREAD_PERMISSIONS = (("Create Private Threads", "create_private_threads"),
+                      ("Send Messages in Threads", "send_messages_in_threads"),
+                      ("View Channel", "view_channel"))
+
+
+class InterviewPlaces:
+    """Discord-side rendering and delivery for interviews; the state lives in `bot.interviews`."""
+
+    def __init__(self, bot: InterviewCoach) -> None:
+        self.bot = bot
+        self.interviews = bot.interviews
+
+    # --- finding and opening the place ----------------------------------------------------
+
+    async def channel(self, session: InterviewSession) -> discord.abc.Messageable | None:
+        """The session's thread or DM, unarchived; None when it is gone or out of reach."""
+        if session.channel_id is None:
+            return None
+        channel = self.bot.get_channel(session.channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(session.channel_id)
+            except (discord.NotFound, discord.Forbidden):
+                return None
+        if isinstance(channel, discord.Thread) and channel.archived:
+            try:
+                await channel.edit(archived=False)
+            except discord.HTTPException:
+                return None
+        return channel  # type: ignore[return-value]
+
+    async def open(self, interaction: discord.Interaction, session: InterviewSession,
+                   place: str) -> discord.abc.Messageable | None:
+        """Open the thread or DM for a session, or explain what stopped it and offer the other."""
+        user = interaction.user
+        if place == "dm":
+            try:
+                channel: discord.abc.Messageable = await user.create_dm()
+                await channel.send(f"👋 Your mock interview will run here, {escape_discord(user.display_name)}.",
+                                   allowed_mentions=NO_MENTIONS)
+            except discord.Forbidden:
+                offer = buttons(session.id, "thread") if session.guild_id else None
+                await reply(interaction, "I can't send you direct messages (your DMs are closed for this server, "
+                                         "or you share no server with me). Open them in Privacy Settings, "
+                                         + ("or use a private thread here instead." if offer else "then try again."),
+                            **({"view": offer} if offer else {}))
+                return None
+        else:
+            guild = interaction.guild or (self.bot.get_guild(session.guild_id) if session.guild_id else None)
+            parent = await self._thread_parent(interaction, guild)
+            if guild is None or parent is None:
+                raise UserFacingError("I can't open a thread from here; run `/interview start` in a server channel.")
+            perms = parent.permissions_for(guild.me)
+            missing = [label for label, name in THREAD_PERMISSIONS if not getattr(perms, name)]
+            if not missing:
+                try:
+                    name = shorten(f"{user.display_name} · {self.interviews.title(session)}", 100)
+                    thread = await parent.create_thread(name=name, type=discord.ChannelType.private_thread,
+                                                        invitable=False, auto_archive_duration=1440)
+                    await thread.add_user(user)
+                    channel = thread
+                except discord.Forbidden:
+                    missing = ["Create Private Threads"]
+            if missing:
+                await reply(interaction, f"I can't open a private thread in {parent.mention}: I need the "
+                                         f"**{', '.join(missing)}** permission there. Ask a server admin, or run "
+                                         "the interview in your DMs instead.", view=buttons(session.id, "dm"))
+                return None
+        channel_id = channel.id  # type: ignore[attr-defined]
+        await self.interviews.attach(session.id, channel_id=channel_id, message_id=None)
+        session.channel_id = channel_id
+        return channel
+
+    async def _thread_parent(self, interaction: discord.Interaction,
+                             guild: discord.Guild | None) -> discord.TextChannel | None:
+        if guild is None:
+            return None
+        configured = await self.bot.user_settings.interview_channel(guild.id)
+        channel = guild.get_channel(configured) if configured else None
+        if channel is None:
+            channel = interaction.channel if interaction.guild else None
+        if isinstance(channel, discord.Thread):
+            channel = channel.parent
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    async def resume_in_place(self, interaction: discord.Interaction,
+                              session: InterviewSession) -> discord.abc.Messageable | None:
+        """Resume a paused session (or re-read the current question) and post it where the
+        interview runs, opening a new thread or DM if the old one is gone."""
+        if session.status == "paused":
+            session, asked = await self.interviews.resume(session.id, user_id=interaction.user.id)
+        else:
+            session, asked = await self.interviews.current(session.id, user_id=interaction.user.id)
+        channel = await self.channel(session)
+        if channel is None:
+            place = "thread" if session.guild_id and interaction.guild else "dm"
+            channel = await self.open(interaction, session, place)
+            if channel is None:
+                return None
+        else:
+            await self.clear_buttons(channel, session.question_message_id)
+        await self.post_question(channel, session, asked)
+        return channel
+
+    # --- posting ----------------------------------------------------------------------------
+
+    async def post_intro(self, channel: discord.abc.Messageable, step: Step) -> None:
+        interview = step.interview
+        script = interview.script
+        text = self.bot.library.render(
+            "messages/interview_intro.md.j2", candidate=interview.context["candidate"],
+            role=interview.context["role"], company=interview.context["company"],
+            script={"title": script.title, "description": script.description, "minutes": script.minutes,
+                    "stage_label": script.stage_label},
+            total=len(interview.plan), practice=interview.is_practice)
+        for embeds in embeds_for(text, title=f"{script.title} · {script.stage_label}"):
+            await channel.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+        await self.post_question(channel, step.session, interview.current_question())
+
+    async def post_question(self, channel: discord.abc.Messageable | None, session: InterviewSession,
+                            asked: AskedQuestion) -> None:
+        if channel is None:
+            raise UserFacingError("Your answer is saved, but I can't reach the interview's channel. "
+                                  "Run `/interview resume` to continue.")
+        if asked.is_probe:
+            title = f"Follow-up · question {asked.number} of {asked.total}"
+        else:
+            title = f"Question {asked.number} of {asked.total} · {asked.category_label}"
+        embed = discord.Embed(title=title[:256], description=asked.text[:4096], colour=discord.Colour.blurple())
+        embed.add_field(name="Suggested length", value=asked.length_hint[:1024])
+        embed.set_footer(text="Type your answer here (several messages are fine), then press Done.")
+        try:
+            message = await channel.send(embed=embed, view=question_view(session.id, asked),
+                                         allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.warning("Could not post question for session %s: %s", session.id, exc)
+            raise UserFacingError("Your answer is saved, but Discord would not show the next question just "
+                                  "now. Press Repeat or run `/interview resume` in a moment.") from exc
+        await self.interviews.attach(session.id, message_id=message.id)
+
+    async def after_step(self, channel: discord.abc.Messageable | None, step: Step) -> None:
+        """What follows a Done, Skip or form answer: the next question, or the report."""
+        if step.finished:
+            await self.send_report(channel, step)
+        elif step.question is not None:
+            await self.post_question(channel, step.session, step.question)
+
+    async def clear_buttons(self, channel: discord.abc.Messageable | None, message_id: int | None) -> None:
+        if channel is None or message_id is None:
+            return
+        try:
+            await channel.get_partial_message(message_id).edit(view=None)  # type: ignore[union-attr]
+        except (discord.HTTPException, AttributeError):
+            pass  # deleted or not ours to edit: the stale buttons are refused anyway
+
+    async def send(self, channel: discord.abc.Messageable | None, content: str, *,
+                   mentions: discord.AllowedMentions = NO_MENTIONS, **kwargs: Any) -> None:
+        if channel is None:
+            return
+        try:
+            await channel.send(content, allowed_mentions=mentions, **kwargs)
+        except discord.HTTPException as exc:
+            log.warning("Could not send to channel: %s", exc)
+
+    async def send_report(self, target: discord.abc.Messageable | discord.Interaction | None,
+                          step: Step | None, *, session: InterviewSession | None = None,
+                          report: dict[str, Any] | None = None) -> None:
+        """The feedback report as embeds, with the transcript attached to the last message. Once
+        it is sent, the finished interview's report counts as delivered."""
+        if step is not None:
+            session, interview, report = step.session, step.interview, step.transition.report
+        else:
+            assert session is not None
+            _, interview = await self.interviews.load(session.id)
+        assert session is not None and report is not None
+        report = dict(report)
+        suggestion = await self.bot.journal.suggest_story(session.user_id, report)
+        if suggestion:
+            report["suggested_story"] = suggestion
+        ctx = report_context(interview, report=report, when=session.finished_at)
+        text = self.bot.library.render("reports/report.md.j2", **ctx)
+        transcript = self.bot.library.render("reports/transcript.md.j2", **ctx)
+        file = discord.File(io.BytesIO(transcript.encode("utf-8")), filename=f"interview-{session.id}-transcript.md")
+        pages = embeds_for(text, title=f"Feedback report · {interview.script.title}")
+        for index, embeds in enumerate(pages):
+            kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
+            if index == len(pages) - 1:
+                kwargs["file"] = file
+            if isinstance(target, discord.Interaction):
+                await target.followup.send(ephemeral=True, **kwargs)
+            elif target is not None:
+                await target.send(**kwargs)
+        if target is not None:
+            await self.interviews.report_delivered(session.id)

@@ -1,0 +1,78 @@
+"""Starting a mock interview or a practice run from Discord: the entry points the `/interview`
+commands use, and the ones other features call (a follow-up nudge's "Practise" buttons)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.core.interview import parse_interviewer
+from bot.errors import UserFacingError
+from bot.exts._common import bot_of, place_name, reply
+from bot.exts.interview._places import InterviewPlaces
+from bot.exts.interview._views import buttons
+from bot.services.interviews import ActiveInterviewExists
+
+MAX_FIELD = 100
+
+
+def check_text(name: str, value: str | None, *, required: bool = True, limit: int = MAX_FIELD) -> str:
+    """One line of what the user typed, spaces tidied; refused when empty (if required) or long."""
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise UserFacingError(f"Please give a {name}.")
+    if len(text) > limit:
+        raise UserFacingError(f"The {name} is {len(text)} characters; keep it under {limit}.")
+    return text
+
+
+async def start_mock_interview(interaction: discord.Interaction, *, script_id: str, role: str,
+                               company: str, interviewer: str | None = None, where: str | None = None,
+                               only_questions: list[str] | None = None,
+                               values: list[str] | None = None) -> None:
+    """Start an interview for the user who interacted, in a private thread here (in a server) or
+    their DMs, and post its introduction and first question."""
+    bot = bot_of(interaction)
+    role = check_text("role", role)
+    company = check_text("company", company)
+    interviewer = check_text("interviewer", interviewer, required=False)
+    if script_id not in bot.library.scripts:
+        known = ", ".join(sorted(bot.library.scripts))
+        raise UserFacingError(f"There is no script called {script_id!r}. Pick one from the list ({known}).")
+    existing = await bot.interviews.open_session(interaction.user.id)
+    if existing is not None:
+        await reply(interaction, f"You already have an interview in progress ({bot.interviews.title(existing)}, "
+                                 f"{existing.context.get('company', '')}). Resume it or end it first.",
+                    view=buttons(existing.id, "resume", "endnow"))
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    context: dict[str, Any] = {
+        "candidate": interaction.user.display_name, "role": role, "company": company,
+        "interviewers": [parse_interviewer(interviewer)] if interviewer else [],
+        "values": values or [], "only_questions": only_questions or [],
+    }
+    try:
+        step = await bot.interviews.start(user_id=interaction.user.id, script_id=script_id,
+                                          context=context, guild_id=interaction.guild_id)
+    except ActiveInterviewExists as exc:  # a retried command racing the first one
+        await reply(interaction, "You already have an interview in progress.",
+                    view=buttons(exc.session.id, "resume", "endnow"))
+        return
+    bot.dispatch("interview_started", step.session)  # the idle timer may need to wake sooner
+    places = InterviewPlaces(bot)
+    place = "dm" if interaction.guild is None or where == "dm" else "thread"
+    channel = await places.open(interaction, step.session, place)
+    if channel is None:
+        return
+    await places.post_intro(channel, step)
+    await reply(interaction, f"Your interview is ready in {place_name(channel)}. Good luck!")
+
+
+async def start_practice(interaction: discord.Interaction, *, session_id: int, question_id: str) -> None:
+    """Retake one question of an earlier interview of the user's, as a short practice run."""
+    setup = await bot_of(interaction).interviews.practice_setup(interaction.user.id, session_id, question_id)
+    await start_mock_interview(
+        interaction, script_id=setup.script_id, role=setup.role, company=setup.company,
+        interviewer=setup.interviewer, where="dm" if setup.in_dms else None,
+        only_questions=[setup.question_id], values=setup.values)
