@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.core.clock import Clock
 from bot.core.models import InterviewSession
 from bot.errors import CoachTree
+from bot.exts._time import ZonePicker
 from bot.exts._ui import PageButton
 from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
@@ -112,7 +113,8 @@ class InterviewCoach(commands.Bot):
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)
                 self.loaded_extensions.append(name)
-        self.add_dynamic_items(PageButton)  # the shared pager, for every feature's lists
+        # Shared persistent controls: the pager of every feature's lists, the time-zone menu.
+        self.add_dynamic_items(PageButton, ZonePicker)
         self.followups.start()
         if self.sync_on_start:
             await self.sync_commands()

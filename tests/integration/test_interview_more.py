@@ -304,3 +304,35 @@ async def test_a_crash_right_after_the_finish_loses_neither_the_report_nor_pract
                for m in back.followups)
     again = await world.candidate.slash(world.channel, "interview history")
     assert not any("did not reach you" in (m.content or "") for m in again.followups)
+
+
+async def test_menus_keep_working_after_a_restart_and_an_old_confirmation_says_it_expired(
+        world, simcord_env, settings):
+    await finish_one(world, simcord_env)
+    ask = await world.candidate.slash(world.channel, "privacy delete")
+    await simcord_env.restart_bot(create_bot(settings))
+    kept = await world.candidate.click(ask.response, label="Cancel")
+    assert "nothing was deleted" in kept.response.content
+
+    stale = await world.candidate.slash(world.channel, "privacy delete")
+    await simcord_env.advance_time(11 * 60)
+    late = await world.candidate.click(stale.response, label="Delete everything")
+    assert "expired" in late.response.content and late.response.components == []
+    assert await session_of(simcord_env, world.candidate.id) is not None  # nothing deleted
+
+    fresh = await world.candidate.slash(world.channel, "privacy delete")
+    await simcord_env.restart_bot(create_bot(settings))
+    done = await world.candidate.click(fresh.response, label="Delete everything")
+    assert "I deleted" in done.response.content
+
+
+async def test_the_time_zone_menu_answers_after_a_restart(world, simcord_env, settings):
+    asked = await world.candidate.slash(world.channel, "followup add", company="Acme", role="Analyst",
+                                        when="tomorrow 10:00")
+    assert "which time zone" in asked.response.content
+    await simcord_env.advance_time(3600)
+    await simcord_env.restart_bot(create_bot(settings))
+    chosen = await world.candidate.select(asked.response, ["Europe/Paris"])
+    assert "Saved: **Europe/Paris**" in chosen.response.content
+    user = await simcord_env.bot.store.users.get(world.candidate.id)
+    assert user.time_zone == "Europe/Paris"
