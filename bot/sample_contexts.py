@@ -83,6 +83,7 @@ _EXTRA: dict[str, dict[str, Any]] = {
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }
+_ANSWER_NOTES = "reports/answer_notes.md.j2"
 
 
 def sample_for(name: str) -> list[dict[str, Any]]:
@@ -99,6 +100,9 @@ def sample_for(name: str) -> list[dict[str, Any]]:
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
         return variants
+    if name == _ANSWER_NOTES:
+        return [dict(base, title="Final interview", answers=sample_report()["answers"]),
+                dict(base, title="Final interview", answers=[])]
     variants = [base]
     if name.startswith("reports/"):
         empty = dict(base)

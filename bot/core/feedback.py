@@ -926,7 +926,7 @@ def analyze_candidate_questions(text: str) -> dict[str, Any]:
     or perk questions, and whether any built on the conversation."""
     folded = sig.fold(text)
     asked = [q.strip() for q in re.findall(r"[^?\n]*\?", folded) if sig.WORD.search(q)]
-    lowered = folded.lower()
+    lowered = " ".join(asked).lower()  # topics of the questions asked, not of the statements around them
     topics = [t for t, cues in _QUESTION_TOPICS.items() if any(c in lowered for c in cues)]
     generic = sum(1 for q in asked if _STOCK_QUESTION.search(q))
     perks = sum(1 for q in asked if _PERKS.search(q))

@@ -297,6 +297,8 @@ class Interview:
             if not turns:
                 continue
             text = "\n".join(t.text for t in turns if t.text)
+            if not text and number - 1 == self.question_index and not self.is_open:
+                continue  # on screen, unanswered, when the interview was ended: not a skip
             skipped = not text
             seconds = sum(t.seconds or 0 for t in turns) if turns[0].finished_at else None
             analysis = None if skipped else analyze_answer(

@@ -504,3 +504,12 @@ def test_the_rendered_report_quotes_and_explains(shipped_library):
     assert "A strong answer to this kind of question gives a researched range" in text
     assert "What would move it most: question 3" in text
     assert "**What went well**" in text and "(question 2)" in text
+
+
+def test_no_question_asked_means_no_topics_even_if_they_are_mentioned() -> None:
+    from bot.core.feedback import analyze_candidate_questions
+
+    said = analyze_candidate_questions("No, I think you covered the next steps and the team already.")
+    assert said["count"] == 0 and said["topics"] == []
+    asked = analyze_candidate_questions("Thanks. What are the next steps from here?")
+    assert asked["count"] == 1 and "next steps" in asked["topics"]

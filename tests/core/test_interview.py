@@ -176,13 +176,20 @@ def test_finish_early_gives_a_partial_report(interview):
     interview.finish_answer(at(2))
     t = interview.finish(at(30))
     assert t.status == "finished" and t.question is None
-    # The open question was closed as skipped.
+    # The open question was closed with no answer in the store...
     assert t.finished_turn.question_id == "story" and t.finished_turn.skipped
     assert t.finished_turn.finished_at == at(30)
     assert t.report["complete"] is False
     assert t.report["answered"] == 1
-    assert t.report["total"] == 2  # only what was reached is reported
-    assert t.report["skipped"] == [2]
+    # ...but the report does not call it skipped: it was on screen when the candidate ended.
+    assert t.report["total"] == 1 and t.report["skipped"] == []
+
+
+def test_a_question_skipped_before_ending_still_counts_as_skipped(interview):
+    started(interview)
+    interview.skip(at(1))
+    t = interview.finish(at(2))
+    assert t.report["skipped"] == [1] and t.report["answered"] == 0
 
 
 def test_finish_while_paused_is_allowed(interview):

@@ -110,3 +110,9 @@ async def test_the_report_names_the_weakest_answers_and_quotes_them(world, simco
     assert set(session.report["weakest_questions"]) == set(WEAK)
     scores = [session.report["answers"][n - 1]["score"] for n in named]
     assert scores == sorted(scores)  # weakest first
+
+    # On request, privately: the notes that matter most on each answer, with the costly words quoted.
+    shown = await world.candidate.click(world.reports(thread)[-1], label="Notes on each answer")
+    notes = "\n".join(e.description or "" for m in (shown.response, *shown.followups) for e in m.embeds)
+    assert shown.ephemeral and "notes on each answer" in notes
+    assert f"**Q{numbers['why_move_now']} · " in notes and "My boss is incompetent" in notes

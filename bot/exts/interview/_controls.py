@@ -10,9 +10,9 @@ import discord
 
 from bot.core.interview import InterviewError
 from bot.core.text import escape_discord
-from bot.exts._common import NO_MENTIONS, bot_of, place_name, reply
+from bot.exts._common import NO_MENTIONS, bot_of, embeds_for, place_name, reply
 from bot.exts._ui import send_form
-from bot.exts.interview._places import InterviewPlaces
+from bot.exts.interview._places import InterviewPlaces, answer_notes_text
 from bot.exts.interview._views import AnswerModal, buttons
 
 
@@ -68,6 +68,14 @@ async def handle_control(interaction: discord.Interaction, action: str, session_
         await places.send_report(channel or interaction, step)
         if channel is not None:
             await reply(interaction, f"Ended. Your report is in {place_name(channel)}.")
+        return
+    if action == "notes":  # the two or three notes that matter most, per answer, privately
+        session, _, report = await interviews.report_of(session_id, user_id=uid)
+        text = answer_notes_text(bot, interviews.title(session), report)
+        pages = embeds_for(text)
+        await interaction.response.send_message(embeds=pages[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
+        for embeds in pages[1:]:
+            await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
         return
     if action in {"dm", "thread"}:
         step = await interviews.opening(session_id, user_id=uid)

@@ -213,6 +213,8 @@ class InterviewPlaces:
             kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
             if index == len(pages) - 1:
                 kwargs["file"] = file
+                if report.get("answers"):
+                    kwargs["view"] = buttons(session.id, "notes")
             if isinstance(target, discord.Interaction):
                 await target.followup.send(ephemeral=True, **kwargs)
             elif target is not None:
@@ -227,3 +229,8 @@ def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:
         return True  # no member data (no members intent): Discord will say if they cannot
     perms = channel.permissions_for(user)
     return perms.view_channel and perms.send_messages_in_threads
+
+
+def answer_notes_text(bot: InterviewCoach, title: str, report: dict[str, Any]) -> str:
+    """The notes on each answer of a report, as shown by the report's "Notes on each answer"."""
+    return bot.library.render("reports/answer_notes.md.j2", title=title, answers=report.get("answers") or [])

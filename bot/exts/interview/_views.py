@@ -27,6 +27,7 @@ OTHER_CONTROLS: dict[str, tuple[str, discord.ButtonStyle, str | None]] = {
     "thread": ("Use a private thread", discord.ButtonStyle.primary, "🧵"),
     "endnow": ("End it", discord.ButtonStyle.danger, None),
     "keep": ("Keep going", discord.ButtonStyle.secondary, None),
+    "notes": ("Notes on each answer", discord.ButtonStyle.secondary, "📝"),
 }
 ALL_CONTROLS = {**QUESTION_CONTROLS, **OTHER_CONTROLS}
 NO_QUESTION = "0.0"
