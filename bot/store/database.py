@@ -6,12 +6,13 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -29,6 +30,37 @@ class StoreError(RuntimeError):
 class Conflict(Exception):
     """A write refused by one of the database's rules (a unique constraint): the state it would
     create already exists, perhaps made a moment ago by a concurrent request."""
+
+
+class Stale(Exception):
+    """A write made against a version of a row that is no longer the stored one: someone else
+    (another process on the same database) changed it since it was read. Nothing was written;
+    read it again."""
+
+
+T = TypeVar("T")
+# A unit of work for `Database.grouped`: statements on the connection, no other awaiting.
+GroupedWork = Callable[[aiosqlite.Connection], Awaitable[T]]
+_CONTROL = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+
+
+@dataclass(slots=True)
+class StatementCount:
+    """What the connection ran while `Database.counting()` was open: statements by their first
+    keyword (SELECT, INSERT, ...; BEGIN and COMMIT included) and commits, explicit or implicit
+    (a write outside a transaction commits by itself)."""
+
+    kinds: Counter[str] = field(default_factory=Counter)
+    commits: int = 0
+
+    @property
+    def statements(self) -> int:
+        """Statements that read or write data (transaction control not counted)."""
+        return sum(n for kind, n in self.kinds.items() if kind not in _CONTROL)
+
+    @property
+    def reads(self) -> int:
+        return self.kinds["SELECT"]
 
 
 def to_db_time(when: datetime | None) -> str | None:
@@ -81,6 +113,10 @@ class Database:
         self._migrations_dir = migrations_dir
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._queued: list[tuple[GroupedWork[Any], asyncio.Future[Any]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._counts: list[StatementCount] = []
+        self.commits = 0  # since the store was opened: every COMMIT, explicit or implicit
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -108,6 +144,9 @@ class Database:
         self._conn = conn
 
     async def close(self) -> None:
+        flusher = self._flusher
+        if flusher is not None and not flusher.done():
+            await asyncio.wait({flusher})  # writes already queued are committed, not dropped
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -154,11 +193,100 @@ class Database:
                 raise
             else:
                 await conn.execute("COMMIT")
+                self._committed()
+
+    async def grouped(self, work: GroupedWork[T]) -> T:
+        """Run `work` (statements on the connection) in a transaction it may share with other
+        writes queued at the same moment, and return its result once that transaction is
+        committed: group commit. A write waits for no one when nothing else is queued; under
+        load, everything queued while one transaction runs goes into the next, so the commits
+        are shared and nobody's write is acknowledged before its commit.
+
+        When one unit fails, the batch is rolled back and each unit is run again in its own
+        transaction, so the failure is that unit's alone. Units must only run statements (they
+        may run twice that way, never half)."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued.append((work, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="store-group-commit")
+        return await future
+
+    async def _flush(self) -> None:
+        while self._queued:
+            async with self._lock:
+                batch, self._queued = self._queued, []
+                batch = [(work, future) for work, future in batch if not future.done()]
+                if not batch:
+                    continue
+                try:
+                    results = await self._run_batch(batch)
+                except BaseException as error:
+                    if len(batch) == 1 or isinstance(error, asyncio.CancelledError):
+                        for _, future in batch:
+                            if not future.done():
+                                future.set_exception(error)
+                        if isinstance(error, asyncio.CancelledError):
+                            raise
+                        continue
+                    for work, future in batch:  # each alone: only the failing one fails
+                        try:
+                            result = (await self._run_batch([(work, future)]))[0]
+                        except Exception as own:
+                            if not future.done():
+                                future.set_exception(own)
+                        else:
+                            if not future.done():
+                                future.set_result(result)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+
+    async def _run_batch(self, batch: Sequence[tuple[GroupedWork[Any], asyncio.Future[Any]]]) -> list[Any]:
+        conn = self.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            results = [await work(conn) for work, _ in batch]
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        self._committed()
+        return results
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult:
         """One statement in its own implicit transaction."""
         async with self._lock, self.conn.execute(sql, params) as cursor:
+            self._committed()
             return WriteResult(cursor.rowcount, cursor.lastrowid)
+
+    def _committed(self) -> None:
+        self.commits += 1
+        for count in self._counts:
+            count.commits += 1
+
+    @asynccontextmanager
+    async def counting(self) -> AsyncIterator[StatementCount]:
+        """Count what the connection runs inside the block (for tests and benchmarks; SQLite's
+        trace hook sees every statement, including those run inside transactions)."""
+        count = StatementCount()
+        self._counts.append(count)
+        if len(self._counts) == 1:
+            await self.conn.set_trace_callback(self._trace)
+        try:
+            yield count
+        finally:
+            self._counts.remove(count)
+            if not self._counts and self._conn is not None:
+                await self._conn.set_trace_callback(None)
+
+    def _trace(self, sql: str) -> None:
+        # Runs on the connection's thread, before the statement does.
+        if sql.startswith("--"):
+            return  # a trigger's body, not a statement of ours
+        kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        for count in list(self._counts):
+            count.kinds[kind] += 1
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, params) as cursor:

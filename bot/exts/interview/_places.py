@@ -3,13 +3,15 @@ the introduction, each question with its buttons, the report and transcript."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.core.interview import AskedQuestion, report_context
+from bot.core.interview import AskedQuestion, Interview, report_context
 from bot.core.models import InterviewSession
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
@@ -19,6 +21,7 @@ from bot.services.interviews import Step
 
 if TYPE_CHECKING:
     from bot.bot import InterviewCoach
+    from bot.library import TemplateLibrary
 
 log = logging.getLogger(__name__)
 THREAD_PERMISSIONS = (("Create Private Threads", "create_private_threads"),
@@ -204,10 +207,11 @@ class InterviewPlaces:
         suggestion = await self.bot.journal.suggest_story(session.user_id, report)
         if suggestion:
             report["suggested_story"] = suggestion
-        ctx = report_context(interview, report=report, when=session.finished_at)
-        text = self.bot.library.render("reports/report.md.j2", **ctx)
-        transcript = self.bot.library.render("reports/transcript.md.j2", **ctx)
-        file = discord.File(io.BytesIO(transcript.encode("utf-8")), filename=f"interview-{session.id}-transcript.md")
+        # The report and transcript are rendered in a worker thread, off the event loop: the
+        # interview has ended, so nothing changes it meanwhile, and they read stored analyses.
+        text, transcript = await asyncio.to_thread(_render_report, self.bot.library, interview, report,
+                                                   session.finished_at)
+        file = discord.File(io.BytesIO(transcript), filename=f"interview-{session.id}-transcript.md")
         pages = embeds_for(text, title=f"Feedback report · {interview.script.title}")
         for index, embeds in enumerate(pages):
             kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
@@ -221,6 +225,15 @@ class InterviewPlaces:
                 await target.send(**kwargs)
         if target is not None:
             await self.interviews.report_delivered(session.id)
+
+
+def _render_report(library: TemplateLibrary, interview: Interview, report: dict[str, Any],
+                   when: datetime | None) -> tuple[str, bytes]:
+    """The report's text and the transcript file's bytes, from the interview's stored analyses."""
+    ctx = report_context(interview, report=report, when=when)
+    text = library.render("reports/report.md.j2", **ctx)
+    transcript = library.render("reports/transcript.md.j2", **ctx)
+    return text, transcript.encode("utf-8")
 
 
 def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:
