@@ -8,7 +8,9 @@ rebuilt from stored records after a crash (see `Interview.rebuild`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,27 +58,50 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+@functools.cache
+def _signal_keys() -> frozenset[str]:
+    """The signals this version gives a script (a stored reading must have exactly these)."""
+    return frozenset(answer_signals("")) - {"text"}
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What the answer to one question says (its answer and probes so far, joined): the analysis
-    the report is built from and the signals a script tests to pick the next question. Made once,
-    when the answer is finished, and stored with it, so neither is worked out again."""
+    """What the answer to one question says (its answer and probes so far, joined): the signals a
+    script tests to pick the next question, and the analysis the report is built from. Made once,
+    when the answer is finished, and stored with it, so neither is worked out again. The analysis
+    is held as its JSON (one string, whatever the interview's length) and decoded for a report."""
 
     digest: str  # `text_digest` of the text read
-    analysis: AnswerAnalysis
     signals: Mapping[str, Any]  # `answer_signals` without the text itself
+    analysis_json: str  # `AnswerAnalysis.to_dict()`, as JSON
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"digest": self.digest, "analysis": self.analysis.to_dict(), "signals": dict(self.signals)}
+    @property
+    def analysis(self) -> AnswerAnalysis:
+        """Raises ValueError when it was stored by a version of the analyser with other fields."""
+        try:
+            data = json.loads(self.analysis_json)
+        except ValueError as error:
+            raise ValueError(f"a stored analysis that is not JSON: {error}") from error
+        if not isinstance(data, dict):
+            raise ValueError("a stored analysis that is not an object")
+        return AnswerAnalysis.from_dict(data)
+
+    def stored(self) -> tuple[str, str]:
+        """(reading JSON, analysis JSON), as the store keeps them with the answer."""
+        reading = json.dumps({"digest": self.digest, "signals": dict(self.signals)}, ensure_ascii=False)
+        return reading, self.analysis_json
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Reading | None:
+    def from_stored(cls, reading_json: str, analysis_json: str) -> Reading | None:
         """A stored reading, or None when it does not fit this version (read the answer again)."""
         try:
-            return cls(str(data["digest"]), AnswerAnalysis.from_dict(data["analysis"]),
-                       dict(data["signals"]))
+            data = json.loads(reading_json)
+            signals, digest = dict(data["signals"]), str(data["digest"])
         except (KeyError, TypeError, ValueError):
             return None
+        if set(signals) != _signal_keys():
+            return None
+        return cls(digest, signals, analysis_json)
 
 
 def read_answer(text: str, *, question: str, category: str, length: tuple[int, int],
@@ -88,7 +113,7 @@ def read_answer(text: str, *, question: str, category: str, length: tuple[int, i
     signals = answer_signals(text, company=company, values=values, length=length, question=question,
                              category=category, role=role, analysis=analysis)
     signals.pop("text", None)
-    return Reading(text_digest(text), analysis, signals)
+    return Reading(text_digest(text), signals, json.dumps(analysis.to_dict(), ensure_ascii=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +218,9 @@ class Interview:
             if turn.reading is not None:
                 self._readings[turn.question_id] = turn.reading
         self._asked: tuple[tuple[int, int, bool], AskedQuestion] | None = None
+        # False: a transition that finishes the interview leaves `report` None, for the caller
+        # to build with `report()` where it holds nobody up (the service uses a worker thread).
+        self.report_on_finish = True
 
     # --- building ------------------------------------------------------------------------
 
@@ -259,6 +287,15 @@ class Interview:
                 text, question=turns[0].question_text, category=spec.category, length=spec.length,
                 company=self.context["company"], values=self.context["values"], role=self.context["role"])
         return reading
+
+    def _analysis(self, spec: QuestionSpec, turns: Sequence[Turn], text: str) -> AnswerAnalysis:
+        """The analysis of a question's answer, from its reading (made again if it was stored by
+        a version of the analyser that no longer fits)."""
+        try:
+            return self._reading(spec, turns, text).analysis
+        except ValueError:
+            self._readings.pop(spec.id, None)
+            return self._reading(spec, turns, text).analysis
 
     def reading_due(self) -> ReadingJob | None:
         """The analysis finishing the current answer will need, if it is not made yet: the caller
@@ -394,7 +431,7 @@ class Interview:
         else:
             turn = None
         self.status = "finished"
-        return Transition(turn, None, self.status, self.report())
+        return Transition(turn, None, self.status, self._finish_report())
 
     def abandon(self) -> None:
         if not self.is_open:
@@ -417,7 +454,7 @@ class Interview:
                 continue  # on screen, unanswered, when the interview was ended: not a skip
             skipped = not text
             seconds = sum(t.seconds or 0 for t in turns) if turns[0].finished_at else None
-            analysis = None if skipped else self._reading(spec, turns, text).analysis
+            analysis = None if skipped else self._analysis(spec, turns, text)
             scored.append(ScoredAnswer(spec.id, number, spec.category, turns[0].question_text, text,
                                        skipped, seconds, spec.length, analysis))
         return scored
@@ -432,6 +469,9 @@ class Interview:
 
     # --- internals -----------------------------------------------------------------------
 
+    def _finish_report(self) -> dict[str, Any] | None:
+        return self.report() if self.report_on_finish else None
+
     def _read_finished(self, turn: Turn) -> None:
         """A turn just finished carries the reading of its question's answer so far, to store."""
         spec = self.current_spec
@@ -444,7 +484,7 @@ class Interview:
         self.probe_index = 0
         if self.question_index >= len(self.plan):
             self.status = "finished"
-            return Transition(turn, None, self.status, self.report())
+            return Transition(turn, None, self.status, self._finish_report())
         return Transition(turn, self._ask_current(now), self.status)
 
     def _ask_current(self, now: datetime, *, text: str | None = None) -> AskedQuestion:

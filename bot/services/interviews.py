@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import unicodedata
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -26,7 +28,14 @@ from typing import Any, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.feedback import DIMENSIONS
-from bot.core.interview import AskedQuestion, Interview, InterviewError, Reading, Transition, Turn
+from bot.core.interview import (
+    AskedQuestion,
+    Interview,
+    InterviewError,
+    Reading,
+    Transition,
+    Turn,
+)
 from bot.core.models import InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
 from bot.core.text import clean_user_text, shorten
@@ -110,8 +119,15 @@ def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
             "category": asked.category, "question_text": asked.text}
 
 
+# What `clean_user_text` removes (control characters other than newline and tab; surrogates).
+_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _part_text(text: str, attachments: Sequence[str]) -> str:
-    cleaned = clean_user_text(text)
+    # Most messages need no cleaning: checking that (in C) costs far less than cleaning them
+    # character by character, and gives the same text.
+    clean = unicodedata.is_normalized("NFC", text) and _UNCLEAN.search(text) is None
+    cleaned = text if clean else clean_user_text(text)
     if not cleaned.strip() and attachments:
         cleaned = "[attachment: " + ", ".join(attachments) + "]"
     return cleaned
@@ -204,8 +220,8 @@ class InterviewService:
             raise SessionNotFound("I could not find that interview.")
         script = self.library.script(state.session.script_id)
         readings: dict[int, Reading] = {}
-        for answer_id, data in state.readings.items():
-            reading = Reading.from_dict(data)
+        for answer_id, (reading_json, analysis_json) in state.readings.items():
+            reading = Reading.from_stored(reading_json, analysis_json)
             if reading is not None:  # else stored by another version: read again when needed
                 readings[answer_id] = reading
         interview = Interview.rebuild(script, state.session, state.answers, readings)
@@ -560,9 +576,10 @@ class InterviewService:
         stored = await self.store.sessions.store_part(
             held.session.id, version=held.version, answer_id=answer_id, text=turn.parts[-1],
             source=source, now=now, source_id=source_id, attachments=attachments)
-        held.version += 1
-        held.session.updated_at = now
-        if not stored:
+        if stored:  # the stored part stamped the session and bumped its version
+            held.version += 1
+            held.session.updated_at = now
+        else:
             turn.parts.pop()  # this message was stored before (a redelivery), so it is held already
         return PartResult(replace(held.session), asked, replace(turn, parts=list(turn.parts)), stored)
 
@@ -693,7 +710,11 @@ class InterviewService:
             job = interview.reading_due()
             if job is not None:  # the one analysis this transition needs, off the event loop
                 interview.remember(job, await asyncio.to_thread(job.run))
+            interview.report_on_finish = False
             transition = getattr(interview, action)(self.clock.now())
+            if transition.status == "finished" and transition.report is None:
+                # The interview has ended, so nothing changes it while the report is built.
+                transition = replace(transition, report=await asyncio.to_thread(interview.report))
             await self._persist(held, transition)
             return Step(replace(held.session), interview, transition)
 
@@ -716,7 +737,7 @@ class InterviewService:
                 answer_id = answer.id if answer is not None else None
             if answer_id is not None:
                 finished = (answer_id, turn.skipped,
-                            turn.reading.to_dict() if turn.reading is not None else None)
+                            turn.reading.stored() if turn.reading is not None else None)
         asked = transition.question
         session.status = interview.status
         session.question_index = interview.question_index

@@ -7,12 +7,12 @@ import logging
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
@@ -38,17 +38,15 @@ class Stale(Exception):
     read it again."""
 
 
-T = TypeVar("T")
-# A unit of work for `Database.grouped`: statements on the connection, no other awaiting.
-GroupedWork = Callable[[aiosqlite.Connection], Awaitable[T]]
 _CONTROL = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
 
 
 @dataclass(slots=True)
 class StatementCount:
     """What the connection ran while `Database.counting()` was open: statements by their first
-    keyword (SELECT, INSERT, ...; BEGIN and COMMIT included) and commits, explicit or implicit
-    (a write outside a transaction commits by itself)."""
+    keyword (SELECT, INSERT, ...; BEGIN and COMMIT included; TRIGGER for a trigger's statement
+    run by another) and commits, explicit or implicit (a write outside a transaction commits by
+    itself)."""
 
     kinds: Counter[str] = field(default_factory=Counter)
     commits: int = 0
@@ -113,7 +111,7 @@ class Database:
         self._migrations_dir = migrations_dir
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
-        self._queued: list[tuple[GroupedWork[Any], asyncio.Future[Any]]] = []
+        self._queued: list[tuple[str, tuple[Any, ...], asyncio.Future[int]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._counts: list[StatementCount] = []
         self.commits = 0  # since the store was opened: every COMMIT, explicit or implicit
@@ -195,18 +193,20 @@ class Database:
                 await conn.execute("COMMIT")
                 self._committed()
 
-    async def grouped(self, work: GroupedWork[T]) -> T:
-        """Run `work` (statements on the connection) in a transaction it may share with other
-        writes queued at the same moment, and return its result once that transaction is
-        committed: group commit. A write waits for no one when nothing else is queued; under
-        load, everything queued while one transaction runs goes into the next, so the commits
-        are shared and nobody's write is acknowledged before its commit.
+    async def grouped(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one statement that changes at most one row, in a transaction it may share with
+        other statements queued at the same moment (group commit), and return how many rows it
+        changed (0 or 1) once that transaction is committed. A write waits for no one when
+        nothing else is queued; under load, everything queued while one transaction runs goes
+        into the next, where statements of the same text run as one `executemany`: the commit
+        and the round trips to the connection's thread are shared, and nobody's write is
+        acknowledged before its commit.
 
-        When one unit fails, the batch is rolled back and each unit is run again in its own
-        transaction, so the failure is that unit's alone. Units must only run statements (they
-        may run twice that way, never half)."""
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queued.append((work, future))
+        When a batch does not change one row per statement (a row refused by a condition or a
+        conflict), or fails, it is rolled back and each statement is run again in its own
+        transaction, so each gets its own count and any failure is its own."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._queued.append((sql, tuple(params), future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="store-group-commit")
         return await future
@@ -215,44 +215,60 @@ class Database:
         while self._queued:
             async with self._lock:
                 batch, self._queued = self._queued, []
-                batch = [(work, future) for work, future in batch if not future.done()]
+                batch = [queued for queued in batch if not queued[2].done()]  # callers gone
                 if not batch:
                     continue
                 try:
-                    results = await self._run_batch(batch)
-                except BaseException as error:
-                    if len(batch) == 1 or isinstance(error, asyncio.CancelledError):
-                        for _, future in batch:
-                            if not future.done():
-                                future.set_exception(error)
-                        if isinstance(error, asyncio.CancelledError):
-                            raise
-                        continue
-                    for work, future in batch:  # each alone: only the failing one fails
-                        try:
-                            result = (await self._run_batch([(work, future)]))[0]
-                        except Exception as own:
-                            if not future.done():
-                                future.set_exception(own)
-                        else:
-                            if not future.done():
-                                future.set_result(result)
+                    together = len(batch) > 1 and await self._run_together(batch)
+                except asyncio.CancelledError as error:
+                    for _, _, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    raise
+                except Exception:
+                    together = False
+                if together:
+                    for _, _, future in batch:
+                        if not future.done():
+                            future.set_result(1)
                     continue
-                for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
+                for sql, params, future in batch:  # each on its own
+                    try:
+                        changed = await self._run_alone(sql, params)
+                    except Exception as error:
+                        if not future.done():
+                            future.set_exception(error)
+                    else:
+                        if not future.done():
+                            future.set_result(changed)
 
-    async def _run_batch(self, batch: Sequence[tuple[GroupedWork[Any], asyncio.Future[Any]]]) -> list[Any]:
+    async def _run_together(self, batch: Sequence[tuple[str, tuple[Any, ...], asyncio.Future[int]]]) -> bool:
+        """The batch in one transaction; True when committed with one row changed per statement,
+        False (rolled back) otherwise."""
+        by_sql: dict[str, list[tuple[Any, ...]]] = {}
+        for sql, params, _ in batch:
+            by_sql.setdefault(sql, []).append(params)
         conn = self.conn
         await conn.execute("BEGIN IMMEDIATE")
         try:
-            results = [await work(conn) for work, _ in batch]
+            for sql, rows in by_sql.items():
+                cursor = await (conn.execute(sql, rows[0]) if len(rows) == 1 else conn.executemany(sql, rows))
+                if cursor.rowcount != len(rows):
+                    await conn.execute("ROLLBACK")
+                    return False
         except BaseException:
-            await conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
             raise
         await conn.execute("COMMIT")
         self._committed()
-        return results
+        return True
+
+    async def _run_alone(self, sql: str, params: tuple[Any, ...]) -> int:
+        """One statement in its own implicit transaction (its trigger's work included)."""
+        cursor = await self.conn.execute(sql, params)
+        self._committed()
+        return cursor.rowcount
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult:
         """One statement in its own implicit transaction."""
@@ -282,9 +298,10 @@ class Database:
 
     def _trace(self, sql: str) -> None:
         # Runs on the connection's thread, before the statement does.
-        if sql.startswith("--"):
-            return  # a trigger's body, not a statement of ours
-        kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if sql.startswith("-- TRIGGER"):
+            kind = "TRIGGER"  # a trigger's body runs: its statement counts too
+        else:
+            kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
         for count in list(self._counts):
             count.kinds[kind] += 1
 

@@ -19,12 +19,12 @@ from bot.store.database import Conflict, Database, Stale, from_db_time, to_db_ti
 class SessionState:
     """A session as stored, with what rebuilding its interview needs: its version (bumped by
     every write to the session), its questions and answers, and the reading stored with each
-    finished answer (by answer id)."""
+    finished answer (by answer id: its JSON and its analysis's JSON, as stored)."""
 
     session: InterviewSession
     version: int
     answers: list[Answer]
-    readings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    readings: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,12 @@ def _part(row: sqlite3.Row) -> AnswerPart:
         received_at=from_db_time(row["received_at"]),  # type: ignore[arg-type]
     )
 
+
+# A part is stored only over the version of the session the writer holds (the trigger made in
+# migration 0008 stamps the session and bumps its version when the row goes in).
+_STORE_PART = ("INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
+               " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM interview_sessions"
+               " WHERE id = ? AND version = ?) ON CONFLICT(answer_id, source_id) DO NOTHING")
 
 # Asking the same question twice keeps the first record of it.
 _ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
@@ -204,7 +210,8 @@ class SessionRepository:
             "SELECT * FROM answers WHERE session_id = ? ORDER BY id", (session_id,))
         answers = [_answer(r) for r in answer_rows]
         self._attach_parts(answers, await self._parts([a.id for a in answers]))
-        readings = {int(r["id"]): json.loads(r["reading_json"]) for r in answer_rows if r["reading_json"]}
+        readings = {int(r["id"]): (str(r["reading_json"]), str(r["analysis_json"]))
+                    for r in answer_rows if r["reading_json"] and r["analysis_json"]}
         return SessionState(_session(row), int(row["version"]), answers, readings)
 
     async def version_of(self, session_id: int) -> int | None:
@@ -404,31 +411,19 @@ class SessionRepository:
         source_id: str | None = None,
         attachments: Sequence[str] = (),
     ) -> bool:
-        """One part of the current answer, with the session stamped (its `updated_at`, and its
-        version bumped), in one transaction that parts of other sessions arriving at the same
-        moment may share: two statements, and at most one commit per part. Written only over
-        `version` (else Stale, and nothing is written). Returns False when this source message
-        was already stored (a redelivery); the session is stamped all the same. Returns after
-        the commit."""
-        stamp = to_db_time(now)
+        """One part of the current answer, stored only while the session is at `version` (else
+        Stale, and nothing is written). One statement (its trigger stamps the session and bumps
+        its version), in a transaction that parts of other sessions arriving at the same moment
+        may share (`Database.grouped`): at most one commit per part. Returns after the commit;
+        False when this source message was already stored (a redelivery: nothing changes)."""
         files = json.dumps(list(attachments), ensure_ascii=False) if attachments else None
-
-        async def work(conn: aiosqlite.Connection) -> bool | None:
-            stamped = await conn.execute(
-                "UPDATE interview_sessions SET updated_at = ?, version = version + 1"
-                " WHERE id = ? AND version = ?", (stamp, session_id, version))
-            if stamped.rowcount != 1:
-                return None
-            inserted = await conn.execute(
-                "INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING",
-                (answer_id, text, source, source_id, files, stamp))
-            return inserted.rowcount == 1
-
-        stored = await self.db.grouped(work)
-        if stored is None:
+        changed = await self.db.grouped(_STORE_PART, (answer_id, text, source, source_id, files,
+                                                      to_db_time(now), session_id, version))
+        if changed == 1:
+            return True
+        if await self.version_of(session_id) != version:  # not written: find out why
             raise Stale(f"interview {session_id} changed since version {version}")
-        return stored
+        return False
 
     async def finish_answer(
         self, answer_id: int, *, now: datetime, skipped: bool = False,
@@ -488,14 +483,14 @@ class SessionRepository:
         *,
         now: datetime,
         version: int | None = None,
-        finished_answer: tuple[int, bool] | tuple[int, bool, dict[str, Any] | None] | None = None,
+        finished_answer: tuple[int, bool] | tuple[int, bool, tuple[str, str] | None] | None = None,
         ask: dict[str, Any] | None = None,
         followons: Sequence[str] = (),
     ) -> TransitionWrite:
         """In one transaction: save the session's new position (with `version`, only over that
         version, else Stale and nothing is written), close the answer just finished (with the
-        reading of it, if given), record the next question asked and the follow-on work a finish
-        obliges. A crash leaves either all of it or none."""
+        reading of it, if given: its JSON and its analysis's JSON), record the next question
+        asked and the follow-on work a finish obliges. A crash leaves either all of it or none."""
         stamp = to_db_time(now)
         session.updated_at = now
         asked_id = None
@@ -505,12 +500,12 @@ class SessionRepository:
                 raise Stale(f"interview {session.id} changed since version {version}")
             if finished_answer is not None:
                 answer_id, skipped, *rest = finished_answer
-                reading = rest[0] if rest else None
+                reading, analysis = rest[0] if rest and rest[0] is not None else (None, None)
                 await conn.execute(
                     "UPDATE answers SET finished_at = COALESCE(finished_at, ?), skipped = ?,"
-                    " reading_json = COALESCE(?, reading_json) WHERE id = ?",
-                    (stamp, int(skipped),
-                     json.dumps(reading, ensure_ascii=False) if reading is not None else None, answer_id),
+                    " reading_json = COALESCE(?, reading_json), analysis_json = COALESCE(?, analysis_json)"
+                    " WHERE id = ?",
+                    (stamp, int(skipped), reading, analysis, answer_id),
                 )
             if ask is not None:
                 asked_id = await _ask_row(conn, session.id, ask, stamp)
