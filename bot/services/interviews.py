@@ -576,10 +576,9 @@ class InterviewService:
         stored = await self.store.sessions.store_part(
             held.session.id, version=held.version, answer_id=answer_id, text=turn.parts[-1],
             source=source, now=now, source_id=source_id, attachments=attachments)
-        if stored:  # the stored part stamped the session and bumped its version
-            held.version += 1
-            held.session.updated_at = now
-        else:
+        held.version += 1
+        held.session.updated_at = now
+        if not stored:
             turn.parts.pop()  # this message was stored before (a redelivery), so it is held already
         return PartResult(replace(held.session), asked, replace(turn, parts=list(turn.parts)), stored)
 

@@ -44,9 +44,9 @@ _CONTROL = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEAS
 @dataclass(slots=True)
 class StatementCount:
     """What the connection ran while `Database.counting()` was open: statements by their first
-    keyword (SELECT, INSERT, ...; BEGIN and COMMIT included; TRIGGER for a trigger's statement
-    run by another) and commits, explicit or implicit (a write outside a transaction commits by
-    itself)."""
+    keyword (SELECT, INSERT, ...; BEGIN and COMMIT included; each row of an `executemany` is one
+    run) and commits, explicit or implicit (a write outside a transaction commits by itself).
+    The schema has no triggers, whose runs SQLite would report too."""
 
     kinds: Counter[str] = field(default_factory=Counter)
     commits: int = 0
@@ -111,7 +111,7 @@ class Database:
         self._migrations_dir = migrations_dir
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
-        self._queued: list[tuple[str, tuple[Any, ...], asyncio.Future[int]]] = []
+        self._queued: list[tuple[list[tuple[str, tuple[Any, ...]]], asyncio.Future[list[int]]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._counts: list[StatementCount] = []
         self.commits = 0  # since the store was opened: every COMMIT, explicit or implicit
@@ -193,20 +193,21 @@ class Database:
                 await conn.execute("COMMIT")
                 self._committed()
 
-    async def grouped(self, sql: str, params: Sequence[Any]) -> int:
-        """Run one statement that changes at most one row, in a transaction it may share with
-        other statements queued at the same moment (group commit), and return how many rows it
-        changed (0 or 1) once that transaction is committed. A write waits for no one when
-        nothing else is queued; under load, everything queued while one transaction runs goes
-        into the next, where statements of the same text run as one `executemany`: the commit
-        and the round trips to the connection's thread are shared, and nobody's write is
-        acknowledged before its commit.
+    async def grouped(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        """Run a unit of statements, each meant to change one row, in a transaction it may share
+        with units queued at the same moment (group commit), and return how many rows each
+        changed once that transaction is committed. A statement runs only if the one before it
+        changed a row (so an UPDATE guarding a write stops it), else it counts 0.
 
-        When a batch does not change one row per statement (a row refused by a condition or a
-        conflict), or fails, it is rolled back and each statement is run again in its own
-        transaction, so each gets its own count and any failure is its own."""
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._queued.append((sql, tuple(params), future))
+        A unit waits for no one when nothing else is queued; under load, every unit queued while
+        one transaction runs goes into the next, where the units' statements of the same text run
+        as one `executemany`: the commit and the round trips to the connection's thread are
+        shared, and no unit returns before its commit. When a batch does not change one row per
+        statement, or fails, it is rolled back and each unit is run again in its own transaction,
+        so each gets its own counts and any failure is its own."""
+        unit = [(sql, tuple(params)) for sql, params in statements]
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._queued.append((unit, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="store-group-commit")
         return await future
@@ -215,47 +216,52 @@ class Database:
         while self._queued:
             async with self._lock:
                 batch, self._queued = self._queued, []
-                batch = [queued for queued in batch if not queued[2].done()]  # callers gone
+                batch = [queued for queued in batch if not queued[1].done()]  # callers gone
                 if not batch:
                     continue
                 try:
-                    together = len(batch) > 1 and await self._run_together(batch)
+                    together = len(batch) > 1 and await self._run_together([unit for unit, _ in batch])
                 except asyncio.CancelledError as error:
-                    for _, _, future in batch:
+                    for _, future in batch:
                         if not future.done():
                             future.set_exception(error)
                     raise
                 except Exception:
                     together = False
                 if together:
-                    for _, _, future in batch:
+                    for unit, future in batch:
                         if not future.done():
-                            future.set_result(1)
+                            future.set_result([1] * len(unit))
                     continue
-                for sql, params, future in batch:  # each on its own
+                for unit, future in batch:  # each on its own
                     try:
-                        changed = await self._run_alone(sql, params)
+                        counts = await self._run_alone(unit)
                     except Exception as error:
                         if not future.done():
                             future.set_exception(error)
                     else:
                         if not future.done():
-                            future.set_result(changed)
+                            future.set_result(counts)
 
-    async def _run_together(self, batch: Sequence[tuple[str, tuple[Any, ...], asyncio.Future[int]]]) -> bool:
-        """The batch in one transaction; True when committed with one row changed per statement,
-        False (rolled back) otherwise."""
-        by_sql: dict[str, list[tuple[Any, ...]]] = {}
-        for sql, params, _ in batch:
-            by_sql.setdefault(sql, []).append(params)
+    async def _run_together(self, units: Sequence[Sequence[tuple[str, tuple[Any, ...]]]]) -> bool:
+        """The units in one transaction, their statements grouped by position and text; True when
+        committed with one row changed by every statement, False (rolled back) otherwise."""
+        steps: list[dict[str, list[tuple[Any, ...]]]] = []
+        for unit in units:
+            for position, (sql, params) in enumerate(unit):
+                if position == len(steps):
+                    steps.append({})
+                steps[position].setdefault(sql, []).append(params)
         conn = self.conn
         await conn.execute("BEGIN IMMEDIATE")
         try:
-            for sql, rows in by_sql.items():
-                cursor = await (conn.execute(sql, rows[0]) if len(rows) == 1 else conn.executemany(sql, rows))
-                if cursor.rowcount != len(rows):
-                    await conn.execute("ROLLBACK")
-                    return False
+            for step in steps:
+                for sql, rows in step.items():
+                    cursor = await (conn.execute(sql, rows[0]) if len(rows) == 1
+                                    else conn.executemany(sql, rows))
+                    if cursor.rowcount != len(rows):
+                        await conn.execute("ROLLBACK")
+                        return False
         except BaseException:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
@@ -264,11 +270,22 @@ class Database:
         self._committed()
         return True
 
-    async def _run_alone(self, sql: str, params: tuple[Any, ...]) -> int:
-        """One statement in its own implicit transaction (its trigger's work included)."""
-        cursor = await self.conn.execute(sql, params)
+    async def _run_alone(self, unit: Sequence[tuple[str, tuple[Any, ...]]]) -> list[int]:
+        counts = [0] * len(unit)
+        conn = self.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for position, (sql, params) in enumerate(unit):
+                counts[position] = (await conn.execute(sql, params)).rowcount
+                if counts[position] != 1:
+                    break
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
         self._committed()
-        return cursor.rowcount
+        return counts
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult:
         """One statement in its own implicit transaction."""
@@ -298,10 +315,7 @@ class Database:
 
     def _trace(self, sql: str) -> None:
         # Runs on the connection's thread, before the statement does.
-        if sql.startswith("-- TRIGGER"):
-            kind = "TRIGGER"  # a trigger's body runs: its statement counts too
-        else:
-            kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
         for count in list(self._counts):
             count.kinds[kind] += 1
 

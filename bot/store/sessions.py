@@ -92,11 +92,12 @@ def _part(row: sqlite3.Row) -> AnswerPart:
     )
 
 
-# A part is stored only over the version of the session the writer holds (the trigger made in
-# migration 0008 stamps the session and bumps its version when the row goes in).
-_STORE_PART = ("INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
-               " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM interview_sessions"
-               " WHERE id = ? AND version = ?) ON CONFLICT(answer_id, source_id) DO NOTHING")
+# A typed part: the session stamped and its version bumped, only over the version the writer
+# holds; then the part, only if that went through (see `Database.grouped`).
+_STAMP_SESSION = ("UPDATE interview_sessions SET updated_at = ?, version = version + 1"
+                  " WHERE id = ? AND version = ?")
+_INSERT_PART = ("INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING")
 
 # Asking the same question twice keeps the first record of it.
 _ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
@@ -411,19 +412,21 @@ class SessionRepository:
         source_id: str | None = None,
         attachments: Sequence[str] = (),
     ) -> bool:
-        """One part of the current answer, stored only while the session is at `version` (else
-        Stale, and nothing is written). One statement (its trigger stamps the session and bumps
-        its version), in a transaction that parts of other sessions arriving at the same moment
-        may share (`Database.grouped`): at most one commit per part. Returns after the commit;
-        False when this source message was already stored (a redelivery: nothing changes)."""
+        """One part of the current answer, with the session stamped (its `updated_at`, and its
+        version bumped), only while the session is at `version` (else Stale, and nothing is
+        written). Two statements in one transaction, which parts of other sessions arriving at
+        the same moment may share (`Database.grouped`): at most one commit per part. Returns
+        after the commit; False when this source message was already stored (a redelivery: the
+        session is stamped all the same)."""
+        stamp = to_db_time(now)
         files = json.dumps(list(attachments), ensure_ascii=False) if attachments else None
-        changed = await self.db.grouped(_STORE_PART, (answer_id, text, source, source_id, files,
-                                                      to_db_time(now), session_id, version))
-        if changed == 1:
-            return True
-        if await self.version_of(session_id) != version:  # not written: find out why
+        stamped, inserted = await self.db.grouped([
+            (_STAMP_SESSION, (stamp, session_id, version)),
+            (_INSERT_PART, (answer_id, text, source, source_id, files, stamp)),
+        ])
+        if not stamped:
             raise Stale(f"interview {session_id} changed since version {version}")
-        return False
+        return inserted == 1
 
     async def finish_answer(
         self, answer_id: int, *, now: datetime, skipped: bool = False,

@@ -3,13 +3,6 @@
 -- change made meanwhile by another process on the same database (a second shard) is noticed,
 -- and the session reloaded, instead of being overwritten.
 ALTER TABLE interview_sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
--- A part stored is a write to its session: the session's stamp and version move with it, so a
--- typed part is one statement.
-CREATE TRIGGER answer_parts_touch_session AFTER INSERT ON answer_parts
-BEGIN
-    UPDATE interview_sessions SET updated_at = NEW.received_at, version = version + 1
-     WHERE id = (SELECT session_id FROM answers WHERE id = NEW.answer_id);
-END;
 -- What each finished answer says, made once when it is finished: the signals a script tests
 -- (JSON, with a digest of the text read) and the analysis of the question's answer so far
 -- (JSON); reports are built from these instead of analysing every answer again.
