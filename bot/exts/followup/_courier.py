@@ -29,7 +29,8 @@ import discord
 
 from bot.core.followups import NudgeMessage
 from bot.core.models import Nudge
-from bot.exts._common import COLOUR
+from bot.core.text import split_text
+from bot.exts._common import COLOUR, EMBED_DESCRIPTION_LIMIT
 from bot.exts.followup._views import NUDGE_ID, nudge_view
 from bot.services.followups import DeliveryRefused, DeliveryRetry, RestBudget, Sent
 
@@ -50,34 +51,39 @@ HISTORY_LIMIT = 50  # one page of a channel's history: one REST call
 
 @dataclass(slots=True)
 class NudgeDM:
-    """A composed nudge drawn for Discord."""
+    """A composed nudge drawn for Discord: one message."""
 
     content: str | None
-    embed: discord.Embed
+    embeds: list[discord.Embed]
     view: discord.ui.View | None
 
 
 def draw(nudge: Nudge, message: NudgeMessage) -> NudgeDM:
-    """The nudge as one message. The texts are bounded so that it fits Discord's limits
-    (`bot.core.followups.NUDGE_TEXT_LIMIT`); it is checked in the tests, and never cut here."""
-    embed = discord.Embed(description=message.text, colour=COLOUR)
-    embed.set_footer(text=FOOTER)
-    return NudgeDM(message.late, embed, nudge_view(nudge.id, message.controls))
+    """The nudge as one message: its text in one embed, or split on paragraphs over a few when
+    it is longer than an embed holds (a day-before nudge with long notes from earlier rounds),
+    never cut. What the templates show of each typed field is bounded, so that the whole
+    message stays within Discord's 6,000 characters (tests/services/test_followup_limits.py)."""
+    chunks = split_text(message.text, EMBED_DESCRIPTION_LIMIT) or [""]
+    embeds = [discord.Embed(description=chunk, colour=COLOUR) for chunk in chunks]
+    embeds[-1].set_footer(text=FOOTER)
+    return NudgeDM(message.late, embeds, nudge_view(nudge.id, message.controls))
 
 
 def retry_after(error: discord.HTTPException | discord.RateLimited) -> float | None:
-    """How long Discord asked us to wait, in seconds (None when it did not say)."""
+    """How long Discord asked us to wait, in seconds (None when it did not say): the longer of
+    the 429's `Retry-After` (whole seconds) and the bucket's `X-RateLimit-Reset-After`."""
     if isinstance(error, discord.RateLimited):
         return error.retry_after
     headers: Mapping[str, str] = getattr(error.response, "headers", None) or {}
+    waits = []
     for name in ("Retry-After", "X-RateLimit-Reset-After"):
         try:
             seconds = float(headers.get(name) or "")
         except ValueError:
             continue
-        if seconds > 0:
-            return seconds
-    return None
+        if seconds > 0 and seconds != float("inf"):
+            waits.append(seconds)
+    return max(waits, default=None)
 
 
 def limits_everyone(error: discord.HTTPException | discord.RateLimited) -> bool:
@@ -132,7 +138,7 @@ class DiscordCourier:
     async def send_dm(self, nudge: Nudge, message: NudgeMessage, *, dm_channel_id: int | None,
                       budget: RestBudget) -> Sent:
         dm = draw(nudge, message)
-        kwargs: dict[str, Any] = {"content": dm.content, "embed": dm.embed,
+        kwargs: dict[str, Any] = {"content": dm.content, "embeds": dm.embeds,
                                   "allowed_mentions": discord.AllowedMentions.none()}
         if dm.view is not None:
             kwargs["view"] = dm.view
