@@ -880,8 +880,11 @@ async def test_names_show_escaped_once_in_lists_and_plain_in_the_autocomplete(wo
 async def test_a_long_list_is_paged_within_discords_limits_also_after_restart(world: World) -> None:
     await world.set_zone()
     longest = "_*~`|@" * 16 + "Corp"  # 100 characters, nearly all of them escaped
-    for day in (5, 6, 7):
-        await world.add(company=f"{day} {longest}"[:100], role=longest, when=f"Jan {day} 10:00")
+    for day in (5, 6, 7):  # simcord checks every reply against Discord's limits
+        await world.add(company=f"{day} {longest}"[:100], role=longest, interviewer=longest,
+                        when=f"Jan {day} 10:00")
+    assert "Moved" in reply_text(await world.slash("followup reschedule", plan="3",
+                                                   when="Jan 8 10:00"))
     first = (await world.slash("followup list")).response
     [embed] = first.embeds
     assert embed.footer.text.startswith("Page 1 of 2 · 9 reminders")

@@ -21,6 +21,7 @@ from bot.core.followups import NudgeMessage, Skip
 from bot.core.models import Nudge
 from bot.services._dispatcher import (
     DISCORD_GLOBAL_LIMIT,
+    IN_FLIGHT,
     REST_BURST,
     REST_RATE,
     DeliveryRefused,
@@ -56,6 +57,7 @@ class FakeCourier:
         self.known_channels: list[int | None] = []  # the DM channel each send was given
         self.hold: dict[int, asyncio.Event] = {}  # user id -> their send waits for this
         self.started: list[int] = []  # nudge ids, as their sends began
+        self.changed = asyncio.Event()  # a send began or ended
 
     async def compose(self, nudge: Nudge, late: str | None) -> NudgeMessage | Skip:
         if nudge.id in self.compose_errors:
@@ -68,6 +70,7 @@ class FakeCourier:
     async def send_dm(self, nudge: Nudge, message: NudgeMessage, *, dm_channel_id: int | None,
                       budget: RestBudget) -> Sent:
         self.started.append(nudge.id)
+        self.changed.set()
         self.known_channels.append(dm_channel_id)
         if dm_channel_id is None:
             await budget.take()  # opening the DM channel
@@ -78,6 +81,7 @@ class FakeCourier:
         if errors:
             raise errors.pop(0)
         self.sent.append((nudge.id, message.late))
+        self.changed.set()
         self.delivered[nudge.id] = Sent("dm", 10 + nudge.user_id, 1000 + nudge.id)
         return self.delivered[nudge.id]
 
@@ -144,14 +148,12 @@ async def add(store: Store, kind: str, due: datetime, key: str,
     return found[0]
 
 
-async def until(condition: Any, turns: int = 10_000) -> None:
-    """Let the other tasks run until `condition()` holds (a bounded number of turns of the
-    event loop, no time passes)."""
-    for _ in range(turns):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the condition never came true")
+async def until(courier: FakeCourier, condition: Any) -> None:
+    """Let the other tasks run until `condition()` holds, looking again whenever the courier
+    starts or finishes a send (no clock moves; the timeout only stops a broken test)."""
+    while not condition():
+        courier.changed.clear()
+        await asyncio.wait_for(courier.changed.wait(), 10)
 
 
 async def status(store: Store, nudge: Nudge) -> tuple[str, str | None]:
@@ -367,11 +369,13 @@ async def test_one_slow_recipient_does_not_hold_the_others(store, clock, courier
     courier.hold[1] = asyncio.Event()
     clock.advance(1)
     run = asyncio.ensure_future(dispatcher.run_due())
-    await until(lambda: len(courier.sent) == len(others))
-    assert not run.done()
-    assert [i for i, _ in courier.sent] == [n.id for n in others]
-    assert (await status(store, slow))[0] == "sending"
-    courier.hold[1].set()
+    try:
+        await until(courier, lambda: len(courier.sent) == len(others))
+        assert not run.done()
+        assert [i for i, _ in courier.sent] == [n.id for n in others]
+        assert (await status(store, slow))[0] == "sending"
+    finally:
+        courier.hold[1].set()  # on failure too: nothing is left hanging
     assert await asyncio.wait_for(run, 5) == 6
     assert courier.sent[-1][0] == slow.id
 
@@ -383,27 +387,31 @@ async def test_one_users_nudges_go_one_at_a_time_in_order(store, clock, courier,
     theirs = await add(store, "thank_you", START, "theirs", user_id=2)
     courier.hold[1] = asyncio.Event()
     run = asyncio.ensure_future(dispatcher.run_due())
-    await until(lambda: bool(courier.sent))
-    assert courier.sent == [(theirs.id, None)] and courier.started[0] == mine[0].id
-    assert [(await status(store, n))[0] for n in mine] == ["sending", "pending", "pending"]
-    courier.hold[1].set()
+    try:
+        await until(courier, lambda: bool(courier.sent))
+        assert courier.sent == [(theirs.id, None)] and courier.started[0] == mine[0].id
+        assert [(await status(store, n))[0] for n in mine] == ["sending", "pending", "pending"]
+    finally:
+        courier.hold[1].set()
     await asyncio.wait_for(run, 5)
     assert [i for i, _ in courier.sent] == [theirs.id, *(n.id for n in mine)]
 
 
 async def test_no_more_than_in_flight_at_once_and_stop_leaves_them_to_the_crash_rule(
         store, clock, courier, dispatcher) -> None:
-    for user in range(1, 13):
+    for user in range(1, IN_FLIGHT + 5):
         await add(store, "thank_you", START, f"k{user}", user_id=user)
         courier.hold[user] = asyncio.Event()
     dispatcher.start()
-    await until(lambda: len(courier.started) == dispatcher.in_flight)
-    for _ in range(50):
-        await asyncio.sleep(0)
-    assert len(courier.started) == dispatcher.in_flight == 8
-    await asyncio.wait_for(dispatcher.stop(), 5)
+    try:
+        await until(courier, lambda: len(courier.started) == dispatcher.in_flight)
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert len(courier.started) == dispatcher.in_flight == IN_FLIGHT
+    finally:
+        await asyncio.wait_for(dispatcher.stop(), 5)
     rows = await store.nudges.stuck_sending()
-    assert len(rows) == 8 and courier.sent == []
+    assert len(rows) == IN_FLIGHT and courier.sent == []
 
 
 # --------------------------------------------------------------------------- the REST budget
