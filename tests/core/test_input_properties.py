@@ -82,3 +82,10 @@ def test_zone_suggestions_are_a_short_list_of_strings(prefix: str) -> None:
 def test_session_ids_are_small_non_negative_integers_or_nothing(typed: str) -> None:
     value = parse_session_id(typed)
     assert value is None or (isinstance(value, int) and 0 <= value < 10**18)
+
+
+@given(text=st.text(alphabet=st.characters(blacklist_characters="\u200b"), max_size=200))
+def test_discord_escaping_is_undone_exactly(text: str) -> None:
+    from bot.core.text import escape_discord, unescape_discord
+
+    assert unescape_discord(escape_discord(text)) == text
