@@ -84,7 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not settings.token:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
-    return asyncio.run(_run_bot(settings, sync_only=command == "sync"))
+    try:
+        return asyncio.run(_run_bot(settings, sync_only=command == "sync"))
+    except KeyboardInterrupt:  # Ctrl-C: the bot has closed cleanly (async with), no traceback
+        print("Stopped.", file=sys.stderr)
+        return 130
 
 
 def _setup_logging(settings: Settings, *, quiet: bool) -> None:

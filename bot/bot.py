@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib
 import json
 import logging
 import pkgutil
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.core.clock import Clock
+from bot.core.models import InterviewSession
 from bot.errors import CoachTree
-from bot.exts._ui import PageButton
+from bot.exts._time import ZonePicker
+from bot.exts._ui import PageButton, route_form
 from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
@@ -27,6 +32,10 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 TREE_HASH_KEY = "command_tree_hash"
+DRAIN_SECONDS = 10.0
+# The tasks discord.py runs handlers in: slash commands, events, view and modal callbacks.
+HANDLER_TASKS = ("CommandTree-invoker", "discord.py: on_", "discord-ui-view-dispatch",
+                 "discord-ui-modal-dispatch", "discord-ui-dynamic-item")
 
 
 class DiscordClock:
@@ -79,8 +88,15 @@ class InterviewCoach(commands.Bot):
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
                                          journal=self.journal, before_start=self.wait_until_ready)
+        self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
+        self.closing = False
+
+    async def plan_practice_again(self, session: InterviewSession, report: Mapping[str, Any]) -> None:
+        """After a finished mock interview: the follow-up feature plans "practice again"."""
+        zone = await self.user_settings.zone(session.user_id)
+        await self.followups.plan_practice_after(session, report, zone=zone)
 
     async def setup_hook(self) -> None:
         await self.store.open()
@@ -89,21 +105,44 @@ class InterviewCoach(commands.Bot):
         repaired = await self.interviews.repair_half_started()
         if repaired:
             log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
+        completed = await self.interviews.complete_followons()
+        if completed:
+            log.warning("Completed the follow-on work of %d interviews that finished before a restart",
+                        completed)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)
                 self.loaded_extensions.append(name)
-        self.add_dynamic_items(PageButton)  # the shared pager, for every feature's lists
+        # Shared persistent controls: the pager of every feature's lists, the time-zone menu.
+        self.add_dynamic_items(PageButton, ZonePicker)
         self.followups.start()
         if self.sync_on_start:
             await self.sync_commands()
 
     async def close(self) -> None:
+        """Stop accepting work, let what is in flight finish, then close: background loops first
+        (no nudge is left half-sent), then the handlers still running (they may still need the
+        database and Discord), then the gateway and HTTP session, then the store."""
+        if self.closing:
+            return
+        self.closing = True  # new commands are refused politely from now on (CoachTree)
         try:
             await self.followups.stop()
-            await super().close()
+            await self._drain(DRAIN_SECONDS)
+            await super().close()  # unloads the extensions (their timers stop), then disconnects
         finally:
             await self.store.close()
+
+    async def _drain(self, seconds: float) -> None:
+        """Wait (up to `seconds`) for command, component and event handlers still running."""
+        current = asyncio.current_task()
+        running = [t for t in asyncio.all_tasks() if t is not current and not t.done()
+                   and t.get_name().startswith(HANDLER_TASKS)]
+        if not running:
+            return
+        _done, pending = await asyncio.wait(running, timeout=seconds)
+        if pending:
+            log.warning("Closing with %d handlers still running after %.0fs", len(pending), seconds)
 
     def command_tree_hash(self) -> str:
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
@@ -126,6 +165,10 @@ class InterviewCoach(commands.Bot):
         await self.store.meta.set(TREE_HASH_KEY, digest)
         log.info("Synced %d global commands", len(synced))
         return synced
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Forms are answered by their custom_id, so one left open across a restart still lands."""
+        await route_form(interaction)
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d servers", self.user, len(self.guilds))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import textwrap
@@ -214,12 +215,39 @@ async def _finish_or_none(service: InterviewService, session_id: int, term: Term
         return None
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_LIST_ITEM = re.compile(r"^(\s*)(- |\d+\. )")
+
+
+def terminal_text(markdown: str, width: int | None = None) -> str:
+    """The report's Markdown as plain terminal text: a line that is all bold becomes a
+    heading underlined with dashes, other bold and italic markers are dropped, and long lines
+    wrap with list items indented under their bullet."""
+    width = width or min(shutil.get_terminal_size((100, 24)).columns, 100) - 1
+    out: list[str] = []
+    for line in markdown.splitlines():
+        heading = _BOLD.fullmatch(line.strip())
+        if heading:
+            title = _ITALIC.sub(r"\1", heading.group(1))
+            out += [title, "-" * min(len(title), width)]
+            continue
+        plain = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", line))
+        if len(plain) <= width:
+            out.append(plain)
+            continue
+        item = _LIST_ITEM.match(plain)
+        indent = " " * (len(item.group(0)) if item else len(plain) - len(plain.lstrip()))
+        out.append(textwrap.fill(plain, width=width, subsequent_indent=indent))
+    return "\n".join(out)
+
+
 def _finish(term: Terminal, library: TemplateLibrary, step: Step,
             args: argparse.Namespace) -> int:
     ctx = report_context(step.interview, report=step.transition.report,
                          when=step.session.finished_at)
     term.say("\n" + "=" * 60)
-    term.say(library.render("reports/report.md.j2", **ctx))
+    term.say(terminal_text(library.render("reports/report.md.j2", **ctx)))
     if args.transcript:
         args.transcript.parent.mkdir(parents=True, exist_ok=True)
         args.transcript.write_text(library.render("reports/transcript.md.j2", **ctx) + "\n",

@@ -75,7 +75,16 @@ async def reply_with_error(interaction: discord.Interaction, error: BaseExceptio
         log.warning("Could not tell the user about an error (%s)", where, exc_info=True)
 
 
+RESTARTING = "I'm restarting right now, so I didn't start that. Try again in a minute; nothing was lost."
+
+
 class CoachTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if getattr(interaction.client, "closing", False):
+            await reply_with_error(interaction, UserFacingError(RESTARTING), where="closing")
+            return False
+        return True
+
     async def on_error(self, interaction: discord.Interaction,
                        error: app_commands.AppCommandError) -> None:
         await reply_with_error(interaction, error, where="command")

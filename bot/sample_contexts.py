@@ -12,19 +12,47 @@ from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
 
+def _scored(number: int, question_id: str, category: str, question: str, text: str,
+            length: tuple[int, int]) -> ScoredAnswer:
+    analysis = analyze_answer(text, question=question, company="Acme", values=["ownership"],
+                              category=category, role="Data Analyst", length=length) if text else None
+    return ScoredAnswer(question_id, number, category, question, text, not text, 60 if text else 3,
+                        length, analysis)
+
+
 def sample_report() -> dict[str, Any]:
-    text = ("At my last company our onboarding took 3 weeks. I was asked to fix it. I mapped "
-            "every step, I automated the account set-up and as a result it takes 2 days now.")
+    """A report with strengths, three things to work on, a skipped question and questions asked."""
+    story = ("At my last company our onboarding took 3 weeks. I was asked to fix it. I mapped "
+             "every step, I automated the account set-up and as a result it takes 2 days now.")
     scored = [
-        ScoredAnswer("walkthrough", 1, "qualifications", "Walk me through it.", text, False, 95,
-                     (80, 200), analyze_answer(text, company="Acme", length=(80, 200))),
-        ScoredAnswer("skipped_one", 2, "behavioural", "Tell me about a failure.", "", True, 3,
-                     (120, 300), None),
-        ScoredAnswer("my_questions", 3, "candidate_questions", "What would you like to ask?",
-                     "How is success measured in the first 90 days? Who would I work with?",
-                     False, 40, (20, 120), None),
+        _scored(1, "walkthrough", "qualifications", "Walk me through it.", story, (80, 200)),
+        _scored(2, "skipped_one", "behavioural", "Tell me about a failure.", "", (120, 300)),
+        _scored(3, "salary", "salary_benefits", "What salary range are you looking for?",
+                "idk, I'd accept anything really.", (20, 90)),
+        _scored(4, "leaving", "leaving_job", "Why are you leaving your current job?",
+                "My boss is incompetent and the company is a mess, honestly.", (30, 120)),
+        _scored(5, "why_us", "motivation", "Why do you want to join Acme?",
+                "Probably the culture, I guess. I'm not sure, maybe the people.", (40, 150)),
+        _scored(6, "my_questions", "candidate_questions", "What would you like to ask?",
+                "How is success measured in the first 90 days? Who would I work with?", (20, 120)),
     ]
     return build_report(scored, company="Acme", values=["ownership"])
+
+
+def legacy_report() -> dict[str, Any]:
+    """A report stored before the per-answer notes existed: templates must still render it."""
+    return {
+        "complete": True, "overall": 0.54, "answered": 2, "skipped": [], "total": 2,
+        "dimensions": [{"key": "structure", "label": "Structure (STAR)", "score": 0.6},
+                       {"key": "questions", "label": "Your questions for them", "score": None}],
+        "strengths": [{"dimension": "structure", "label": "Structure (STAR)", "score": 0.8,
+                       "question_number": 1, "example": "Covers situation, task, action and result."}],
+        "improvements": [{"dimension": "specificity", "label": "Specific evidence", "gap": 0.5,
+                          "question_number": 2, "question_id": "q2", "question": "Why us?",
+                          "suggestion": "Add one number."}],
+        "total_words": 120, "speaking_minutes": 0.9, "filler_per_100": 1.0,
+        "candidate_questions": None, "weakest_questions": ["q2"],
+    }
 
 
 def generic_context() -> dict[str, Any]:
@@ -55,6 +83,7 @@ _EXTRA: dict[str, dict[str, Any]] = {
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }
+_ANSWER_NOTES = "reports/answer_notes.md.j2"
 
 
 def sample_for(name: str) -> list[dict[str, Any]]:
@@ -71,9 +100,13 @@ def sample_for(name: str) -> list[dict[str, Any]]:
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
         return variants
+    if name == _ANSWER_NOTES:
+        return [dict(base, title="Final interview", answers=sample_report()["answers"]),
+                dict(base, title="Final interview", answers=[])]
     variants = [base]
     if name.startswith("reports/"):
         empty = dict(base)
         empty["report"] = build_report([], company="", values=[])
         variants.append(empty)
+        variants.append(dict(base, report=legacy_report()))
     return variants

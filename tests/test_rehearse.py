@@ -19,6 +19,8 @@ def rehearse(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.Complete
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_PATH", "DISCORD_TOKEN", "PROMPTS_DIR", "LOG_LEVEL", "DEV_GUILD_ID"}}
     env["PROMPTS_DIR"] = str(PROMPTS_DIR)
+    # The code under test, not whichever copy of the package the interpreter has installed.
+    env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run(
         [sys.executable, "-m", "bot", "rehearse", "--db", str(tmp_path / "r.db"), *args],
@@ -51,6 +53,12 @@ def test_complete_final_interview(tmp_path):
     assert "Three things to work on" in out
     assert "feedback for Sam" in out
     assert " of 19 questions answered" in out
+    # The report is rendered for a terminal: headings underlined, no Markdown markers.
+    report = out[out.index("=" * 60):]
+    assert "**" not in report
+    assert "Three things to work on\n-----------------------" in report
+    assert "The words that cost most" in report and "A strong answer to this kind of question" in report
+    assert "What would move it most: question" in report
     # /repeat printed the current question a second time.
     headers = [line for line in out.splitlines() if line.startswith("[")]
     assert headers.count("[1/19] Opening") == 2
@@ -66,6 +74,8 @@ def test_complete_final_interview(tmp_path):
     assert "**Follow-up:**" in text
     assert "## 19. Closing" in text
     assert "Three things to work on" in text  # the report follows the transcript
+    assert "against the rubric for this kind of question" in text  # each answer's score and notes
+    assert "> - Fix (" in text and "> - Good (" in text
     # Answers are stored in order: the first ones went to questions 1 and 2.
     assert text.index("ALPHA answer 1:") < text.index("ALPHA answer 2:") < text.index("ALPHA answer 3:")
 

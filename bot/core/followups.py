@@ -36,6 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.fields import FieldError
+from bot.core.inputs import parse_record_id
 from bot.core.models import Answer, FollowUpPlan, JournalEntry
 from bot.core.stages import DEFAULT_STAGE, stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
@@ -412,8 +413,7 @@ def greeting_name(interviewer: str) -> str:
 # --------------------------------------------------------------------------- what people type
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold (SQLite INTEGER)
-_TYPED_ID = re.compile(r"(?:plan\s*)?#?\s*([0-9]+)", re.ASCII | re.IGNORECASE)
-_CHOICE_ID = re.compile(r"\(#([0-9]+)\)\s*$", re.ASCII)
+_CHOICE_ID = re.compile(r"\((#[0-9]+)\)\s*$", re.ASCII)
 
 
 class PlanIdError(FieldError):
@@ -423,15 +423,19 @@ class PlanIdError(FieldError):
 def parse_plan_id(typed: str) -> int:
     """The plan `/followup cancel|reschedule` is asked about: the value of an autocomplete
     choice ("3"), what people type ("#3", "plan 3"), or a choice's name typed out in full
-    ("... (#3)"). Anything else, or an id no plan can have (0, negative, beyond the database's
-    integers, digits other than 0-9), is refused with PlanIdError; nothing else is raised."""
+    ("... (#3)"), each read by the one reader of typed ids (`bot.core.inputs`). Anything else,
+    or an id no plan can have (0, signs, digits other than 0-9, absurd lengths), is refused
+    with PlanIdError; nothing else is raised."""
     text = typed.strip()
-    match = _TYPED_ID.fullmatch(text) or _CHOICE_ID.search(text)
-    digits = match.group(1).lstrip("0") if match else ""
-    if not digits or len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+    if text[:4].lower() == "plan":
+        text = text[4:]
+    plan_id = parse_record_id(text)
+    if plan_id is None and (choice := _CHOICE_ID.search(typed)):
+        plan_id = parse_record_id(choice.group(1))
+    if plan_id is None or not valid_id(plan_id):
         raise PlanIdError("That doesn't name one of your plans. Pick a plan from the list as "
                           "you type (`/followup list` shows them with their numbers).")
-    return int(digits)
+    return plan_id
 
 
 def valid_id(value: int) -> bool:

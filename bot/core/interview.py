@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, answer_signals, build_report
 from bot.core.models import Answer, InterviewSession
-from bot.core.scripts import MAX_PROBES_ASKED, QuestionSpec, Script, infer_role_family
+from bot.core.scripts import CATEGORIES, MAX_PROBES_ASKED, QuestionSpec, Script, infer_role_family
 
 MAX_ANSWER_CHARS = 20_000  # across all parts of one answer: a generous cap against abuse
 MAX_PART_CHARS = 4_000
@@ -123,6 +123,9 @@ class Interview:
         self.question_index = question_index
         self.probe_index = probe_index
         self.turns: list[Turn] = list(turns)
+        # What each answer says, by (question id, text, skipped): analysis is pure, so an answer
+        # that has not changed is not analysed again each time the next question is rendered.
+        self._signals: dict[tuple[str, str, bool], dict[str, Any]] = {}
 
     # --- building ------------------------------------------------------------------------
 
@@ -146,8 +149,11 @@ class Interview:
         return ctx
 
     def render_context(self, *, current: QuestionSpec | None = None) -> dict[str, Any]:
+        """The script's context, with what each answer so far says (`answers`, and `answer`
+        for the current question). Each answer is read against its own question and
+        category, so a probe can tell a short salary answer from a thin story."""
         ctx = self._base_context()
-        company, values = ctx["company"], ctx["values"]
+        company, values, role = ctx["company"], ctx["values"], ctx["role"]
         answers: dict[str, dict[str, Any]] = {}
         for spec in self.plan:
             turns = [t for t in self.turns if t.question_id == spec.id]
@@ -155,8 +161,12 @@ class Interview:
                 continue
             skipped = all(t.skipped for t in turns)
             text = "\n".join(t.text for t in turns if t.text)
-            view = answer_signals(text, company=company, values=values, length=spec.length,
-                                  skipped=skipped)
+            key = (spec.id, text, skipped)
+            view = self._signals.get(key)
+            if view is None:
+                view = self._signals[key] = answer_signals(
+                    text, company=company, values=values, length=spec.length, skipped=skipped,
+                    question=turns[0].question_text, category=spec.category, role=role)
             if current is not None and spec.id == current.id:
                 ctx["answer"] = view
             elif turns[0].finished_at is not None:
@@ -278,25 +288,31 @@ class Interview:
     # --- feedback ------------------------------------------------------------------------
 
     def scored_answers(self) -> list[ScoredAnswer]:
-        company, values = self.context["company"], self.context["values"]
+        """Every question reached, its answer and probes joined and analysed once against
+        the rubric of the question's category."""
+        company, values, role = self.context["company"], self.context["values"], self.context["role"]
         scored: list[ScoredAnswer] = []
         for number, spec in enumerate(self.plan, start=1):
             turns = [t for t in self.turns if t.question_id == spec.id]
             if not turns:
                 continue
             text = "\n".join(t.text for t in turns if t.text)
+            if not text and number - 1 == self.question_index and not self.is_open:
+                continue  # on screen, unanswered, when the interview was ended: not a skip
             skipped = not text
             seconds = sum(t.seconds or 0 for t in turns) if turns[0].finished_at else None
             analysis = None if skipped else analyze_answer(
                 text, question=turns[0].question_text, company=company, values=values,
-                length=spec.length)
+                category=spec.category, role=role, length=spec.length)
             scored.append(ScoredAnswer(spec.id, number, spec.category, turns[0].question_text, text,
                                        skipped, seconds, spec.length, analysis))
         return scored
 
-    def report(self) -> dict[str, Any]:
-        report = build_report(self.scored_answers(), company=self.context["company"],
-                              values=self.context["values"])
+    def report(self, scored: Sequence[ScoredAnswer] | None = None) -> dict[str, Any]:
+        """The report on what was answered; pass `scored` when it is already at hand, so no
+        answer is analysed twice."""
+        report = build_report(self.scored_answers() if scored is None else scored,
+                              company=self.context["company"], values=self.context["values"])
         report["complete"] = self.question_index >= len(self.plan)
         return report
 
@@ -338,38 +354,44 @@ class Interview:
         return f"Cannot {action}: {reasons.get(self.status, self.status)}"
 
 
-def transcript_entries(interview: Interview) -> list[dict[str, Any]]:
-    """Questions in order, each with its answer and any probes, for the transcript template."""
+def transcript_entries(interview: Interview,
+                       scored: Sequence[ScoredAnswer] | None = None) -> list[dict[str, Any]]:
+    """Questions in order, each with its answer, any probes and the notes that matter most,
+    for the transcript template. Pass `scored` to reuse analyses already made."""
     entries: list[dict[str, Any]] = []
-    scored = {s.question_id: s for s in interview.scored_answers()}
+    by_id = {s.question_id: s for s in (interview.scored_answers() if scored is None else scored)}
     for number, spec in enumerate(interview.plan, start=1):
         turns = sorted((t for t in interview.turns if t.question_id == spec.id),
                        key=lambda t: t.probe_index)
         if not turns:
             continue
         main, probes = turns[0], turns[1:]
-        s = scored.get(spec.id)
+        s = by_id.get(spec.id)
+        analysis = s.analysis if s else None
         entries.append({
             "number": number,
             "question_id": spec.id,
             "category": spec.category,
-            "category_label": interview.script.render_question(
-                spec, interview.render_context()).category_label,
+            "category_label": CATEGORIES[spec.category],
             "question": main.question_text,
             "answer": main.text,
             "skipped": main.skipped,
             "seconds": sum(t.seconds or 0 for t in turns),
             "probes": [{"question": p.question_text, "answer": p.text, "skipped": p.skipped}
                        for p in probes],
-            "analysis": s.analysis.to_dict() if s and s.analysis else None,
+            "analysis": analysis.to_dict() if analysis else None,
+            "score": analysis.overall if analysis else None,
+            "notes": analysis.notes() if analysis and analysis.words else [],
         })
     return entries
 
 
 def report_context(interview: Interview, *, report: Mapping[str, Any] | None = None,
                    when: datetime | None = None) -> dict[str, Any]:
-    """Everything the report and transcript templates need."""
+    """Everything the report and transcript templates need. Each answer is analysed once
+    here, for both the report (unless a stored one is given) and the transcript."""
     script = interview.script
+    scored = interview.scored_answers()
     return {
         "script": {"id": script.id, "title": script.title, "stage": script.stage,
                    "stage_label": script.stage_label, "minutes": script.minutes,
@@ -379,7 +401,7 @@ def report_context(interview: Interview, *, report: Mapping[str, Any] | None = N
         "company": interview.context["company"],
         "interviewers": interview.context["interviewers"],
         "values": interview.context["values"],
-        "report": dict(report) if report is not None else interview.report(),
-        "entries": transcript_entries(interview),
+        "report": dict(report) if report is not None else interview.report(scored),
+        "entries": transcript_entries(interview, scored),
         "when": when,
     }

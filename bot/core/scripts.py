@@ -18,18 +18,22 @@ from bot.core.stages import MOCK_STAGES
 
 CATEGORIES: dict[str, str] = {
     "opening": "Opening",
+    "about_yourself": "Tell me about yourself",
     "previous_round": "Since the last round",
     "qualifications": "Depth on your qualifications",
     "behavioural": "Challenges you have overcome",
+    "weakness": "Weaknesses and self-awareness",
     "role_fit": "Fit with the role",
     "company_research": "What you know about us",
     "culture_values": "Culture and values",
     "motivation": "Motivation and enthusiasm",
+    "leaving_job": "Why you are moving on",
     "ideas": "Ideas for the role",
     "salary_benefits": "Salary and benefits",
+    "offers_timeline": "Other offers and timeline",
     "candidate_questions": "Your questions for us",
     "closing": "Closing",
-}
+}  # every category has a rubric in bot/core/rubrics.py (a test keeps the two in step)
 ROLE_FAMILIES: dict[str, str] = {
     "software": "Software engineering",
     "product": "Product management",

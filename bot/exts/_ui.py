@@ -22,6 +22,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import discord
@@ -318,3 +319,51 @@ def record_card(kind: RecordKind, owner_id: int, record_id: int, *,
     for action in (("confirm", "keep") if confirm else ("edit", "delete", "list")):
         view.add_item(RecordButton(kind.name, owner_id, record_id, action))
     return view
+
+
+# --------------------------------------------------------------------------- forms that survive restarts
+
+FormHandler = Callable[[discord.Interaction, "re.Match[str]", dict[str, str]], Awaitable[None]]
+_FORMS: dict[str, tuple[re.Pattern[str], FormHandler]] = {}
+
+
+def register_form(name: str, custom_id: str, handler: FormHandler) -> None:
+    """Route submissions of modals whose custom_id matches `custom_id` (a regex) to `handler`,
+    with the typed values by input custom_id. Registered when the feature loads."""
+    _FORMS[name] = (re.compile(custom_id), handler)
+
+
+def unregister_form(name: str) -> None:
+    _FORMS.pop(name, None)
+
+
+async def send_form(interaction: discord.Interaction, modal: discord.ui.Modal) -> None:
+    """Show a modal whose submission is routed by its custom_id (`route_form`), not by the modal
+    object: discord.py forgets modals on restart, so a form left open across one would
+    otherwise be lost when the user submits it."""
+    await interaction.response.send_modal(modal)
+    modal.stop()  # the in-memory copy never answers; route_form always does
+
+
+def form_values(interaction: discord.Interaction) -> dict[str, str]:
+    """What the user typed in a submitted modal, by text input custom_id."""
+    values: dict[str, str] = {}
+    data = interaction.data or {}
+    for row in data.get("components", []) or []:  # type: ignore[union-attr]
+        for component in [row.get("component", row), *row.get("components", [])]:
+            if isinstance(component, dict) and "custom_id" in component and "value" in component:
+                values[str(component["custom_id"])] = str(component["value"] or "")
+    return values
+
+
+async def route_form(interaction: discord.Interaction) -> bool:
+    """Handle a modal submission by a registered form; True when one took it."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return False
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    for name, (pattern, handler) in _FORMS.items():
+        match = pattern.fullmatch(custom_id)
+        if match is not None:
+            await guarded(interaction, f"form {name}", partial(handler, interaction, match, form_values(interaction)))
+            return True
+    return False

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import InterviewCoach
-from bot.exts._common import reply
+from bot.exts._common import bot_of, reply
+from bot.exts._ui import OwnerOnly, guarded
 
 TABLE_LABELS = {
     "users": "your settings", "interview_sessions": "interviews", "answers": "questions asked",
     "answer_parts": "answer messages", "journal_entries": "journal entries",
     "followup_plans": "follow-up plans", "nudges": "reminders", "checklist_items": "checklist ticks",
-    "checklists": "checklists",
+    "checklists": "checklists", "interview_followons": "report deliveries",
     "star_stories": "STAR stories",
 }
 
@@ -26,6 +30,12 @@ class PrivacyCog(commands.Cog, name="Privacy"):
 
     def __init__(self, bot: InterviewCoach) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(DeleteChoice)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(DeleteChoice)
 
     @privacy.command(name="export", description="Everything stored about you, as a JSON file")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -41,35 +51,56 @@ class PrivacyCog(commands.Cog, name="Privacy"):
     async def delete(self, interaction: discord.Interaction) -> None:
         await reply(interaction, "This deletes **all** your interviews, answers, journal entries, stories, "
                                  "checklists, reminders and settings. It cannot be undone. Are you sure?",
-                    view=ConfirmDelete(self.bot, interaction.user.id))
+                    view=confirm_view(interaction.user.id, int((self.bot.clock.now() + CONFIRM_FOR).timestamp())))
 
 
-class ConfirmDelete(discord.ui.View):
-    def __init__(self, bot: InterviewCoach, user_id: int) -> None:
-        super().__init__(timeout=120)
-        self.bot, self.user_id = bot, user_id
+CONFIRM_FOR = timedelta(minutes=10)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.user_id:
-            await reply(interaction, "This button is not for you.")
-            return False
-        return True
 
-    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
-        removed = await self.bot.user_settings.delete_everything(self.user_id)
-        if removed:
-            summary = ", ".join(f"{n} {TABLE_LABELS.get(t, t)}" for t, n in removed.items())
-            text = f"Done. I deleted {summary}. Nothing about you is stored now."
+class DeleteChoice(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+                   template=r"privacy:(?P<action>delete|keep):(?P<owner>\d{1,20}):(?P<until>\d{1,12})"):
+    """"Delete everything" or "Cancel". Persistent, so it answers after a restart too; the
+    confirmation is good for ten minutes, and an older one says so instead of deleting."""
+
+    not_yours = "This button is not for you."
+
+    def __init__(self, action: str, owner_id: int, until: int) -> None:
+        label, style = (("Delete everything", discord.ButtonStyle.danger) if action == "delete"
+                        else ("Cancel", discord.ButtonStyle.secondary))
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=f"privacy:{action}:{owner_id}:{until}"))
+        self.action, self.owner_id, self.until = action, owner_id, until
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> DeleteChoice:
+        return cls(match["action"], int(match["owner"]), int(match["until"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, f"privacy {self.action}", lambda: self._choose(interaction))
+
+    async def _choose(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        if self.action == "keep":
+            text = "Cancelled; nothing was deleted."
+        elif bot.clock.now().timestamp() > self.until:
+            text = ("This confirmation has expired, so nothing was deleted. Run `/privacy delete` "
+                    "again if you still want to.")
         else:
-            text = "There was nothing stored about you."
+            removed = await bot.user_settings.delete_everything(self.owner_id)
+            if removed:
+                summary = ", ".join(f"{n} {TABLE_LABELS.get(t, t)}" for t, n in removed.items())
+                text = f"Done. I deleted {summary}. Nothing about you is stored now."
+            else:
+                text = "There was nothing stored about you."
         await interaction.response.edit_message(content=text, view=None)
-        self.stop()
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
-        await interaction.response.edit_message(content="Cancelled; nothing was deleted.", view=None)
-        self.stop()
+
+def confirm_view(owner_id: int, until: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DeleteChoice("delete", owner_id, until))
+    view.add_item(DeleteChoice("keep", owner_id, until))
+    return view
 
 
 async def setup(bot: InterviewCoach) -> None:

@@ -5,19 +5,23 @@ rehearsal drive interviews through this one class."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.feedback import DIMENSIONS
+from bot.core.inputs import parse_record_id
 from bot.core.interview import AskedQuestion, Interview, InterviewError, Transition, Turn
 from bot.core.models import Answer, InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
 from bot.core.text import clean_user_text
 from bot.library import TemplateLibrary
 from bot.store import Conflict, Store
+
+log = logging.getLogger(__name__)
 
 
 class StaleQuestion(InterviewError):
@@ -57,6 +61,12 @@ class PartResult:
     stored: bool  # False when the same message was already stored (a redelivery)
 
 
+FinishedHook = Callable[[InterviewSession, Mapping[str, Any]], Awaitable[None]]
+# The follow-on work a finish obliges (rows of interview_followons).
+REPORT_SENT = "report"
+HOOKS = "hooks"
+
+
 @dataclass(frozen=True, slots=True)
 class PracticeSetup:
     """How to start a practice run of one question from an earlier interview."""
@@ -68,14 +78,6 @@ class PracticeSetup:
     in_dms: bool  # the earlier interview ran in DMs
     question_id: str
     values: list[str]
-
-
-def parse_session_id(typed: str) -> int | None:
-    """An interview id as a user may type or pick it ("12", "#12"), or None."""
-    text = typed.strip().lstrip("#").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        return None
-    return int(text)
 
 
 def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
@@ -99,6 +101,7 @@ class InterviewService:
         self.library = library
         self.clock = clock
         self._locks: dict[int, asyncio.Lock] = {}
+        self._when_finished: list[FinishedHook] = []
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         lock = self._locks.get(session_id)
@@ -140,7 +143,7 @@ class InterviewService:
             if not latest:
                 raise SessionNotFound("You have no interviews yet.")
             return latest[0]
-        session_id = parse_session_id(typed)
+        session_id = parse_record_id(typed)
         if session_id is None:
             raise SessionNotFound("Pick an interview from the list.")
         session = await self.store.sessions.get(session_id)
@@ -196,7 +199,7 @@ class InterviewService:
         or the weakest question of the user's latest finished interview."""
         if typed:
             session_part, _, question_id = typed.strip().partition(":")
-            if parse_session_id(session_part) is None or not question_id:
+            if parse_record_id(session_part) is None or not question_id:
                 raise SessionNotFound("Pick a question from the list.")
             return await self.own_session(user_id, session_part), question_id
         for session in await self.store.sessions.finished_for_user(user_id, limit=50):
@@ -225,9 +228,59 @@ class InterviewService:
 
     async def report_of(self, session_id: int, *, user_id: int | None = None
                         ) -> tuple[InterviewSession, Interview, dict[str, Any]]:
-        """A session with its report: the one stored when it finished, or what it would say now."""
+        """A session with its report: the one stored when it finished, or, for an interview that
+        was abandoned, what it would say now. An interview still in progress has no report yet."""
         session, interview = await self.load(session_id, user_id=user_id)
+        if session.is_open:
+            raise InterviewError(f"{self.title(session)} is still in progress, so it has no report "
+                                 "yet. Finish it, or end it with `/interview end` to get one.")
         return session, interview, session.report or interview.report()
+
+    async def latest_reported(self, user_id: int) -> InterviewSession:
+        """The user's latest interview that has ended (the default for `/interview report`)."""
+        for session in await self.store.sessions.for_user(user_id, limit=20):
+            if not session.is_open:
+                return session
+        if await self.store.sessions.for_user(user_id, limit=1):
+            raise SessionNotFound("Your only interview is still in progress, so there is no report "
+                                  "yet. Finish it, or end it with `/interview end`.")
+        raise SessionNotFound("You have no interviews yet.")
+
+    # --- what follows a finish -----------------------------------------------------------
+
+    def when_finished(self, hook: FinishedHook) -> None:
+        """Run `hook(session, report)` after every finished interview. Hooks must be idempotent:
+        the obligation is recorded with the finish, so a hook interrupted by a crash runs again
+        at the next start-up (`complete_followons`)."""
+        self._when_finished.append(hook)
+
+    async def _run_finished_hooks(self, session: InterviewSession, report: Mapping[str, Any]) -> bool:
+        try:
+            for hook in self._when_finished:
+                await hook(session, report)
+        except Exception:
+            log.exception("Follow-on work after interview %s failed; it is retried at start-up",
+                          session.id)
+            return False
+        await self.store.sessions.followon_done(session.id, HOOKS, self.clock.now())
+        return True
+
+    async def complete_followons(self) -> int:
+        """At start-up: the follow-on work of interviews that finished just before a crash.
+        Returns how many interviews had work completed."""
+        completed = 0
+        for session in await self.store.sessions.pending_followons(HOOKS, limit=500):
+            if session.report is not None and await self._run_finished_hooks(session, session.report):
+                completed += 1
+        return completed
+
+    async def unsent_reports(self, user_id: int) -> list[InterviewSession]:
+        """The user's finished interviews whose report never reached them (a crash, Discord
+        refusing the message): shown when they next come back."""
+        return await self.store.sessions.pending_followons(REPORT_SENT, user_id=user_id, limit=5)
+
+    async def report_delivered(self, session_id: int) -> None:
+        await self.store.sessions.followon_done(session_id, REPORT_SENT, self.clock.now())
 
     # --- transitions ---------------------------------------------------------------------
 
@@ -411,7 +464,9 @@ class InterviewService:
             now = self.clock.now()
             transition = getattr(interview, action)(now)
             await self._persist(session, interview, transition)
-            return Step(session, interview, transition)
+        if transition.report is not None:  # committed with its obligations: now do them
+            await self._run_finished_hooks(session, transition.report)
+        return Step(session, interview, transition)
 
     async def _persist(self, session: InterviewSession, interview: Interview,
                        transition: Transition) -> None:
@@ -432,4 +487,5 @@ class InterviewService:
             session.finished_at = now
         await self.store.sessions.commit_transition(
             session, now=now, finished_answer=finished,
-            ask=None if asked is None else _asked_row(asked))
+            ask=None if asked is None else _asked_row(asked),
+            followons=(REPORT_SENT, HOOKS) if transition.report is not None else ())

@@ -301,9 +301,11 @@ class SessionRepository:
         now: datetime,
         finished_answer: tuple[int, bool] | None = None,
         ask: dict[str, Any] | None = None,
+        followons: Sequence[str] = (),
     ) -> None:
         """In one transaction: close the answer just finished, record the next question asked,
-        and save the session's new position. A crash leaves either all of it or none."""
+        save the session's new position, and record the follow-on work a finish obliges. A crash
+        leaves either all of it or none."""
         stamp = to_db_time(now)
         session.updated_at = now
         async with self.db.transaction() as conn:
@@ -318,3 +320,28 @@ class SessionRepository:
                 await conn.execute(_ASK, (session.id, ask["question_id"], ask["probe_index"],
                                           ask["category"], ask["question_text"], stamp))
             await conn.execute(*_session_update(session))
+            for kind in followons:
+                await conn.execute(
+                    "INSERT INTO interview_followons (session_id, kind, created_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT(session_id, kind) DO NOTHING", (session.id, kind, stamp))
+
+    # --- follow-on work after a finish ---------------------------------------------------
+
+    async def pending_followons(self, kind: str, *, user_id: int | None = None,
+                                limit: int = 100) -> list[InterviewSession]:
+        """Finished sessions whose `kind` of follow-on work is not done yet, oldest first."""
+        where, params = "f.kind = ? AND f.done_at IS NULL", [kind]
+        if user_id is not None:
+            where += " AND s.user_id = ?"
+            params.append(user_id)
+        rows = await self.db.fetch_all(
+            "SELECT s.* FROM interview_followons f JOIN interview_sessions s ON s.id = f.session_id"
+            f" WHERE {where} ORDER BY f.session_id LIMIT ?", [*params, limit])
+        return [_session(r) for r in rows]
+
+    async def followon_done(self, session_id: int, kind: str, now: datetime) -> bool:
+        """Mark one follow-on done; False when it already was (or never was owed)."""
+        cursor = await self.db.write(
+            "UPDATE interview_followons SET done_at = ? WHERE session_id = ? AND kind = ?"
+            " AND done_at IS NULL", (to_db_time(now), session_id, kind))
+        return cursor.rowcount == 1

@@ -86,8 +86,8 @@ def test_full_run_with_multipart_answer_probe_skip_and_report(interview):
     t = interview.finish_answer(at(110))
     # The combined answer now has figures, so the second probe does not fire.
     assert (t.question.question_id, t.question.key) == ("why_us", "3.0")
-    # An earlier answer is quoted back by the script.
-    assert t.question.text == 'Why Acme? You said "At my previous company the release was failing".'
+    # An earlier answer is quoted back by the script: its most telling sentence, the one with a figure.
+    assert t.question.text == 'Why Acme? You said "In the end deploys took 10 minutes instead of 2 hours".'
 
     t = interview.skip(at(120))
     assert t.finished_turn.question_id == "why_us" and t.finished_turn.skipped
@@ -176,13 +176,20 @@ def test_finish_early_gives_a_partial_report(interview):
     interview.finish_answer(at(2))
     t = interview.finish(at(30))
     assert t.status == "finished" and t.question is None
-    # The open question was closed as skipped.
+    # The open question was closed with no answer in the store...
     assert t.finished_turn.question_id == "story" and t.finished_turn.skipped
     assert t.finished_turn.finished_at == at(30)
     assert t.report["complete"] is False
     assert t.report["answered"] == 1
-    assert t.report["total"] == 2  # only what was reached is reported
-    assert t.report["skipped"] == [2]
+    # ...but the report does not call it skipped: it was on screen when the candidate ended.
+    assert t.report["total"] == 1 and t.report["skipped"] == []
+
+
+def test_a_question_skipped_before_ending_still_counts_as_skipped(interview):
+    started(interview)
+    interview.skip(at(1))
+    t = interview.finish(at(2))
+    assert t.report["skipped"] == [1] and t.report["answered"] == 0
 
 
 def test_finish_while_paused_is_allowed(interview):
@@ -473,3 +480,89 @@ async def test_service_runs_to_a_stored_report(tmp_path, library, clock, context
         answers = await store.sessions.answers(sid)
         assert all(a.finished_at is not None for a in answers)
         assert [a.finished_at - a.asked_at for a in answers] == [timedelta(seconds=20)] * len(answers)
+
+
+# --- the report, the transcript and what probes see --------------------------------------------
+
+ANSWERS = {
+    "hello": "Hello, thanks for having me back today.",
+    "story": "We had a problem and we fixed it together, and our manager was happy with us.",
+    "why_us": "Probably the people, I guess. I'm not sure, maybe the office too.",
+    "wrap": "No, thank you, I have enjoyed this.",
+}
+
+
+def _finished(interview: Interview) -> Interview:
+    """Answer every main question from ANSWERS and skip every probe."""
+    started(interview)
+    while interview.status != "finished":
+        asked = interview.current_question()
+        if asked.is_probe:
+            interview.skip(at(3))
+            continue
+        interview.add_part(ANSWERS[asked.question_id], at(1))
+        interview.finish_answer(at(2))
+    return interview
+
+
+def test_report_context_analyses_each_answer_once(interview, monkeypatch):
+    import bot.core.feedback
+    import bot.core.interview as module
+
+    _finished(interview)
+    calls: list[str] = []
+    real = bot.core.feedback.analyze_answer
+
+    def counting(text, **kwargs):
+        calls.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(module, "analyze_answer", counting)
+    ctx = module.report_context(interview)
+    answered = [e for e in ctx["entries"] if not e["skipped"]]
+    assert len(calls) == len(answered) == 4
+    assert ctx["report"]["answered"] == 4
+
+
+def test_transcript_entries_carry_the_notes_that_matter(interview):
+    entries = transcript_entries(_finished(interview))
+    story, why_us = entries[1], entries[2]
+    assert story["category_label"] == "Challenges you have overcome"
+    assert any(n["signal"] == "we_only" for n in story["notes"])
+    assert why_us["notes"][0]["signal"] == "hedges" and why_us["notes"][0]["quote"]
+    assert 0.0 <= why_us["score"] <= 1.0
+    assert all(len(e["notes"]) <= 3 for e in entries)
+
+
+def test_the_report_names_the_weakest_answers(interview):
+    report = _finished(interview).report()
+    numbers = [i["question_number"] for i in report["improvements"]]
+    assert 3 in numbers and 2 in numbers  # the hedged 'why us' and the story told only in 'we'
+    assert all(i["quote"] or i["issue"] for i in report["improvements"])
+    assert report["answers"][2]["notes"][0]["signal"] == "hedges"
+
+
+def test_probes_see_the_answer_against_its_own_question(interview):
+    started(interview)
+    interview.add_part("Hello.", at(1))
+    interview.finish_answer(at(2))
+    interview.add_part(STORY_NO_RESULT, at(3))
+    spec = interview.current_spec
+    seen = interview.render_context(current=spec)["answer"]
+    assert seen["category"] == "behavioural" and "result" in seen["missing"]
+    assert seen["key_point"] == "At my previous company the release was failing"
+
+
+def test_an_unchanged_answer_is_not_analysed_again_for_the_next_question(interview, monkeypatch):
+    import bot.core.interview as module
+
+    calls: list[str] = []
+    real = module.answer_signals
+
+    def counting(text, **kwargs):
+        calls.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(module, "answer_signals", counting)
+    _finished(interview)
+    assert calls.count(ANSWERS["hello"]) == 1

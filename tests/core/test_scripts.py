@@ -355,9 +355,13 @@ TEAM_ONLY = ("We had a hard time. We worked on it together and we fixed it as a 
 
 
 def _probe(script: Script, question_id: str, answer: str, asked: list[int]) -> tuple[int, str] | None:
+    """The probe that follows `answer`, read as the interview reads it: against its own
+    question and category."""
     spec = script.question(question_id)
     ctx = sample_context("general", script.stage)
-    view = answer_signals(answer, company="Acme", values=ctx["values"], length=spec.length)
+    question = script.render_question(spec, {**ctx, "answers": {}}).text
+    view = answer_signals(answer, company="Acme", values=ctx["values"], length=spec.length, question=question,
+                          category=spec.category, role=ctx["role"])
     result = script.next_probe(spec, {**ctx, "answer": view}, asked)
     return None if result is None else (result[0].position, result[1])
 
@@ -365,7 +369,7 @@ def _probe(script: Script, question_id: str, answer: str, asked: list[int]) -> t
 def test_hardest_problem_probes_are_what_the_script_says(shipped_library):
     spec = shipped_library.script("second_round").question("hardest_problem")
     assert [p.condition_source for p in spec.probes] == [
-        "answer.says_we_more_than_i", "not answer.has_result", "not answer.has_numbers"]
+        "answer.we_only", "not answer.has_result", "not answer.has_numbers"]
 
 
 def test_result_probe_fires_only_without_a_result(shipped_library):
@@ -381,7 +385,7 @@ def test_lesson_applied_result_probe(shipped_library):
     script = shipped_library.script("second_round")
     spec = script.question("lesson_applied")
     assert [p.condition_source for p in spec.probes] == ["not answer.has_example",
-                                                         "not answer.has_result"]
+                                                         "not answer.has_result", "answer.we_only"]
     assert _probe(script, "lesson_applied", WITH_RESULT, []) is None
     assert _probe(script, "lesson_applied", WITHOUT_RESULT, []) == (
         2, "What happened differently the second time?")
@@ -449,3 +453,99 @@ def test_check_prompts_names_file_and_line(tmp_path, mini_source):
     assert len(problems) == 1
     assert problems[0].startswith(f"interviews/broken.j2:{line_of(broken, 'category: gossip')}: ")
     assert "gossip" in problems[0]
+
+
+# --- probes that listen -------------------------------------------------------------------------
+
+def test_no_basis_probe_after_a_range_with_its_basis(shipped_library):
+    script = shipped_library.script("final")
+    assert _probe(script, "salary_expectations",
+                  "£85,000 to £95,000 base. I used Levels.fyi and Pave data for this level.", []) is None
+    assert _probe(script, "salary_expectations", "£85,000 to £95,000 base.", []) == (
+        2, "What is that range based on?")
+    assert _probe(script, "salary_expectations", "idk, I'd accept anything really.", []) == (
+        1, "Could you put that into a range in figures?")
+    deferral = ("I'd like to understand the on-call part before I settle on a figure. Could you share the band "
+                "you've budgeted for the role?")
+    assert _probe(script, "salary_expectations", deferral, []) is None
+
+
+def test_no_why_did_it_catch_your_attention_after_i_havent_looked(shipped_library):
+    script = shipped_library.script("second_round")
+    first = _probe(script, "recent_company_news", "I haven't looked, to be honest.", [])
+    assert first is not None and first[0] == 1 and "ten minutes to look us up" in first[1]
+    assert _probe(script, "recent_company_news", "I haven't looked, to be honest.", [1]) is None
+    specific = ("I read that Acme is opening two new warehouses in the north, which means the analysts will be "
+                "forecasting demand for regions with no history yet.")
+    assert _probe(script, "recent_company_news", specific, []) is None
+    no_reason = "I read that Acme opened two new warehouses in the north this spring."
+    assert _probe(script, "recent_company_news", no_reason, []) == (
+        3, "Why did that piece of news catch your attention?")
+
+
+def test_what_did_you_do_probe_only_for_we_stories(shipped_library):
+    script = shipped_library.script("second_round")
+    assert _probe(script, "hardest_problem", TEAM_ONLY, [])[0] == 1
+    mixed = ("When I was at my last job our release process was broken. We all worked on it, and I rebuilt the "
+             "pipeline myself. As a result, deploys went from two days to 20 minutes.")
+    assert _probe(script, "hardest_problem", mixed, []) is None
+    lesson = script.question("lesson_applied")
+    assert lesson.probes[-1].condition_source == "answer.we_only"
+    team_story = ("Later we had a similar problem. We planned ahead and we shipped on time, and as a result our "
+                  "launch went well.")
+    assert _probe(script, "lesson_applied", team_story, [])[1] == "And what did you do differently, yourself?"
+
+
+def test_every_story_question_can_ask_what_you_did_yourself(shipped_library):
+    # Feedback the candidate received is their own story by nature: no "what did you do" probe.
+    for script in shipped_library.scripts.values():
+        for spec in script.questions:
+            if spec.category == "behavioural" and spec.id != "tough_feedback":
+                assert any("we_only" in p.condition_source for p in spec.probes), (script.id, spec.id)
+    assert not any("says_we_more_than_i" in p.condition_source for s in shipped_library.scripts.values()
+                   for q in s.questions for p in q.probes)
+
+
+def test_weakness_probe_catches_a_humblebrag(shipped_library):
+    script = shipped_library.script("final")
+    brag = _probe(script, "stretch_area", "Honestly I'm a perfectionist, I just care too much.", [])
+    assert brag is not None and "sounds more like a strength" in brag[1]
+    real = ("Survival analysis. I've only used it once, and your trials rely on it, so I'm working through a course "
+            "and I've redone a public dataset analysis with it.")
+    assert _probe(script, "stretch_area", real, []) is None
+
+
+def test_off_question_probe(shipped_library):
+    script = shipped_library.script("second_round")
+    cv = "I've been a data analyst for four years at two companies. I studied economics and I have a master's."
+    assert _probe(script, "typical_week", cv, [])[1].startswith("Setting your background aside")
+    week = ("Mostly SQL and dashboards in the mornings, a review with the product team midweek, and a "
+            "monthly report for the board, which I'd enjoy most, though the board deadline would be the hardest.")
+    assert _probe(script, "typical_week", week, []) is None
+    assert _probe(script, "typical_week", "Mostly SQL and dashboards in the mornings.", []) == (
+        2, "And which part of that week would you find hardest?")
+
+
+def _close(script: Script, earlier: str) -> str:
+    ctx = sample_context("general", script.stage)
+    spec = script.question("second_round_close")
+    answers = {"experience_deep_dive": answer_signals(earlier, company="Acme", category="qualifications")}
+    return script.render_question(spec, {**ctx, "answers": answers}).text
+
+
+def test_a_callback_quotes_only_an_answer_worth_quoting(shipped_library):
+    script = shipped_library.script("second_round")
+    assert '("' not in _close(script, "Basically it went well, I think.")
+    quoted = _close(script, "I rebuilt our month-end reporting, and it now takes four hours instead of three days.")
+    assert '("I rebuilt our month-end reporting, and it now takes four hours instead of three days")' in quoted
+
+
+def test_shipped_scripts_use_every_category(shipped_library):
+    used = {q.category for s in shipped_library.scripts.values() for q in s.questions}
+    assert used == set(CATEGORIES)
+
+
+def test_the_script_readme_lists_every_category(project_root):
+    readme = (project_root / "prompts" / "interviews" / "README.md").read_text("utf-8")
+    for category in CATEGORIES:
+        assert f"`{category}`" in readme, category

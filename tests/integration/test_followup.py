@@ -590,10 +590,8 @@ def finished_session(user_id: int, finished_at: datetime) -> InterviewSession:
 
 
 async def interview_finished(world: World, session: InterviewSession) -> None:
-    """What `bot.dispatch("interview_finished", session, report)` runs, awaited to the end."""
-    listeners = world.bot.extra_events["on_interview_finished"]
-    assert len(listeners) == 1
-    await listeners[0](session, REPORT)
+    """What the interview service runs after a finish (`bot.interviews.when_finished`)."""
+    await world.bot.plan_practice_again(session, REPORT)
 
 
 REPORT = {"weakest_questions": ["why_us", "conflict"], "improvements": [

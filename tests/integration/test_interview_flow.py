@@ -150,3 +150,25 @@ async def test_double_click_on_done_and_simultaneous_messages(world, simcord_env
     answers = await simcord_env.bot.store.sessions.answers(session.id)
     assert sorted(p.text for p in answers[0].parts) == ["One.", "Two."]
     assert len(world.questions(thread)) == 2  # the next question was posted once
+
+
+async def test_the_end_button_asks_first(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    await world.candidate.send(thread, "My first answer, about the launch I led.")
+    await world.candidate.click(world.current(thread), label="Done")
+    asked = await world.candidate.click(world.current(thread), label="End")
+    assert asked.ephemeral and "End the interview now?" in asked.response.content
+    assert "question 2 of" in asked.response.content
+    kept = await world.candidate.click(asked.response, label="Keep going")
+    assert "Carrying on" in kept.response.content
+    session = (await simcord_env.bot.store.sessions.for_user(world.candidate.id))[0]
+    assert session.status == "active" and not world.reports(thread)
+
+    asked = await world.candidate.click(world.current(thread), label="End")
+    ended = await world.candidate.click(asked.response, label="End it")
+    said = [m.content or "" for m in (ended.response, *ended.followups) if m is not None]
+    assert any("Your report is in" in text for text in said)
+    assert world.reports(thread)
+    session = (await simcord_env.bot.store.sessions.for_user(world.candidate.id))[0]
+    assert session.status == "finished" and session.report["answered"] == 1

@@ -263,3 +263,145 @@ async def test_history_pages_turn_after_a_restart(world, simcord_env, settings):
     page_two = turned.response.embeds[0] if turned.response and turned.response.embeds else None
     assert page_two is not None and "Page 2 of 2" in page_two.footer.text
     assert page_two.description.count("`#") == 1
+
+
+async def test_a_crash_right_after_the_finish_loses_neither_the_report_nor_practice_again(
+        world, simcord_env, settings, monkeypatch):
+    """The process dies between committing the finished interview and doing what follows it
+    (posting the report, planning "practice again"). After a restart both still happen, once."""
+    from bot.services.interviews import InterviewService
+
+    await world.candidate.slash(world.channel, "settings nudges", state="on")
+    await start(world, script="second_round")
+    thread = world.thread()
+
+    async def killed(self, session, report):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(InterviewService, "_run_finished_hooks", killed)
+    with_failure = simcord_env.bot
+    try:
+        await world.answer_all(thread, limit=40)
+    except AssertionError:
+        pass  # no report arrived: the crash came first
+    assert not world.reports(thread)
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "finished" and session.report is not None
+    assert await with_failure.store.nudges.count_pending() == 0
+
+    monkeypatch.undo()
+    await simcord_env.restart_bot(create_bot(settings))
+    bot = simcord_env.bot
+    plans = await bot.store.nudges.plans_for_user(world.candidate.id, active_only=False)
+    assert [p.kind for p in plans] == ["practice"]  # planned at start-up
+    await simcord_env.restart_bot(create_bot(settings))
+    assert len(await simcord_env.bot.store.nudges.plans_for_user(world.candidate.id, active_only=False)) == 1
+
+    back = await world.candidate.slash(world.channel, "interview resume")
+    texts = [m.content or "" for m in (back.response, *back.followups) if m is not None]
+    assert any("did not reach you" in t for t in texts)
+    assert any(m.attachments and m.attachments[0].filename == f"interview-{session.id}-transcript.md"
+               for m in back.followups)
+    again = await world.candidate.slash(world.channel, "interview history")
+    assert not any("did not reach you" in (m.content or "") for m in again.followups)
+
+
+async def test_menus_keep_working_after_a_restart_and_an_old_confirmation_says_it_expired(
+        world, simcord_env, settings):
+    await finish_one(world, simcord_env)
+    ask = await world.candidate.slash(world.channel, "privacy delete")
+    await simcord_env.restart_bot(create_bot(settings))
+    kept = await world.candidate.click(ask.response, label="Cancel")
+    assert "nothing was deleted" in kept.response.content
+
+    stale = await world.candidate.slash(world.channel, "privacy delete")
+    await simcord_env.advance_time(11 * 60)
+    late = await world.candidate.click(stale.response, label="Delete everything")
+    assert "expired" in late.response.content and late.response.components == []
+    assert await session_of(simcord_env, world.candidate.id) is not None  # nothing deleted
+
+    fresh = await world.candidate.slash(world.channel, "privacy delete")
+    await simcord_env.restart_bot(create_bot(settings))
+    done = await world.candidate.click(fresh.response, label="Delete everything")
+    assert "I deleted" in done.response.content
+
+
+async def test_the_time_zone_menu_answers_after_a_restart(world, simcord_env, settings):
+    asked = await world.candidate.slash(world.channel, "followup add", company="Acme", role="Analyst",
+                                        when="tomorrow 10:00")
+    assert "which time zone" in asked.response.content
+    await simcord_env.advance_time(3600)
+    await simcord_env.restart_bot(create_bot(settings))
+    chosen = await world.candidate.select(asked.response, ["Europe/Paris"])
+    assert "Saved: **Europe/Paris**" in chosen.response.content
+    user = await simcord_env.bot.store.users.get(world.candidate.id)
+    assert user.time_zone == "Europe/Paris"
+
+
+async def test_a_form_open_across_a_restart_or_past_the_idle_pause_still_lands(world, simcord_env, settings):
+    await start(world)
+    thread = world.thread()
+    shown = await world.candidate.click(world.current(thread), label="Answer in a form")
+    await simcord_env.restart_bot(create_bot(settings))
+    await world.candidate.submit_modal(shown, {"answer": "Written before the restart, sent after it."})
+    session = await session_of(simcord_env, world.candidate.id)
+    answers = await simcord_env.bot.store.sessions.answers(session.id)
+    assert [p.text for p in answers[0].parts] == ["Written before the restart, sent after it."]
+    assert world.current(thread).embeds[0].title.startswith("Question 2")
+
+    shown = await world.candidate.click(world.current(thread), label="Answer in a form")
+    await simcord_env.advance_time(45 * 60)  # the interview pauses while the form is open
+    assert (await session_of(simcord_env, world.candidate.id)).status == "paused"
+    await world.candidate.submit_modal(shown, {"answer": "A long, careful answer."})
+    session = await session_of(simcord_env, world.candidate.id)
+    assert session.status == "active"
+    answers = await simcord_env.bot.store.sessions.answers(session.id)
+    assert [p.text for p in answers[1].parts] == ["A long, careful answer."]
+
+
+async def test_a_refused_form_gives_the_answer_back(world, simcord_env):
+    await start(world)
+    thread = world.thread()
+    question = world.current(thread)
+    shown = await world.candidate.click(question, label="Answer in a form")
+    await world.candidate.send(thread, "Typed instead.")
+    await world.candidate.click(question, label="Done")  # moved past while the form was open
+    result = await world.candidate.submit_modal(shown, {"answer": "My careful answer to question one."})
+    assert result.ephemeral and "moved past" in result.response.content
+    assert "My careful answer to question one." in result.response.content
+
+
+async def test_report_during_an_unfinished_practice_shows_the_last_finished_one(world, simcord_env):
+    first = await finish_one(world, simcord_env)
+    practice = await world.candidate.slash(world.channel, "interview practice")
+    assert "ready in" in (practice.followups or [practice.response])[-1].content
+    shown = await world.candidate.slash(world.channel, "interview report")
+    messages = [shown.response, *shown.followups]
+    assert messages[-1].attachments[0].filename == f"interview-{first.id}-transcript.md"
+    active = await session_of(simcord_env, world.candidate.id)
+    refused = await world.candidate.slash(world.channel, "interview report", session=str(active.id))
+    assert "still in progress" in refused.response.content and "0/100" not in refused.response.content
+
+
+async def test_an_interview_channel_the_candidate_cannot_see_is_not_used_for_their_thread(world, simcord_env):
+    hidden = world.guild.create_text_channel("staff-interviews", overwrites={
+        world.guild.default_role: discord.PermissionOverwrite(view_channel=False),
+        simcord_env.bot.user: discord.PermissionOverwrite(view_channel=True)})
+    await simcord_env.bot.user_settings.set_interview_channel(world.guild.id, hidden.id)
+    result = await start(world)
+    assert not hidden.threads and len(world.channel.threads) == 1  # where they can see it
+    assert "ready in" in (result.followups or [result.response])[-1].content
+
+
+async def test_names_with_markdown_characters_show_as_typed_in_the_transcript_and_report(world, simcord_env):
+    await start(world, company="Acme_Corp (UK)", role="Data_Analyst")
+    thread = world.thread()
+    await world.candidate.send(thread, "At Acme_Corp (UK) I led *the* data_migration.")
+    await world.candidate.click(world.current(thread), label="Done")
+    asked = await world.candidate.click(world.current(thread), label="End")
+    await world.candidate.click(asked.response, label="End it")
+    transcript = (await world.reports(thread)[-1].attachments[0].read()).decode()
+    assert "Acme_Corp (UK)" in transcript and "At Acme_Corp (UK) I led *the* data_migration." in transcript
+    assert "\\_" not in transcript and "\\(" not in transcript
+    body = "\n".join(e.description or "" for m in world.reports(thread) for e in m.embeds)
+    assert "Acme\\_Corp \\(UK\\)" in body and "\\\\" not in body  # escaped once for Discord, never twice

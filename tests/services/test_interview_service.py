@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import ManualClock
+from bot.core.inputs import parse_record_id
 from bot.library import TemplateLibrary
 from bot.services.interviews import (
     InterviewService,
     SessionNotFound,
     StaleQuestion,
-    parse_session_id,
 )
 from bot.store import Store
 
@@ -62,9 +62,10 @@ async def finish(service: InterviewService, clock: ManualClock, user: int, *, an
 
 @pytest.mark.parametrize(("typed", "expected"), [("12", 12), ("#12", 12), (" # 7 ", 7), ("0", 0),
                                                  ("", None), ("twelve", None), ("²", None), ("-3", None),
-                                                 ("9" * 19, None), ("12.5", None)])
-def test_parse_session_id(typed: str, expected: int | None) -> None:
-    assert parse_session_id(typed) == expected
+                                                 ("9" * 19, None), ("12.5", None), ("٣", None),
+                                                 ("9999999999999999999999999", None)])
+def test_parse_record_id(typed: str, expected: int | None) -> None:
+    assert parse_record_id(typed) == expected
 
 
 async def test_own_session_is_the_latest_or_the_one_picked_and_never_someone_elses(service, clock) -> None:
@@ -217,3 +218,26 @@ async def test_start_up_repair_gives_a_half_made_session_its_first_question(serv
     assert await service.repair_half_started() == []  # once
     result = await service.record_part(session.id, "Hello?", source="test")
     assert result.stored and result.question.number == 1
+
+
+async def test_follow_on_work_runs_once_and_a_failed_hook_runs_again_at_start_up(service, clock) -> None:
+    calls: list[int] = []
+    failing = {"on": True}
+
+    async def plan_practice(session, report) -> None:
+        if failing["on"]:
+            raise RuntimeError("Discord is down")
+        calls.append(session.id)
+
+    service.when_finished(plan_practice)
+    sid = await finish(service, clock, ALICE)
+    assert calls == [] and [s.id for s in await service.unsent_reports(ALICE)] == [sid]
+    failing["on"] = False
+    assert await service.complete_followons() == 1
+    assert await service.complete_followons() == 0
+    assert calls == [sid]
+    await service.report_delivered(sid)
+    assert await service.unsent_reports(ALICE) == []
+    other = await finish(service, clock, BOB)
+    assert calls == [sid, other]  # a healthy hook runs at once
+    assert await service.complete_followons() == 0

@@ -5,7 +5,7 @@ typed and draws the replies."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
@@ -13,7 +13,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.followups import parse_plan_id, plan_title
-from bot.core.models import InterviewSession
 from bot.core.stages import DEFAULT_STAGE, STAGE_LABELS
 from bot.core.text import clean_user_text, escape_discord
 from bot.errors import UserFacingError
@@ -155,15 +154,3 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
         choices = await self.service.plan_choices(interaction.user.id, zone, current)
         return [app_commands.Choice(name=c.name, value=str(c.plan_id))
                 for c in choices[:CHOICES_LIMIT]]
-
-    # ------------------------------------------------------------------ practice again
-
-    @commands.Cog.listener()
-    async def on_interview_finished(self, session: InterviewSession,
-                                    report: dict[str, Any]) -> None:
-        """After a mock interview: a "practice again" nudge for its weakest questions."""
-        try:
-            zone = await self.bot.user_settings.zone(session.user_id)
-            await self.service.plan_practice_after(session, report, zone=zone)
-        except Exception:
-            log.exception("Could not plan 'practice again' for session %s", session.id)

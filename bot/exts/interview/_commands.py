@@ -12,15 +12,16 @@ from discord.ext import commands
 from bot.bot import InterviewCoach
 from bot.core.interview import InterviewError
 from bot.core.models import InterviewSession
-from bot.core.text import shorten
+from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import place_name, reply
-from bot.exts._ui import register_pages, unregister_pages
+from bot.exts._ui import register_form, register_pages, unregister_form, unregister_pages
+from bot.exts.interview._controls import answer_form_submitted
 from bot.exts.interview._history import HISTORY_PAGES, history_page
 from bot.exts.interview._idle import IdleTimer
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._start import start_mock_interview, start_practice
-from bot.exts.interview._views import InterviewButton
+from bot.exts.interview._views import ANSWER_FORM, InterviewButton
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +39,36 @@ class InterviewCog(commands.Cog, name="Interview"):
         # The persistent controls come and go with the feature (a reload registers them once).
         self.bot.add_dynamic_items(InterviewButton)
         register_pages(HISTORY_PAGES, history_page)
+        register_form("interview answer", ANSWER_FORM, answer_form_submitted)
         self.idle.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(InterviewButton)
         unregister_pages(HISTORY_PAGES)
+        unregister_form("interview answer")
         await self.idle.stop()
 
     @commands.Cog.listener()
     async def on_interview_started(self, session: InterviewSession) -> None:
         self.idle.wake()
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
+        """The candidate is back: a report that never reached them (a crash between the finish
+        and the post, Discord refusing it) is shown now, privately, once."""
+        try:
+            await self.deliver_unsent_reports(interaction)
+        except Exception:
+            log.exception("Could not deliver unsent reports to user %s", interaction.user.id)
+
+    async def deliver_unsent_reports(self, interaction: discord.Interaction) -> int:
+        unsent = await self.interviews.unsent_reports(interaction.user.id)
+        for session in unsent:
+            session, _, report = await self.interviews.report_of(session.id, user_id=interaction.user.id)
+            await reply(interaction, f"Your report for **{escape_discord(self.interviews.title(session))}** "
+                                     "did not reach you when the interview ended. Here it is:")
+            await self.places.send_report(interaction, None, session=session, report=report)
+        return len(unsent)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -79,7 +100,10 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def resume(self, interaction: discord.Interaction) -> None:
         session = await self.interviews.open_session(interaction.user.id)
         if session is None:
-            raise UserFacingError("You have no interview in progress. Start one with `/interview start`.")
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if not await self.deliver_unsent_reports(interaction):
+                await reply(interaction, "You have no interview in progress. Start one with `/interview start`.")
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = await self.places.resume_in_place(interaction, session)
         if channel is not None:
@@ -110,7 +134,8 @@ class InterviewCog(commands.Cog, name="Interview"):
     @group.command(name="report", description="Show the report and transcript of one of your interviews")
     @app_commands.describe(session="Which interview (default: your latest)")
     async def report(self, interaction: discord.Interaction, session: str | None = None) -> None:
-        target = await self.interviews.own_session(interaction.user.id, session)
+        target = (await self.interviews.own_session(interaction.user.id, session) if session
+                  else await self.interviews.latest_reported(interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
         target, _, report = await self.interviews.report_of(target.id, user_id=interaction.user.id)
         await self.places.send_report(interaction, None, session=target, report=report)

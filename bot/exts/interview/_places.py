@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.core.interview import AskedQuestion, report_context
 from bot.core.models import InterviewSession
-from bot.core.text import escape_discord, shorten
+from bot.core.text import Safe, escape_discord, shorten, unescape_discord
 from bot.errors import UserFacingError
 from bot.exts._common import NO_MENTIONS, embeds_for, reply
 from bot.exts.interview._views import buttons, question_view
@@ -72,7 +73,8 @@ class InterviewPlaces:
             guild = interaction.guild or (self.bot.get_guild(session.guild_id) if session.guild_id else None)
             parent = await self._thread_parent(interaction, guild)
             if guild is None or parent is None:
-                raise UserFacingError("I can't open a thread from here; run `/interview start` in a server channel.")
+                raise UserFacingError("I can't open a thread here that you could see; run `/interview start` in a "
+                                      "server channel you can post in, or choose `where: Direct messages`.")
             perms = parent.permissions_for(guild.me)
             missing = [label for label, name in THREAD_PERMISSIONS if not getattr(perms, name)]
             if not missing:
@@ -96,15 +98,18 @@ class InterviewPlaces:
 
     async def _thread_parent(self, interaction: discord.Interaction,
                              guild: discord.Guild | None) -> discord.TextChannel | None:
+        """The server's interview channel when the candidate can see it, else the channel the
+        command was used in: a private thread in a channel they cannot open is no use to them."""
         if guild is None:
             return None
+        here = interaction.channel if interaction.guild else None
         configured = await self.bot.user_settings.interview_channel(guild.id)
-        channel = guild.get_channel(configured) if configured else None
-        if channel is None:
-            channel = interaction.channel if interaction.guild else None
-        if isinstance(channel, discord.Thread):
-            channel = channel.parent
-        return channel if isinstance(channel, discord.TextChannel) else None
+        for channel in (guild.get_channel(configured) if configured else None, here):
+            if isinstance(channel, discord.Thread):
+                channel = channel.parent
+            if isinstance(channel, discord.TextChannel) and _can_see(channel, interaction.user):
+                return channel
+        return None
 
     async def resume_in_place(self, interaction: discord.Interaction,
                               session: InterviewSession) -> discord.abc.Messageable | None:
@@ -188,8 +193,8 @@ class InterviewPlaces:
     async def send_report(self, target: discord.abc.Messageable | discord.Interaction | None,
                           step: Step | None, *, session: InterviewSession | None = None,
                           report: dict[str, Any] | None = None) -> None:
-        """The feedback report as embeds, with the transcript attached to the last message. After
-        a step that finished the interview, tells the other features (`interview_finished`)."""
+        """The feedback report as embeds, with the transcript attached to the last message. Once
+        it is sent, the finished interview's report counts as delivered."""
         if step is not None:
             session, interview, report = step.session, step.interview, step.transition.report
         else:
@@ -201,17 +206,44 @@ class InterviewPlaces:
         if suggestion:
             report["suggested_story"] = suggestion
         ctx = report_context(interview, report=report, when=session.finished_at)
-        text = self.bot.library.render("reports/report.md.j2", **ctx)
-        transcript = self.bot.library.render("reports/transcript.md.j2", **ctx)
+        # Question texts were made Discord-safe when they were asked: escaped once, already.
+        text = self.bot.library.render("reports/report.md.j2", **_questions(ctx, Safe))
+        transcript = self.bot.library.render_file("reports/transcript.md.j2", **_questions(ctx, unescape_discord))
         file = discord.File(io.BytesIO(transcript.encode("utf-8")), filename=f"interview-{session.id}-transcript.md")
         pages = embeds_for(text, title=f"Feedback report · {interview.script.title}")
         for index, embeds in enumerate(pages):
             kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
             if index == len(pages) - 1:
                 kwargs["file"] = file
+                if report.get("answers"):
+                    kwargs["view"] = buttons(session.id, "notes")
             if isinstance(target, discord.Interaction):
                 await target.followup.send(ephemeral=True, **kwargs)
             elif target is not None:
                 await target.send(**kwargs)
-        if step is not None and step.finished:
-            self.bot.dispatch("interview_finished", session, report)
+        if target is not None:
+            await self.interviews.report_delivered(session.id)
+
+
+def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:
+    """Whether the candidate could open a private thread of this channel they are added to."""
+    if not isinstance(user, discord.Member):
+        return True  # no member data (no members intent): Discord will say if they cannot
+    perms = channel.permissions_for(user)
+    return perms.view_channel and perms.send_messages_in_threads
+
+
+def answer_notes_text(bot: InterviewCoach, title: str, report: dict[str, Any]) -> str:
+    """The notes on each answer of a report, as shown by the report's "Notes on each answer"."""
+    return bot.library.render("reports/answer_notes.md.j2", title=title, answers=report.get("answers") or [])
+
+
+def _questions(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a report context with every question text (a "question" key) passed through
+    `change`; everything else as it is."""
+    if isinstance(value, dict):
+        return {k: (change(v) if k == "question" and isinstance(v, str) else _questions(v, change))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_questions(v, change) for v in value]
+    return value

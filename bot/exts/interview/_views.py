@@ -26,6 +26,8 @@ OTHER_CONTROLS: dict[str, tuple[str, discord.ButtonStyle, str | None]] = {
     "dm": ("Run it in my DMs", discord.ButtonStyle.primary, "✉️"),
     "thread": ("Use a private thread", discord.ButtonStyle.primary, "🧵"),
     "endnow": ("End it", discord.ButtonStyle.danger, None),
+    "keep": ("Keep going", discord.ButtonStyle.secondary, None),
+    "notes": ("Notes on each answer", discord.ButtonStyle.secondary, "📝"),
 }
 ALL_CONTROLS = {**QUESTION_CONTROLS, **OTHER_CONTROLS}
 NO_QUESTION = "0.0"
@@ -82,21 +84,17 @@ def buttons(session_id: int, *actions: str) -> discord.ui.View:
     return view
 
 
+ANSWER_FORM = r"ivform:(?P<session>\d{1,20}):(?P<key>\d{1,4}\.\d{1,3})"
+
+
 class AnswerModal(discord.ui.Modal):
-    """Answer in a form: works even where the bot cannot read typed messages."""
+    """Answer in a form: works even where the bot cannot read typed messages. Submissions are
+    routed by custom_id (`ANSWER_FORM`, see `bot.exts._ui.send_form`), so a form left open
+    across a restart still lands."""
 
     answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
         label="Your answer", custom_id="answer", style=discord.TextStyle.paragraph, max_length=MAX_PART_CHARS,
         placeholder="Type your full answer; it is saved when you submit.")
 
     def __init__(self, session_id: int, key: str, title: str) -> None:
-        super().__init__(title=title[:45], custom_id=f"ivform:{session_id}:{key}")
-        self.session_id, self.key = session_id, key
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        from bot.exts.interview._controls import submit_form
-
-        await submit_form(interaction, self.session_id, self.key, self.answer.value)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await reply_with_error(interaction, error, where="answer form")
+        super().__init__(title=title[:45], custom_id=f"ivform:{session_id}:{key}", timeout=None)
