@@ -15,7 +15,7 @@ Discord's REST ceiling, side by side with the old fixed pacing.
    recipient whose DM channel is rate limited (discord.py waits out five 429s, about 20 s,
    then gives up). Each runs twice in the same process:
 
-   - now: the dispatcher as shipped: sends in flight side by side (8), every REST call paced
+   - now: the dispatcher as shipped: sends in flight side by side (16), every REST call paced
      by one token bucket (46/s, 4 at once), the user's stored DM channel used (`--known` of
      the users have one: one call; the others two: the channel is opened, then stored);
    - baseline: the old way: one send at a time, a fixed 0.2 s after each, and the courier
