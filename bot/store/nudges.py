@@ -27,7 +27,7 @@ class NewNudge:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """How a nudge reached the user (columns added by migrations 0003 and 0008)."""
+    """How a nudge reached the user (columns added by migrations 0003 and 0009)."""
 
     nudge_id: int
     delivered_via: str | None

@@ -68,7 +68,7 @@ class UserRepository:
     # ------------------------------------------------------------ where nudge DMs go
 
     async def dm_channel(self, user_id: int) -> int | None:
-        """The user's DM channel, once a nudge has reached it (migration 0008)."""
+        """The user's DM channel, once a nudge has reached it (migration 0009)."""
         return await self.db.fetch_value(
             "SELECT dm_channel_id FROM users WHERE user_id = ?", (user_id,))
 

@@ -156,7 +156,7 @@ async def test_every_way_of_adding_a_nudge_respects_its_dedupe_key(tmp_path: Pat
         assert (rows["k:x"].plan_id, rows["k:x"].due_at) == (None, NOW + timedelta(hours=1))
 
 
-async def test_migration_8_starts_users_with_the_dm_channel_their_last_nudge_went_to(
+async def test_migration_9_starts_users_with_the_dm_channel_their_last_nudge_went_to(
         tmp_path: Path) -> None:
     import shutil
 
@@ -165,7 +165,7 @@ async def test_migration_8_starts_users_with_the_dm_channel_their_last_nudge_wen
     before = tmp_path / "before"
     before.mkdir()
     for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if int(migration.name[:4]) < 8:
+        if int(migration.name[:4]) < 9:
             shutil.copy(migration, before / migration.name)
     path = tmp_path / "db.sqlite3"
     async with Store(path, migrations_dir=before) as store:
