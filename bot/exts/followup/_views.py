@@ -25,8 +25,10 @@ from bot.core.timeparse import EXAMPLES, TimeParseError, parse_when
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, bot_of, reply
 from bot.exts._time import user_zone
-from bot.exts._ui import GuardedModal, guarded, text_input
+from bot.exts._ui import GuardedModal, guarded, page_buttons, text_input
 from bot.services.followups import AddResult, PlanError
+
+LIST_PAGES = "followup"  # the shared pager's name for /followup list
 
 # The action codes in a nudge button's custom_id, `nudge:<code>:<nudge id>[:<argument>]`, and
 # the action each one stands for. DMs already sent carry these codes, so they are a wire format:
@@ -41,7 +43,7 @@ ACTION_CODES: dict[str, str] = {
     "next": followups.NEXT_INTERVIEW,
 }
 CODE_OF: dict[str, str] = {action: code for code, action in ACTION_CODES.items()}
-NUDGE_ID = re.compile(r"^nudge:[a-z]+:(?P<id>\d+)(?::|$)")  # any nudge button's nudge id
+NUDGE_ID = re.compile(r"^nudge:[a-z]+:(?P<id>[0-9]{1,19})(?::|$)")  # any nudge button's nudge id
 
 SNOOZE_LABELS = {"1h": "Snooze 1 hour", "tomorrow": "Tomorrow 9:00", "3d": "In 3 days"}
 OUTCOME_STYLES = {"next_round": discord.ButtonStyle.primary, "offer": discord.ButtonStyle.success,
@@ -50,7 +52,7 @@ OUTCOME_STYLES = {"next_round": discord.ButtonStyle.primary, "offer": discord.Bu
 
 
 class NudgeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                  template=r"nudge:(?P<code>[a-z]+):(?P<id>\d+)(?::(?P<arg>[a-z0-9_]+))?"):
+                  template=r"nudge:(?P<code>[a-z]+):(?P<id>[0-9]{1,19})(?::(?P<arg>[a-z0-9_]+))?"):
     """One persistent button on a nudge DM (see ACTION_CODES for its custom_id)."""
 
     def __init__(self, action: str, nudge_id: int, arg: str = "", *, label: str | None = None
@@ -179,6 +181,35 @@ def added_embed(result: AddResult) -> discord.Embed:
     embed.set_footer(text=f"Plan #{plan.id} · /followup list · /followup reschedule · "
                           "/followup cancel")
     return embed
+
+
+async def list_page(interaction: discord.Interaction, owner_id: int, page: int,
+                    arg: str = "") -> tuple[discord.Embed, discord.ui.View | None]:
+    """Page `page` of the owner's waiting reminders (`/followup list`, and every click of its
+    pager). A page holds `followups.LIST_PAGE` lines of at most `REMINDER_LINE_LIMIT`
+    characters, so it fits an embed whatever names the user typed."""
+    upcoming = await bot_of(interaction).followups.upcoming(owner_id, page)
+    if not upcoming.reminders:
+        return discord.Embed(title="Your upcoming reminders", colour=COLOUR, description=(
+            "Nothing is scheduled. Log a real interview with `/followup add` and I'll remind "
+            "you around it.")), None
+    lines = [followups.reminder_line(nudge.kind, nudge.due_at, plan)
+             for nudge, plan in upcoming.reminders]
+    if upcoming.nudges_off:
+        lines += ["", "Your nudges are **off**: none of these will be sent until you turn "
+                      "them on with `/settings nudges on`."]
+    embed = discord.Embed(title="Your upcoming reminders", description="\n".join(lines),
+                          colour=COLOUR)
+    noun = "reminder" if upcoming.total == 1 else "reminders"
+    embed.set_footer(text=f"Page {upcoming.page + 1} of {upcoming.pages} · {upcoming.total} "
+                          f"{noun} waiting · /followup cancel or reschedule a plan by its number")
+    buttons = page_buttons(LIST_PAGES, owner_id, upcoming.page, upcoming.pages)
+    if not buttons:
+        return embed, None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(button)
+    return embed, view
 
 
 # --------------------------------------------------------------------------- what the buttons do
