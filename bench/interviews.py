@@ -305,7 +305,7 @@ async def run_bare(n: int, rounds: int) -> tuple[LoadResult, list[Click]]:
                 for member, thread in pairs:
                     message = live_question(thread)
                     assert message is not None
-                    clicks.append(await click_done(member, message, number, []))
+                    clicks.append(await click_done(member, message, number, number, []))
         result.lags = lags
         await env.settle(timeout=60)
     return result, clicks
@@ -390,16 +390,20 @@ async def run_storage(n: int, rounds: int, folder: Path) -> StorageResult:
         # One candidate through a whole interview: the service's own cost of each Done (the
         # answer analysed in a worker thread, the next question rendered, the commit).
         dones: list[Click] = []
-        solo = n + 1
-        step = await service.start(user_id=solo, script_id="second_round", channel_id=10_000 + solo,
-                                   context={"candidate": "solo", "role": "Data Analyst", "company": "Acme"})
-        while not step.finished:
-            await service.answer_in_channel(10_000 + solo, solo, ANSWER)
-            number = step.question.number if step.question else 0
-            cpu0, loop0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
-            step = await service.finish_answer(step.session.id)
-            wall = time.perf_counter() - t0
-            dones.append(Click(number, wall, time.process_time() - cpu0, time.thread_time() - loop0, wall))
+        for solo in range(n + 1, n + 6):  # five candidates, one after another
+            step = await service.start(user_id=solo, script_id="second_round", channel_id=10_000 + solo,
+                                       context={"candidate": "solo", "role": "Data Analyst", "company": "Acme"})
+            done_round = 0
+            while not step.finished:
+                await service.answer_in_channel(10_000 + solo, solo, ANSWER)
+                number = step.question.number if step.question else 0
+                probe = bool(step.question and step.question.is_probe)
+                done_round += 1
+                cpu0, loop0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
+                step = await service.finish_answer(step.session.id)
+                took = time.perf_counter() - t0
+                dones.append(Click(number, done_round, took, time.process_time() - cpu0,
+                                   time.thread_time() - loop0, took, final=step.finished, probe=probe))
     return StorageResult(parts, wall, statements / parts, commits / parts, per_round[0], per_round[-1], dones)
 
 
@@ -418,18 +422,21 @@ def has_report(thread: Any) -> bool:
 @dataclass
 class Click:
     number: int  # the question's position in the interview
+    round: int  # the round it closed (1: the first answer)
     wall: float
     cpu: float  # process CPU (the analysis thread and the database thread included)
     loop_cpu: float  # CPU of the event loop's thread alone
     handler: float  # wall time inside the bot's button handler
+    final: bool = False  # it ended the interview (the report was built and posted)
+    probe: bool = False  # it finished the answer to a follow-up probe
 
 
-async def click_done(member: Any, message: Any, number: int, handler_times: list[float]) -> Click:
+async def click_done(member: Any, message: Any, number: int, round_: int, handler_times: list[float]) -> Click:
     before = len(handler_times)
     cpu0, loop0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
     await member.click(message, label="Done")
     wall, cpu, loop_cpu = time.perf_counter() - t0, time.process_time() - cpu0, time.thread_time() - loop0
-    return Click(number, wall, cpu, loop_cpu, sum(handler_times[before:]))
+    return Click(number, round_, wall, cpu, loop_cpu, sum(handler_times[before:]))
 
 
 def timing_handlers(handler_times: list[float], report_times: list[float]) -> None:
@@ -499,8 +506,10 @@ async def run_coach(n: int, max_rounds: int, folder: Path) -> CoachResult:
                     title = message.embeds[0].title or ""
                     if title.startswith("Question"):
                         numbers[member.id] = int(title.split()[1])
-                    clicks.append(await click_done(member, message, numbers[member.id], handler_times))
-                    if not has_report(thread):
+                    click = await click_done(member, message, numbers[member.id], rounds, handler_times)
+                    click.final = has_report(thread)
+                    clicks.append(click)
+                    if not click.final:
                         still.append((member, thread))
                 active = still
         result.lags = lags
@@ -718,32 +727,52 @@ def print_load(n: int, coach: CoachResult, bare: LoadResult, bare_clicks: list[C
     table(rows)
 
     clicks = coach.clicks
-    by_number: dict[int, list[Click]] = {}
+    print(f"\nDone clicks, one at a time ({len(clicks):,}; the answer is analysed in a worker thread and the "
+          "next question posted), beside the bare bot's Done in the same round (it removes the buttons and "
+          "posts the next question, and nothing else)")
+    by_round: dict[int, list[Click]] = {}
     for c in clicks:
-        by_number.setdefault(c.number, []).append(c)
-    numbers = sorted(by_number)
-    lo, hi = numbers[0], numbers[-1]
-    print(f"\nDone clicks, one at a time ({len(clicks):,} clicks; the analysis of the answer runs in a worker "
-          "thread, the next question is posted)")
-    rows = [("Done click", "median (bare bot's, ratio)", f"question {lo}", f"question {hi} (ratio to {lo})")]
+        if not c.final:
+            by_round.setdefault(c.round, []).append(c)
+    bare_by_round: dict[int, list[Click]] = {}
+    for c in bare_clicks:
+        bare_by_round.setdefault(c.round, []).append(c)
+    ordinary = [c for c in clicks if not c.final]
+    finals = [c for c in clicks if c.final]
+    first_round, last_round = min(by_round), max(by_round)
+    rows = [("Done click (median)", "interview coach", "bare bot, same round", "ratio")]
     for label, key in (("process CPU", "cpu"), ("event-loop thread CPU", "loop_cpu"),
-                       ("click wall time (simcord included)", "wall"), ("bot handler wall time", "handler")):
-        med = statistics.median(getattr(c, key) for c in clicks)
-        base = statistics.median(getattr(c, key) for c in bare_clicks) if key != "handler" else 0.0
-        at_lo = statistics.median(getattr(c, key) for c in by_number[lo])
-        at_hi = statistics.median(getattr(c, key) for c in by_number[hi])
-        versus = f" ({ms(base)}, {ratio(med, base)})" if base else ""
-        rows.append((label, ms(med) + versus, ms(at_lo), f"{ms(at_hi)} ({ratio(at_hi, at_lo)})"))
-    dones = storage.dones
-    first_done = [d for d in dones if d.number == dones[0].number]
-    last_done = [d for d in dones if d.number == dones[-1].number]
-    for label, key in (("service alone (no Discord): process CPU", "cpu"),
-                       ("service alone (no Discord): event-loop thread CPU", "loop_cpu")):
+                       ("click wall time (simcord included)", "wall")):
+        for name, rd in ((f"round {first_round}", first_round), (f"round {last_round}", last_round)):
+            c = statistics.median(getattr(x, key) for x in by_round[rd])
+            b = statistics.median(getattr(x, key) for x in bare_by_round.get(rd, bare_by_round[max(bare_by_round)]))
+            rows.append((f"{label}, {name}", ms(c), ms(b), ratio(c, b)))
+    rows.append(("bot handler wall time, all but the last Done", ms(statistics.median(c.handler for c in ordinary)),
+                 "", ""))
+    if finals:
+        rows.append(("the last Done (report built and posted): process CPU",
+                     ms(statistics.median(c.cpu for c in finals)), "", ""))
+        rows.append(("the last Done: event-loop thread CPU", ms(statistics.median(c.loop_cpu for c in finals)),
+                     "", ""))
+    table(rows)
+
+    # Main questions only: a probe's Done analyses the question's answer with the probe's (longer).
+    dones = [d for d in storage.dones if not d.final and not d.probe]
+    final = [d for d in storage.dones if d.final]
+    first, last = min(d.round for d in dones), max(d.round for d in dones)
+    print("\nDone in the service alone (no Discord; five candidates, one after another, through the whole "
+          "interview; medians of the main questions' Dones)")
+    rows = [("service Done", "all", f"round {first} (question 1)",
+             f"round {last} (question {max(d.number for d in dones if d.round == last)}, ratio)")]
+    for label, key in (("process CPU (the analysis thread included)", "cpu"), ("event-loop thread CPU", "loop_cpu")):
         med = statistics.median(getattr(d, key) for d in dones)
-        at_lo = statistics.median(getattr(d, key) for d in first_done)
-        at_hi = statistics.median(getattr(d, key) for d in last_done)
-        rows.append((label, ms(med), f"{ms(at_lo)} (q{dones[0].number})",
-                     f"{ms(at_hi)} (q{dones[-1].number}, {ratio(at_hi, at_lo)})"))
+        at_lo = statistics.median(getattr(d, key) for d in dones if d.round == first)
+        at_hi = statistics.median(getattr(d, key) for d in dones if d.round == last)
+        rows.append((label, ms(med), ms(at_lo), f"{ms(at_hi)} ({ratio(at_hi, at_lo)})"))
+    if final:
+        rows.append(("the last Done (the report built in the worker thread): process / loop CPU",
+                     f"{ms(statistics.median(d.cpu for d in final))} / "
+                     f"{ms(statistics.median(d.loop_cpu for d in final))}", "", ""))
     table(rows)
 
 

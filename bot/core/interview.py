@@ -218,6 +218,8 @@ class Interview:
             if turn.reading is not None:
                 self._readings[turn.question_id] = turn.reading
         self._asked: tuple[tuple[int, int, bool], AskedQuestion] | None = None
+        # What scripts see of each settled answer, by question: (its number of turns, the view).
+        self._views: dict[str, tuple[int, dict[str, Any]]] = {}
         # False: a transition that finishes the interview leaves `report` None, for the caller
         # to build with `report()` where it holds nobody up (the service uses a worker thread).
         self.report_on_finish = True
@@ -261,9 +263,17 @@ class Interview:
             is_current = current is not None and spec.id == current.id
             if not is_current and turns[0].finished_at is None:
                 continue  # an answer still being given is not shown to later questions
-            text = _joined(turns)
-            view = {"text": text, **self._reading(spec, turns, text).signals}
-            view["skipped"] = all(t.skipped for t in turns)
+            # A question whose turns are all finished does not change until it gets another turn.
+            settled = not is_current and all(t.finished_at is not None for t in turns)
+            made = self._views.get(spec.id)
+            if settled and made is not None and made[0] == len(turns):
+                view = made[1]
+            else:
+                text = _joined(turns)
+                view = {"text": text, **self._reading(spec, turns, text).signals}
+                view["skipped"] = all(t.skipped for t in turns)
+                if settled:
+                    self._views[spec.id] = (len(turns), view)
             if is_current:
                 ctx["answer"] = view
             else:
