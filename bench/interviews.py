@@ -259,6 +259,7 @@ class BareQuestion(discord.ui.View):
 
     @discord.ui.button(label="Done", style=discord.ButtonStyle.success, custom_id="bare:done")
     async def done(self, interaction: discord.Interaction, button: discord.ui.Button[BareQuestion]) -> None:
+        self.stop()  # its message no longer has buttons: discord.py can let the view go
         await interaction.response.edit_message(view=None)
         assert isinstance(interaction.channel, discord.Thread)
         await interaction.channel.send(embed=question_embed(2), view=BareQuestion())

@@ -331,27 +331,18 @@ class InterviewService:
     async def session_choices(self, user_id: int, typed: str = "", *, scan: int = 100,
                               limit: int = 25) -> list[tuple[str, str]]:
         """(label, value) of the user's latest interviews whose label contains what they typed,
-        newest first, looking at no more than `scan` of them; the value is the session id.
-        Each is read without its report, a page at a time, so the cost does not grow with a
-        long history."""
+        newest first, looking at no more than the latest `scan` of them; the value is the session
+        id. They are read without their reports, in one query (`limit` rows when nothing was
+        typed), so the cost does not grow with a long history."""
         text = typed.lower()
         choices: list[tuple[str, str]] = []
-        before: int | None = None
-        scanned = 0
-        while scanned < scan and len(choices) < limit:
-            page = await self.store.sessions.summaries(user_id, limit=min(limit, scan - scanned),
-                                                       before_id=before)
-            for s in page:
-                label = shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
-                                f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
-                if text in label.lower():
-                    choices.append((label, str(s.id)))
-                    if len(choices) >= limit:
-                        break
-            if len(page) < min(limit, scan - scanned):
-                break
-            scanned += len(page)
-            before = page[-1].id
+        for s in await self.store.sessions.summaries(user_id, limit=scan if text else limit):
+            label = shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
+                            f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
+            if text in label.lower():
+                choices.append((label, str(s.id)))
+                if len(choices) >= limit:
+                    break
         return choices
 
     async def practice_choices(self, user_id: int, typed: str = "", *, sessions: int = 20,

@@ -294,15 +294,13 @@ class SessionRepository:
             " ORDER BY id DESC LIMIT 1", (user_id,))
         return _session(row) if row else None
 
-    async def summaries(self, user_id: int, *, limit: int, before_id: int | None = None
-                        ) -> list[SessionSummary]:
-        """A page of the user's interviews, newest first, each read without its report (keyset
-        paging: the page after one ends at `before_id`)."""
+    async def summaries(self, user_id: int, *, limit: int) -> list[SessionSummary]:
+        """The user's latest `limit` interviews, newest first, each read without its report."""
         rows = await self.db.fetch_all(
             "SELECT id, script_id, json_extract(context_json, '$.company') AS company,"
             " json_array_length(context_json, '$.only_questions') AS practice, status, created_at"
-            " FROM interview_sessions WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-            (user_id, before_id if before_id is not None else 2**63 - 1, limit),
+            " FROM interview_sessions WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
         )
         return [SessionSummary(int(r["id"]), str(r["script_id"]), str(r["company"] or ""),
                                bool(r["practice"]), str(r["status"]),
