@@ -73,14 +73,6 @@ async def guarded(interaction: discord.Interaction, where: str,
         await reply_with_error(interaction, _for_user(error), where=where)
 
 
-class GuardedModal(discord.ui.Modal):
-    """A modal whose errors reach the user (expected ones as they are, anything else with an
-    error id), and nothing is saved."""
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await reply_with_error(interaction, _for_user(error), where=f"modal {type(self).__name__}")
-
-
 def text_input(custom_id: str, label: str, *, max_length: int, default: str = "",
                required: bool = False, paragraph: bool = False,
                placeholder: str | None = None) -> discord.ui.TextInput[Any]:

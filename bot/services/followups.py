@@ -392,7 +392,7 @@ class FollowUpService:
         """The question behind the `index`-th practise button of a "practice again" nudge."""
         nudge = await self.nudge(user_id, nudge_id)
         questions = nudge.payload.get("questions") or []
-        position = int(index) if index.isdigit() else 0
+        position = int(index) if index.isascii() and index.isdigit() and len(index) < 4 else 0
         question = questions[position] if position < len(questions) else {}
         return PracticeTarget(nudge.payload.get("session_id"), question.get("id") or "",
                               nudge.payload.get("script_id") or "")

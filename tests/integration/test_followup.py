@@ -941,3 +941,20 @@ def test_the_retry_after_is_read_where_discord_puts_it(headers: dict[str, str],
     assert (retry.retry_after, retry.everyone) == (wait, everyone)
     limited = _retry(discord.RateLimited(12.5))  # raised instead of waiting, not an HTTPException
     assert (limited.retry_after, limited.everyone) == (12.5, False)
+
+
+async def test_the_next_interview_form_lands_after_a_restart(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00", stage="second_round")
+    nudges = await world.nudges()
+    await world.advance_to(nudges["thank_you"].due_at)
+    [message] = world.nudge_dms(nudges["thank_you"].id)
+    await world.user.click(message, label="Next round")
+    offer = world.dms()[-1]
+    shown = await world.user.click(offer, label="Log the next interview")
+    await world.restart()
+    submitted = await world.user.submit_modal(shown, {"next:when": "Jan 12 15:00", "next:stage": "final",
+                                                      "next:interviewer": "Sam Boss"})
+    assert "Final round at Acme" in reply_text(submitted)
+    plans = await world.store.nudges.plans_for_user(world.user.id, active_only=False)
+    assert len(plans) == 2 and plans[0].details["stage"] == "final"

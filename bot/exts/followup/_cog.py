@@ -19,12 +19,14 @@ from bot.errors import UserFacingError
 from bot.exts._common import NO_MENTIONS, reply
 from bot.exts._notices import deliver_pending_notice
 from bot.exts._time import user_zone
-from bot.exts._ui import as_user_error, register_pages, unregister_pages
+from bot.exts._ui import as_user_error, register_form, register_pages, unregister_form, unregister_pages
 from bot.exts.followup._views import (
     LIST_PAGES,
+    NEXT_INTERVIEW_FORM,
     NudgeButton,
     added_embed,
     list_page,
+    next_interview_submitted,
     plan_errors,
     planned_lines,
     read_when,
@@ -59,10 +61,12 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
         # The persistent controls come and go with the feature (a reload registers them once).
         self.bot.add_dynamic_items(NudgeButton)
         register_pages(LIST_PAGES, list_page)
+        register_form("next interview", NEXT_INTERVIEW_FORM, next_interview_submitted)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(NudgeButton)
         unregister_pages(LIST_PAGES)
+        unregister_form("next interview")
 
     # ------------------------------------------------------------------ /followup add
 

@@ -25,7 +25,7 @@ from bot.core.timeparse import EXAMPLES, TimeParseError, parse_when
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, bot_of, reply
 from bot.exts._time import user_zone
-from bot.exts._ui import GuardedModal, guarded, page_buttons, text_input
+from bot.exts._ui import give_back_form, guarded, page_buttons, send_form, text_input
 from bot.services.followups import AddResult, PlanError
 
 LIST_PAGES = "followup"  # the shared pager's name for /followup list
@@ -281,8 +281,8 @@ async def record_outcome(interaction: discord.Interaction, nudge_id: int, outcom
 async def next_interview(interaction: discord.Interaction, nudge_id: int, what: str) -> None:
     upcoming = await bot_of(interaction).followups.next_interview(interaction.user.id, nudge_id)
     if what == followups.LOG_NEXT:
-        await interaction.response.send_modal(NextInterviewModal(
-            company=upcoming.company, role=upcoming.role, stage=upcoming.stage))
+        await send_form(interaction, NextInterviewModal(owner_id=interaction.user.id, nudge_id=nudge_id,
+                                                        stage=upcoming.stage))
         return
     await _start_mock_interview(interaction, script_id=upcoming.script_id, role=upcoming.role,
                                 company=upcoming.company)
@@ -329,32 +329,41 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
 
 # --------------------------------------------------------------------------- the form
 
-class NextInterviewModal(GuardedModal, title="Log your next interview"):
-    def __init__(self, *, company: str, role: str, stage: str) -> None:
-        super().__init__(timeout=900)
-        self.company_name, self.role_name = company, role
-        self.when = text_input("next:when", "When (your time zone)", max_length=100,
-                               required=True,
-                               placeholder=f"e.g. {EXAMPLES[1]} or {EXAMPLES[3]}")
-        self.stage = text_input("next:stage", "Stage", max_length=20, default=stage,
-                                required=True, placeholder="second_round or final")
-        self.interviewer = text_input("next:interviewer", "Interviewer (optional)",
-                                      max_length=100)
-        for item in (self.when, self.stage, self.interviewer):
-            self.add_item(item)
+NEXT_INTERVIEW_FORM = r"next:(?P<owner>\d{1,20}):(?P<nudge>\d{1,18})"
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        zone = await user_zone(interaction)
-        if zone is None:
-            return
-        stage = self.stage.value.strip().lower().replace(" ", "_") or FINAL
-        if stage not in STAGE_LABELS:
-            stage = FINAL
-        result = await bot_of(interaction).followups.add_interview(
-            user_id=interaction.user.id, candidate=interaction.user.display_name,
-            company=self.company_name, role=self.role_name,
-            interview_at=read_when(interaction, self.when.value, zone), zone=zone, stage=stage,
-            interviewer=clean_user_text(self.interviewer.value).strip(),
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id if interaction.guild_id else None)
-        await reply(interaction, embed=added_embed(result))
+
+class NextInterviewModal(discord.ui.Modal):
+    """Log the next round. Answered by its custom id (`NEXT_INTERVIEW_FORM`: owner and the nudge
+    it came from, which names the plan), so a form left open across a restart still lands."""
+
+    def __init__(self, *, owner_id: int, nudge_id: int, stage: str) -> None:
+        super().__init__(title="Log your next interview", custom_id=f"next:{owner_id}:{nudge_id}",
+                         timeout=None)
+        self.add_item(text_input("next:when", "When (your time zone)", max_length=100, required=True,
+                                 placeholder=f"e.g. {EXAMPLES[1]} or {EXAMPLES[3]}"))
+        self.add_item(text_input("next:stage", "Stage", max_length=20, default=stage, required=True,
+                                 placeholder="second_round or final"))
+        self.add_item(text_input("next:interviewer", "Interviewer (optional)", max_length=100))
+
+
+async def next_interview_submitted(interaction: discord.Interaction, match: re.Match[str],
+                                   values: dict[str, str]) -> None:
+    if int(match["owner"]) != interaction.user.id:
+        raise UserFacingError("This form is someone else's.")
+    zone = await user_zone(interaction)
+    if zone is None:
+        await give_back_form(interaction, values)  # asked for the zone: keep what they typed
+        return
+    service = bot_of(interaction).followups
+    upcoming = await service.next_interview(interaction.user.id, int(match["nudge"]))
+    stage = values.get("next:stage", "").strip().lower().replace(" ", "_") or FINAL
+    if stage not in STAGE_LABELS:
+        stage = FINAL
+    result = await service.add_interview(
+        user_id=interaction.user.id, candidate=interaction.user.display_name,
+        company=upcoming.company, role=upcoming.role,
+        interview_at=read_when(interaction, values.get("next:when", ""), zone), zone=zone, stage=stage,
+        interviewer=clean_user_text(values.get("next:interviewer", "")).strip(),
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id if interaction.guild_id else None)
+    await reply(interaction, embed=added_embed(result))

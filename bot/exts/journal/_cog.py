@@ -90,6 +90,20 @@ class Journal(commands.GroupCog, group_name="journal",
         unregister_form("journal notes")
         unregister_form("journal edit")
 
+    async def _short_fields(self, interaction: discord.Interaction, *, date: str | None,
+                            **given: str | None) -> dict[str, Any] | None:
+        """The short fields given as options, checked (a bad one is refused before anything
+        else), with the date read in the user's zone; None when the user was just asked for
+        their zone (nothing is saved)."""
+        with as_user_error():
+            fields: dict[str, Any] = clean_entry_fields(given)
+        proceed, when = await self._date(interaction, date)
+        if not proceed:
+            return None
+        if when is not None:
+            fields["interview_at"] = when
+        return fields
+
     async def _date(self, interaction: discord.Interaction,
                     text: str | None) -> tuple[bool, datetime | None]:
         """(go on?, the UTC time or None when no date was given). Stops when the user has no
@@ -125,15 +139,10 @@ class Journal(commands.GroupCog, group_name="journal",
                   stage: str | None = None, date: str | None = None,
                   interviewers: str | None = None, outcome: str | None = None) -> None:
         # The short fields are checked before the form opens, so a bad one costs no typing.
-        with as_user_error():
-            fields: dict[str, Any] = clean_entry_fields({
-                "company": company, "role": role, "stage": stage, "interviewers": interviewers,
-                "outcome": outcome})
-        proceed, when = await self._date(interaction, date)
-        if not proceed:
+        fields = await self._short_fields(interaction, company=company, role=role, stage=stage,
+                                          date=date, interviewers=interviewers, outcome=outcome)
+        if fields is None:
             return
-        if when is not None:
-            fields["interview_at"] = when
         with as_user_error():
             draft_id = await self.bot.journal.hold_entry_draft(interaction.user.id, fields)
         await send_form(interaction, NotesModal(interaction.user.id, draft_id, fields["company"]))
@@ -163,15 +172,10 @@ class Journal(commands.GroupCog, group_name="journal",
                    role: str | None = None, stage: str | None = None, date: str | None = None,
                    interviewers: str | None = None, outcome: str | None = None) -> None:
         found = await self._entry(interaction, entry)
-        with as_user_error():
-            changes: dict[str, Any] = clean_entry_fields({
-                "company": company, "role": role, "stage": stage, "interviewers": interviewers,
-                "outcome": outcome})
-        proceed, when = await self._date(interaction, date)
-        if not proceed:
+        changes = await self._short_fields(interaction, company=company, role=role, stage=stage,
+                                           date=date, interviewers=interviewers, outcome=outcome)
+        if changes is None:
             return
-        if when is not None:
-            changes["interview_at"] = when
         if not changes:
             await send_form(interaction, EditModal(found, interaction.user.id))
             return
