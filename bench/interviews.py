@@ -118,28 +118,40 @@ class Acks:
 
 class LagProbe:
     """A task that sleeps 10 ms again and again and records how late it wakes up: how long the
-    event loop was held by something else."""
+    event loop was held by something else. A sleep that spans the benchmark's own housekeeping
+    between rounds (`between_rounds`) is not counted."""
 
     def __init__(self) -> None:
         self.samples: list[float] = []
         self._task: asyncio.Task[None] | None = None
+        self._housekeeping = False
+
+    def housekeeping(self) -> None:
+        self._housekeeping = True
 
     async def _run(self) -> None:
         while True:
+            self._housekeeping = False
             started = time.perf_counter()
             await asyncio.sleep(0.010)
-            self.samples.append(time.perf_counter() - started - 0.010)
+            if not self._housekeeping:
+                self.samples.append(time.perf_counter() - started - 0.010)
 
     @contextlib.contextmanager
     def running(self) -> Iterator[list[float]]:
         begin = len(self.samples)
         self._task = asyncio.get_running_loop().create_task(self._run())
+        _PROBING.append(self)
         window: list[float] = []
         try:
             yield window
         finally:
+            _PROBING.remove(self)
             self._task.cancel()
             window.extend(self.samples[begin:])
+
+
+_PROBING: list[LagProbe] = []  # probes running now
 
 
 class Hops:
@@ -215,6 +227,8 @@ def between_rounds(env: Any) -> None:
     env.backend.transcript.clear()
     env.backend.http_requests.clear()
     gc.collect()
+    for probe in _PROBING:
+        probe.housekeeping()
 
 
 async def typed_round(env: Any, acks: Acks, pairs: list[tuple[Any, Any]], text: str,

@@ -135,6 +135,7 @@ class _Held:
     interview: Interview
     version: int
     answer_ids: dict[tuple[str, int], int]  # (question id, probe index) -> answer row
+    lock: asyncio.Lock | None = None  # its lock, kept alive while the session is held
 
 
 class _NotHere(Exception):
@@ -249,9 +250,11 @@ class InterviewService:
         as after any error, the session is let go and read again. A refusal (InterviewError)
         made on a held copy not compared with the database is only given once the copy is
         known to be current."""
-        async with self._lock(session_id):
+        lock = self._lock(session_id)
+        async with lock:
             for attempt in range(_ATTEMPTS):
                 held, checked = await self._entry(session_id, user_id, check=check or attempt > 0)
+                held.lock = lock
                 try:
                     return await op(held)
                 except Stale:
