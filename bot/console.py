@@ -275,8 +275,12 @@ class Terminal:
         return bool(self._text) or self._eof or self._fill(grace)
 
     def unfinished(self) -> list[str]:
-        """After Ctrl-C: everything typed and not read yet, including a line whose Enter was
-        never pressed (kept by the terminal because `catching_interrupts` set NOFLSH)."""
+        """After Ctrl-C at a terminal: everything typed and not read yet (the rest of a paste),
+        including a line whose Enter was never pressed, kept by the terminal because
+        `catching_interrupts` set NOFLSH. Piped input that was not read yet is what comes
+        after, not part of the answer in progress: it is left alone."""
+        if not self.interactive:
+            return []
         self._drain_terminal()
         lines = [line.rstrip("\r") for line in self._text.split("\n")]
         self._text = ""
@@ -311,15 +315,11 @@ class Terminal:
     def _drain_terminal(self) -> None:
         """Read what the terminal still holds: in canonical mode, a half-typed line is only
         readable once canonical mode is off."""
-        if self._fd is None:
-            return
-        if termios is None or not self.interactive:
-            self._text += self._read_available()
+        if self._fd is None or termios is None:
             return
         try:
             saved = termios.tcgetattr(self._fd)
-        except (OSError, termios.error):  # not a terminal: what is buffered is all there is
-            self._text += self._read_available()
+        except (OSError, termios.error):
             return
         raw = [*saved[:6], list(saved[6])]
         raw[3] &= ~termios.ICANON
@@ -327,9 +327,12 @@ class Terminal:
         try:
             termios.tcsetattr(self._fd, termios.TCSANOW, raw)
             self._text += self._read_available()
+        except (OSError, termios.error):
+            pass
         finally:
-            termios.tcsetattr(self._fd, termios.TCSANOW, saved)
-            termios.tcflush(self._fd, termios.TCIFLUSH)  # nothing is left for the shell
+            with contextlib.suppress(OSError, termios.error):
+                termios.tcsetattr(self._fd, termios.TCSANOW, saved)
+                termios.tcflush(self._fd, termios.TCIFLUSH)  # nothing is left for the shell
 
     def _read_available(self) -> str:
         assert self._fd is not None
@@ -364,8 +367,9 @@ class Terminal:
             if self.interrupted:
                 raise KeyboardInterrupt
             self.interrupted = True
-            with contextlib.suppress(OSError):
-                os.write(self._wake[1], b"\0") if self._wake else None
+            if self._wake is not None:
+                with contextlib.suppress(OSError):  # full: a wake-up is already pending
+                    os.write(self._wake[1], b"\0")
 
         previous = signal.signal(signal.SIGINT, on_interrupt)
         saved_tty = self._set_noflsh()
