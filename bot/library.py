@@ -22,6 +22,7 @@ class TemplateLibrary:
         self.prompts_dir = Path(self.prompts_dir)
         self.env = make_environment(self.prompts_dir, for_discord=self.for_discord)
         self.renderer = TemplateRenderer(self.env)
+        self._file_renderer: TemplateRenderer | None = None
 
     def load(self) -> TemplateLibrary:
         """Load every script; raises ScriptError listing all problems in all files."""
@@ -57,6 +58,14 @@ class TemplateLibrary:
 
     def render(self, name: str, **context: object) -> str:
         return self.renderer.render(name, context)
+
+    def render_file(self, name: str, **context: object) -> str:
+        """Render for a file the user downloads (a transcript): the text as typed, with no Discord
+        markdown escaping (a file shown as text would display stray backslashes); mentions are
+        still broken."""
+        if self._file_renderer is None:
+            self._file_renderer = TemplateRenderer(make_environment(self.prompts_dir, for_file=True))
+        return self._file_renderer.render(name, context)
 
     def template_names(self) -> Iterator[str]:
         for path in sorted(self.prompts_dir.rglob("*.j2")):

@@ -78,8 +78,8 @@ _NOTES = [
 ]
 _EXTRA: dict[str, dict[str, Any]] = {
     "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"]},
-    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24)},
-    "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7)},
+    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana"},
+    "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7), "greeting": "Dana"},
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }

@@ -129,7 +129,7 @@ def _positive_int(value: int | str | None, name: str, default: int) -> int:
     if value is None or value == "":
         return default
     text = str(value).strip()
-    if not text.isdigit() or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
         raise SettingsError(f"{name} must be a whole number above 0, not {text!r}.")
     return int(text)
 
@@ -141,7 +141,7 @@ def _parse_guild_id(value: int | str | None) -> int | None:
         guild_id = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise SettingsError(
                 f"DEV_GUILD_ID must be a numeric server id (right-click the server with "
                 f"Developer Mode on -> Copy Server ID), not {text!r}."

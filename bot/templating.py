@@ -13,7 +13,7 @@ from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.stages import stage_label
-from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
+from bot.core.text import Safe, discord_timestamp, escape_discord, neutralise_mentions, shorten
 
 
 class TemplateError(RuntimeError):
@@ -39,6 +39,16 @@ def _finalize_for_discord(value: Any) -> Any:
     return escape_discord(value)
 
 
+def _finalize_for_file(value: Any) -> Any:
+    # A file shows text as typed (no markdown escaping); mentions are still broken, so text
+    # copied out of it can never ping anyone.
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return value
+    return neutralise_mentions(str(value))
+
+
 def _timestamp(value: datetime, style: str = "F") -> Safe:
     return discord_timestamp(value, style)
 
@@ -47,13 +57,24 @@ def _both_timestamps(value: datetime) -> Safe:
     return Safe(f"{discord_timestamp(value, 'F')} ({discord_timestamp(value, 'R')})")
 
 
+def _shorten(value: Any, limit: int = 100) -> str:
+    """`shorten`, keeping text that is already Discord-safe marked safe (never escaped twice)."""
+    text = shorten(str(value), limit)
+    if isinstance(value, Safe):
+        return Safe(text[:-2] + "…" if text.endswith("\\…") else text)
+    return text
+
+
 def _raw(value: Any) -> Safe:
     """Mark text as already safe: only for text the bot itself produced."""
     return Safe(str(value))
 
 
-def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = True
-                     ) -> SandboxedEnvironment:
+def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = True,
+                     for_file: bool = False) -> SandboxedEnvironment:
+    """`for_discord`: every expression escaped for Discord markdown and mentions (messages);
+    `for_file`: text as typed with mentions broken (attachments); neither: as typed (terminal)."""
+    finalize = _finalize_for_file if for_file else _finalize_for_discord if for_discord else _identity
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(prompts_dir)) if prompts_dir else None,
         undefined=StrictUndefined,
@@ -61,15 +82,15 @@ def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = Tru
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
-        finalize=_finalize_for_discord if for_discord else _identity,
+        finalize=finalize,
     )
     env.filters.update(
         escape_discord=escape_discord,
         discord_ts=_timestamp,
         when=_both_timestamps,
-        shorten=shorten,
+        shorten=_shorten,
         stage_label=stage_label,
-        raw=_raw if for_discord else _identity,
+        raw=_raw if for_discord and not for_file else _identity,
     )
     return env
 

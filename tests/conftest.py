@@ -53,6 +53,9 @@ async def simcord_env(opened_stores, simcord_env):
     """simcord's environment, where errors the bot deliberately turned into a friendly message
     for the user (UserFacingError, InterviewError, failed checks) do not fail the test. Any
     unexpected error still does."""
+    # Real seconds simcord waits for the bot to settle; its 5 s default is tight on a loaded
+    # 2-core CI machine, where a long simulated stretch (days of nudges) can take longer.
+    simcord_env.settle_timeout = 30.0
     yield simcord_env
     for store in opened_stores:
         await store.close()

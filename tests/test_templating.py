@@ -68,3 +68,11 @@ def test_split_text_never_drops_anything() -> None:
     chunks = split_text(text, 1000)
     assert all(len(c) <= 1000 for c in chunks)
     assert " ".join(" ".join(chunks).split()) == " ".join(text.split())
+
+
+def test_shortening_text_that_is_already_safe_does_not_escape_it_again() -> None:
+    env = make_environment()
+    safe = escape_discord("Acme_Corp (UK) " * 20)
+    out = env.from_string("{{ q | shorten(40) }}").render(q=safe)
+    assert out.startswith("Acme\\_Corp \\(UK\\)") and "\\\\" not in out
+    assert env.from_string("{{ q | shorten(40) }}").render(q="Acme_Corp").startswith("Acme\\_Corp")

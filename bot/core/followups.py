@@ -28,15 +28,18 @@ a user whose DMs are closed (`nudge_summary`), and which buttons it carries (`nu
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.fields import FieldError
+from bot.core.inputs import parse_record_id
 from bot.core.models import Answer, FollowUpPlan, JournalEntry
 from bot.core.stages import DEFAULT_STAGE, stage_label
-from bot.core.text import discord_timestamp, escape_discord
+from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import local_time_on
 
 DAY_BEFORE = "day_before"
@@ -308,12 +311,17 @@ def nudge_template(kind: str, details: Mapping[str, Any], *, items: Sequence[str
             items=list(items), notes=list(notes))
     if kind == THANK_YOU:
         deadline = parse_time(details.get("deadline") or details["interview_end"])
-        return "nudges/thank_you.md.j2", dict(common, deadline=deadline)
+        return "nudges/thank_you.md.j2", dict(common, deadline=deadline,
+                                              greeting=greeting_name(common["interviewer"]))
     if kind == CHECK_IN:
         return "nudges/check_in.md.j2", dict(common,
-                                             interview_date=parse_time(details["interview_at"]))
+                                             interview_date=parse_time(details["interview_at"]),
+                                             greeting=greeting_name(common["interviewer"]))
     if kind == PRACTICE_AGAIN:
-        questions = [{"number": q.get("number") or "", "text": q.get("text") or "",
+        # A question's text was rendered Discord-safe by the interview script when it was
+        # asked (the company in it escaped there): shown as it is, not escaped again.
+        questions = [{"number": q.get("number") or "",
+                      "text": Safe(shorten(q.get("text") or "", PRACTICE_TEXT_LIMIT)),
                       "label": q.get("label") or ""} for q in details.get("questions") or []]
         return "nudges/practice_again.md.j2", {
             "script_title": details.get("script_title") or "your mock interview",
@@ -363,6 +371,113 @@ def plan_title(plan: FollowUpPlan) -> str:
     stage = stage_label(details.get("stage"), missing="Interview")
     role = f" ({details['role']})" if details.get("role") else ""
     return f"{stage} at {details.get('company') or '?'}{role}"
+
+
+# --------------------------------------------------------------------------- letters
+
+HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir",
+                        "dame", "rev", "revd", "dean"})
+# A part of what was typed that names a role or a group, not a person ("Dana Lee, Head of
+# Data", "the panel"): not greeted.
+NOT_A_NAME = frozenset({"the", "a", "an", "head", "manager", "director", "lead", "recruiter",
+                        "engineer", "hiring", "senior", "vp", "chief", "team", "panel", "hr",
+                        "ceo", "cto", "cfo", "coo", "founder", "partner", "someone", "unknown"})
+_PEOPLE = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*", re.IGNORECASE)
+_ASIDE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def greeting_name(interviewer: str) -> str:
+    """How a letter greets the interviewer(s) someone typed: by first name, as people write to
+    an interviewer they have just met ("Dana Lee" -> "Dana"); with a title, title and last
+    name ("Dr. Dana Lee" -> "Dr. Lee"); several people each so ("Dana Lee and Sam Boss" ->
+    "Dana and Sam"). Roles and asides are left out ("Dana Lee (Head of Data)" -> "Dana").
+    Empty when no name can be read: the letter then greets the team."""
+    names: list[str] = []
+    for part in _PEOPLE.split(_ASIDE.sub(" ", interviewer)):
+        words = part.split()
+        if not words:
+            continue
+        first = words[0].rstrip(".").lower()
+        if first in HONORIFICS:
+            if len(words) > 1 and words[-1].lower() not in NOT_A_NAME:
+                names.append(f"{words[0]} {words[-1]}")
+            continue
+        if first in NOT_A_NAME or any(w.lower() in ("of", "at", "for") for w in words):
+            continue
+        names.append(words[0])
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --------------------------------------------------------------------------- what people type
+
+MAX_ID = 2**63 - 1  # the largest id the database can hold (SQLite INTEGER)
+_CHOICE_ID = re.compile(r"\((#[0-9]+)\)\s*$", re.ASCII)
+
+
+class PlanIdError(FieldError):
+    """What was typed for a plan names none."""
+
+
+def parse_plan_id(typed: str) -> int:
+    """The plan `/followup cancel|reschedule` is asked about: the value of an autocomplete
+    choice ("3"), what people type ("#3", "plan 3"), or a choice's name typed out in full
+    ("... (#3)"), each read by the one reader of typed ids (`bot.core.inputs`). Anything else,
+    or an id no plan can have (0, signs, digits other than 0-9, absurd lengths), is refused
+    with PlanIdError; nothing else is raised."""
+    text = typed.strip()
+    if text[:4].lower() == "plan":
+        text = text[4:]
+    plan_id = parse_record_id(text)
+    if plan_id is None and (choice := _CHOICE_ID.search(typed)):
+        plan_id = parse_record_id(choice.group(1))
+    if plan_id is None or not valid_id(plan_id):
+        raise PlanIdError("That doesn't name one of your plans. Pick a plan from the list as "
+                          "you type (`/followup list` shows them with their numbers).")
+    return plan_id
+
+
+def valid_id(value: int) -> bool:
+    """An id a row can have (ids from custom_ids and typed text are checked before a query)."""
+    return 0 < value <= MAX_ID
+
+
+# --------------------------------------------------------------------------- lists
+
+LIST_PAGE = 8        # reminders on a page of /followup list
+LIST_NAME_LIMIT = 60  # a company, role or script title in a list line, before escaping
+CHOICE_NAME_LIMIT = 100  # Discord's, for an autocomplete choice
+
+
+def short_plan_title(plan: FollowUpPlan, limit: int = LIST_NAME_LIMIT) -> str:
+    """`plan_title` with each name the user typed shortened to `limit` characters (visibly)."""
+    details = dict(plan.details)
+    for key in ("company", "role", "script_title", "script_id"):
+        if details.get(key):
+            details[key] = shorten(str(details[key]), limit)
+    return plan_title(FollowUpPlan(plan.id, plan.user_id, plan.journal_entry_id, plan.kind,
+                                   plan.guild_id, plan.channel_id, plan.status, details,
+                                   plan.dedupe_key, plan.created_at))
+
+
+def reminder_line(kind: str, due_at: datetime, plan: FollowUpPlan | None) -> str:
+    """One line of /followup list, Discord-safe: at most `REMINDER_LINE_LIMIT` characters
+    whatever the user typed."""
+    where = f" · {escape_discord(short_plan_title(plan))} (plan #{plan.id})" if plan else ""
+    return (f"• {discord_timestamp(due_at, 'F')} ({discord_timestamp(due_at, 'R')}): "
+            f"{KIND_LABELS.get(kind, kind)}{where}")
+
+
+# Every character of a name may double when escaped; the rest of a line is ours.
+REMINDER_LINE_LIMIT = 2 * (2 * LIST_NAME_LIMIT + 20) + 140
+
+
+def choice_name(title: str, when: str, plan_id: int) -> str:
+    """An autocomplete choice for a plan: plain text (Discord shows choice names as they are,
+    so nothing is escaped), at most 100 characters, always ending with the plan's number."""
+    tail = f", {when} (#{plan_id})"
+    return shorten(title, max(CHOICE_NAME_LIMIT - len(tail), 10)) + tail
 
 
 # --------------------------------------------------------------------------- its buttons
@@ -432,6 +547,7 @@ NEXT_INTERVIEW_CONTROLS = (NudgeControl(NEXT_INTERVIEW, LOG_NEXT),
 # --------------------------------------------------------------------------- practice again
 
 PRACTICE_QUESTIONS = 2  # how many of the weakest questions a "practice again" nudge offers
+PRACTICE_TEXT_LIMIT = 220  # each question's text in the nudge
 WEAKEST_LABEL = "your weakest score"
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.fields import FieldError, clean_field, clean_single_line
+from bot.core.inputs import parse_record_id
 from bot.core.models import JournalEntry
 from bot.core.stages import STAGE_LABELS, stage_label
 from bot.core.text import discord_timestamp, escape_discord, shorten
@@ -97,8 +98,7 @@ def read_journal_date(text: str, zone: ZoneInfo, now: datetime) -> datetime:
 
 def parse_entry_id(text: str) -> int | None:
     """The id in what autocomplete sent ("12") or what someone typed ("#12")."""
-    match = re.fullmatch(r"\s*#?(\d{1,18})\s*", text or "")
-    return int(match.group(1)) if match else None
+    return parse_record_id(text)
 
 
 def match_entries(entries: Sequence[JournalEntry], typed: str, zone: ZoneInfo | None,

@@ -36,6 +36,16 @@ def escape_discord(value: object) -> str:
     return Safe(neutralise_mentions(text))
 
 
+_ESCAPED = re.compile(r"\\([\\*_~`|\[\]()>#\-0-9])")
+_BROKEN_MENTION = re.compile("([@<])" + ZWSP)
+
+
+def unescape_discord(text: str) -> str:
+    """Undo `escape_discord`: the text as typed, for places that are not Discord markdown (a
+    transcript file, a terminal)."""
+    return _BROKEN_MENTION.sub(r"\1", _ESCAPED.sub(r"\1", text))
+
+
 def discord_timestamp(when: datetime, style: str = "F") -> Safe:
     """`<t:UNIX:STYLE>`: every reader's client shows it in their own time zone."""
     if when.tzinfo is None:

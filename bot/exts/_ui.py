@@ -17,12 +17,12 @@ record id and action in their custom_id, so they too work after a restart."""
 
 from __future__ import annotations
 
+import io
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import discord
@@ -71,14 +71,6 @@ async def guarded(interaction: discord.Interaction, where: str,
         await action()
     except Exception as error:  # one place turns it into a message for the user
         await reply_with_error(interaction, _for_user(error), where=where)
-
-
-class GuardedModal(discord.ui.Modal):
-    """A modal whose errors reach the user (expected ones as they are, anything else with an
-    error id), and nothing is saved."""
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await reply_with_error(interaction, _for_user(error), where=f"modal {type(self).__name__}")
 
 
 def text_input(custom_id: str, label: str, *, max_length: int, default: str = "",
@@ -363,7 +355,25 @@ async def route_form(interaction: discord.Interaction) -> bool:
     custom_id = str((interaction.data or {}).get("custom_id", ""))
     for name, (pattern, handler) in _FORMS.items():
         match = pattern.fullmatch(custom_id)
-        if match is not None:
-            await guarded(interaction, f"form {name}", partial(handler, interaction, match, form_values(interaction)))
-            return True
+        if match is None:
+            continue
+        values = form_values(interaction)
+        try:
+            await handler(interaction, match, values)
+        except Exception as error:  # refused or failed: say why, and hand the text back
+            await reply_with_error(interaction, _for_user(error), where=f"form {name}")
+            await give_back_form(interaction, values)
+        return True
     return False
+
+
+async def give_back_form(interaction: discord.Interaction, values: dict[str, str]) -> None:
+    """After a form was refused: what the user typed in it, as a file, so nothing is lost."""
+    typed = "\n\n".join(f"{key}:\n{value}" for key, value in values.items() if value.strip())
+    if not typed:
+        return
+    try:
+        await reply(interaction, "So nothing you wrote is lost, here it is:",
+                    file=discord.File(io.BytesIO(typed.encode("utf-8")), filename="what-you-wrote.txt"))
+    except discord.HTTPException:
+        pass  # the refusal itself was shown; nothing more can be done here

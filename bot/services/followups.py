@@ -30,6 +30,7 @@ from bot.services._dispatcher import (
     DeliveryRefused,
     DeliveryRetry,
     NudgeDispatcher,
+    RestBudget,
     Sent,
 )
 from bot.services.journal import JournalService
@@ -37,7 +38,7 @@ from bot.store import NewNudge, Store
 
 __all__ = ["AddResult", "Courier", "DeliveryRefused", "DeliveryRetry", "FollowUpService",
            "Marked", "NextInterview", "NudgeDispatcher", "OutcomeResult", "PlanChoice",
-           "PlanError", "PracticeTarget", "Sent", "Upcoming"]
+           "PlanError", "PracticeTarget", "RestBudget", "Sent", "Upcoming"]
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +77,13 @@ class Marked:
 
 @dataclass(frozen=True, slots=True)
 class Upcoming:
-    """The user's next reminders, each with its plan (None for a nudge outside any plan)."""
+    """A page of the user's next reminders, each with its plan (None for a nudge outside any
+    plan)."""
 
     reminders: list[tuple[Nudge, FollowUpPlan | None]]
-    more: bool  # there are more after these
+    page: int  # the page shown (the last one when the list shrank since it was asked for)
+    pages: int
+    total: int  # reminders waiting, on every page
     nudges_off: bool  # none of them will go out until the user turns nudges on
 
 
@@ -196,7 +200,7 @@ class FollowUpService:
         return NewNudge(planned.kind, planned.due_at, planned.dedupe_key, payload)
 
     async def plan(self, user_id: int, plan_id: int) -> FollowUpPlan:
-        plan = await self.store.nudges.plan(plan_id, user_id)
+        plan = await self.store.nudges.plan(plan_id, user_id) if followups.valid_id(plan_id) else None
         if plan is None:
             raise PlanError("I can't find that plan among yours. Pick one from the list "
                             "(`/followup list` shows them).")
@@ -253,28 +257,35 @@ class FollowUpService:
 
     # ------------------------------------------------------------------ what the user sees
 
-    async def upcoming(self, user_id: int, limit: int = 25) -> Upcoming:
-        nudges = await self.store.nudges.upcoming_for_user(user_id, limit=limit + 1)
+    async def upcoming(self, user_id: int, page: int = 0,
+                       per_page: int = followups.LIST_PAGE) -> Upcoming:
+        """Page `page` (from 0) of the user's waiting reminders, soonest first. A page past
+        the end (the list shrank since it was shown) is the last one."""
+        total = await self.store.nudges.count_upcoming(user_id)
+        pages = max(1, -(-total // per_page))
+        page = max(0, min(page, pages - 1))
+        nudges = await self.store.nudges.upcoming_for_user(user_id, limit=per_page,
+                                                            offset=page * per_page)
         plans: dict[int, FollowUpPlan | None] = {}
-        for nudge in nudges[:limit]:
+        for nudge in nudges:
             if nudge.plan_id is not None and nudge.plan_id not in plans:
                 plans[nudge.plan_id] = await self.store.nudges.plan(nudge.plan_id, user_id)
         user = await self.store.users.get(user_id)
         return Upcoming([(n, plans.get(n.plan_id) if n.plan_id is not None else None)
-                         for n in nudges[:limit]],
-                        more=len(nudges) > limit,
+                         for n in nudges], page=page, pages=pages, total=total,
                         nudges_off=user is not None and user.nudges_enabled is False)
 
     async def plan_choices(self, user_id: int, zone: ZoneInfo, typed: str = "") -> list[PlanChoice]:
-        """The user's plans with reminders still waiting, soonest first, named with the
-        interview's time in `zone`; only those whose name contains what they typed."""
-        text = typed.strip().lower()
+        """The user's plans with reminders still waiting, soonest first, named (plain text, at
+        most 100 characters) with the interview's time in `zone`; only those whose name
+        contains what they typed."""
+        text = " ".join(typed.lower().split())
         choices = []
         for plan, next_due in await self.store.nudges.plans_with_pending(user_id):
             at = plan.details.get("interview_at")
             when = followups.parse_time(at) if at else next_due
-            name = (f"{followups.plan_title(plan)}, {when.astimezone(zone):%a %d %b %H:%M} "
-                    f"(#{plan.id})")
+            name = followups.choice_name(" ".join(followups.plan_title(plan).split()),
+                                         f"{when.astimezone(zone):%a %d %b %H:%M}", plan.id)
             if text and text not in name.lower():
                 continue
             choices.append(PlanChoice(name, plan.id))
@@ -283,12 +294,13 @@ class FollowUpService:
     # ------------------------------------------------------------------ nudge buttons
 
     async def nudge_owner(self, nudge_id: int) -> int | None:
-        """Whose nudge this is; None when it no longer exists (their data was deleted)."""
-        nudge = await self.store.nudges.get(nudge_id)
+        """Whose nudge this is; None when it no longer exists (their data was deleted), or
+        never could (an id from a forged custom_id)."""
+        nudge = await self.store.nudges.get(nudge_id) if followups.valid_id(nudge_id) else None
         return None if nudge is None else nudge.user_id
 
     async def nudge(self, user_id: int, nudge_id: int) -> Nudge:
-        nudge = await self.store.nudges.get(nudge_id)
+        nudge = await self.store.nudges.get(nudge_id) if followups.valid_id(nudge_id) else None
         if nudge is None or nudge.user_id != user_id:
             raise PlanError("This reminder no longer exists (your data may have been deleted).")
         return nudge
@@ -380,7 +392,7 @@ class FollowUpService:
         """The question behind the `index`-th practise button of a "practice again" nudge."""
         nudge = await self.nudge(user_id, nudge_id)
         questions = nudge.payload.get("questions") or []
-        position = int(index) if index.isdigit() else 0
+        position = int(index) if index.isascii() and index.isdigit() and len(index) < 4 else 0
         question = questions[position] if position < len(questions) else {}
         return PracticeTarget(nudge.payload.get("session_id"), question.get("id") or "",
                               nudge.payload.get("script_id") or "")

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.feedback import DIMENSIONS
+from bot.core.inputs import parse_record_id
 from bot.core.interview import AskedQuestion, Interview, InterviewError, Transition, Turn
 from bot.core.models import Answer, InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
@@ -79,14 +80,6 @@ class PracticeSetup:
     values: list[str]
 
 
-def parse_session_id(typed: str) -> int | None:
-    """An interview id as a user may type or pick it ("12", "#12"), or None."""
-    text = typed.strip().lstrip("#").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        return None
-    return int(text)
-
-
 def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
     """What the store records about a question when it is put to the candidate."""
     return {"question_id": asked.question_id, "probe_index": asked.probe_index,
@@ -150,7 +143,7 @@ class InterviewService:
             if not latest:
                 raise SessionNotFound("You have no interviews yet.")
             return latest[0]
-        session_id = parse_session_id(typed)
+        session_id = parse_record_id(typed)
         if session_id is None:
             raise SessionNotFound("Pick an interview from the list.")
         session = await self.store.sessions.get(session_id)
@@ -206,7 +199,7 @@ class InterviewService:
         or the weakest question of the user's latest finished interview."""
         if typed:
             session_part, _, question_id = typed.strip().partition(":")
-            if parse_session_id(session_part) is None or not question_id:
+            if parse_record_id(session_part) is None or not question_id:
                 raise SessionNotFound("Pick a question from the list.")
             return await self.own_session(user_id, session_part), question_id
         for session in await self.store.sessions.finished_for_user(user_id, limit=50):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,6 +81,9 @@ class ChecklistProgress:
         return self.checklist.body(self.done)
 
 
+DRAFTS_KEPT = timedelta(days=2)  # a notes form left open longer than this was abandoned
+
+
 class JournalService:
     def __init__(self, store: Store, library: TemplateLibrary, clock: Clock) -> None:
         self.store = store
@@ -112,6 +115,27 @@ class JournalService:
         now = self.clock.now()
         await self.store.users.ensure(user_id, now)
         return await self.store.journal.add(user_id, now=now, **cleaned)
+
+    async def hold_entry_draft(self, user_id: int, fields: Mapping[str, Any]) -> int:
+        """Check and keep the short fields of `/journal add` while its notes form is open (so the
+        form still lands after a restart). Raises FieldError, keeping nothing, when one is bad."""
+        cleaned = clean_entry_fields(fields)
+        if not cleaned.get("company"):
+            raise FieldError("The company cannot be empty.")
+        now = self.clock.now()
+        await self.store.users.ensure(user_id, now)
+        return await self.store.journal.hold_draft(user_id, cleaned, now, keep_for=DRAFTS_KEPT)
+
+    async def add_entry_from_draft(self, user_id: int, draft_id: int, *, notes: str,
+                                   feedback: str) -> JournalEntry | None:
+        """The entry a notes form completes; None when its draft is gone (too old, or already
+        used). The draft is dropped only once the entry is saved."""
+        fields = await self.store.journal.draft(user_id, draft_id)
+        if fields is None:
+            return None
+        entry = await self.add_entry(user_id, {**fields, "notes": notes, "feedback": feedback})
+        await self.store.journal.drop_draft(user_id, draft_id)
+        return entry
 
     async def update_entry(self, user_id: int, entry_id: int,
                            changes: Mapping[str, Any]) -> JournalEntry | None:

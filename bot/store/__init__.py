@@ -24,6 +24,7 @@ _USER_TABLES: dict[str, str] = {
     "interview_followons": "SELECT f.* FROM interview_followons f JOIN interview_sessions s"
                            " ON s.id = f.session_id WHERE s.user_id = ?",
     "journal_entries": "SELECT * FROM journal_entries WHERE user_id = ?",
+    "journal_drafts": "SELECT * FROM journal_drafts WHERE user_id = ?",
     "followup_plans": "SELECT * FROM followup_plans WHERE user_id = ?",
     "nudges": "SELECT * FROM nudges WHERE user_id = ?",
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",

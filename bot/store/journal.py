@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.checklists import PersonalChecklist
@@ -50,6 +51,31 @@ def _db_value(key: str, value: Any) -> Any:
 class JournalRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def hold_draft(self, user_id: int, fields: dict[str, Any], now: datetime,
+                         *, keep_for: timedelta) -> int:
+        """Keep an entry's short fields while its form is open; older drafts of anyone are
+        dropped (a form left that long was abandoned)."""
+        payload = {k: to_db_time(v) if k == "interview_at" else v for k, v in fields.items()}
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM journal_drafts WHERE created_at < ?", (to_db_time(now - keep_for),))
+            cursor = await conn.execute(
+                "INSERT INTO journal_drafts (user_id, fields_json, created_at) VALUES (?, ?, ?)",
+                (user_id, json.dumps(payload, ensure_ascii=False), to_db_time(now)))
+            return int(cursor.lastrowid or 0)
+
+    async def draft(self, user_id: int, draft_id: int) -> dict[str, Any] | None:
+        row = await self.db.fetch_one(
+            "SELECT fields_json FROM journal_drafts WHERE id = ? AND user_id = ?", (draft_id, user_id))
+        if row is None:
+            return None
+        fields = json.loads(row[0])
+        if fields.get("interview_at"):
+            fields["interview_at"] = from_db_time(fields["interview_at"])
+        return fields
+
+    async def drop_draft(self, user_id: int, draft_id: int) -> None:
+        await self.db.write("DELETE FROM journal_drafts WHERE id = ? AND user_id = ?", (draft_id, user_id))
 
     async def add(self, user_id: int, *, now: datetime, **fields: Any) -> JournalEntry:
         unknown = set(fields) - set(JOURNAL_FIELDS)

@@ -14,6 +14,8 @@ import aiosqlite
 from bot.core.models import FollowUpPlan, Nudge
 from bot.store.database import Database, from_db_time, to_db_time
 
+NOTICE_LIMIT = 1800  # the notice is shown in one message (2,000 characters with its heading)
+
 
 @dataclass(frozen=True, slots=True)
 class NewNudge:
@@ -25,7 +27,7 @@ class NewNudge:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """How a nudge reached the user (columns added by migration 0003)."""
+    """How a nudge reached the user (columns added by migrations 0003 and 0009)."""
 
     nudge_id: int
     delivered_via: str | None
@@ -33,6 +35,7 @@ class Delivery:
     message_id: int | None
     late: bool
     done_at: datetime | None
+    fallback_at: datetime | None = None  # DMs refused: notice kept, channel ping begun
 
 
 def _plan(row: sqlite3.Row) -> FollowUpPlan:
@@ -167,12 +170,16 @@ class NudgeRepository:
         )
         return from_db_time(value)
 
-    async def due(self, now: datetime, limit: int = 50) -> list[Nudge]:
-        rows = await self.db.fetch_all(
-            "SELECT * FROM nudges WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id"
-            " LIMIT ?",
-            (to_db_time(now), limit),
-        )
+    async def due(self, now: datetime, limit: int = 50,
+                  skip_users: Sequence[int] = ()) -> list[Nudge]:
+        """Pending nudges due by `now`, oldest first; none of `skip_users` (a nudge of theirs is
+        being sent: theirs go one at a time, in order)."""
+        sql = "SELECT * FROM nudges WHERE status = 'pending' AND due_at <= ?"
+        params: list[Any] = [to_db_time(now)]
+        if skip_users:
+            sql += f" AND user_id NOT IN ({','.join('?' * len(skip_users))})"
+            params.extend(skip_users)
+        rows = await self.db.fetch_all(sql + " ORDER BY due_at, id LIMIT ?", [*params, limit])
         return [_nudge(r) for r in rows]
 
     async def claim(self, nudge_id: int, now: datetime) -> bool:
@@ -254,12 +261,31 @@ class NudgeRepository:
 
     async def delivery(self, nudge_id: int) -> Delivery | None:
         row = await self.db.fetch_one(
-            "SELECT id, delivered_via, channel_id, message_id, late, done_at FROM nudges"
-            " WHERE id = ?", (nudge_id,))
+            "SELECT id, delivered_via, channel_id, message_id, late, done_at, fallback_at"
+            " FROM nudges WHERE id = ?", (nudge_id,))
         if row is None:
             return None
         return Delivery(row["id"], row["delivered_via"], row["channel_id"], row["message_id"],
-                        bool(row["late"]), from_db_time(row["done_at"]))
+                        bool(row["late"]), from_db_time(row["done_at"]),
+                        from_db_time(row["fallback_at"]))
+
+    async def begin_fallback(self, nudge_id: int, user_id: int, now: datetime, *, notice: str,
+                             channel_id: int | None, reason: str, late: bool = False) -> bool:
+        """DMs were refused: in one transaction, keep `notice` for the user's next command and
+        record on the nudge (still 'sending') that the fallback began, and in which channel the
+        ping goes (None: the notice only). Done at most once per nudge: False, and nothing
+        kept, when it had begun already or the nudge is not being sent."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE nudges SET fallback_at = ?, channel_id = ?, message_id = NULL,"
+                " last_error = ?, late = ?, updated_at = ?"
+                " WHERE id = ? AND user_id = ? AND status = 'sending' AND fallback_at IS NULL",
+                (to_db_time(now), channel_id, reason, int(late), to_db_time(now), nudge_id,
+                 user_id))
+            if cursor.rowcount != 1:
+                return False
+            await _append_notice(conn, user_id, notice)
+        return True
 
     async def mark_done(self, nudge_id: int, user_id: int, now: datetime) -> bool:
         cursor = await self.db.write(
@@ -341,28 +367,39 @@ class NudgeRepository:
             (user_id,))
         return [(_plan(r), from_db_time(r["next_due"])) for r in rows]  # type: ignore[misc]
 
-    async def upcoming_for_user(self, user_id: int, limit: int = 25) -> list[Nudge]:
+    async def upcoming_for_user(self, user_id: int, limit: int = 25,
+                                offset: int = 0) -> list[Nudge]:
         rows = await self.db.fetch_all(
             "SELECT * FROM nudges WHERE user_id = ? AND status = 'pending' ORDER BY due_at, id"
-            " LIMIT ?", (user_id, limit))
+            " LIMIT ? OFFSET ?", (user_id, limit, offset))
         return [_nudge(r) for r in rows]
+
+    async def count_upcoming(self, user_id: int) -> int:
+        return int(await self.db.fetch_value(
+            "SELECT COUNT(*) FROM nudges WHERE user_id = ? AND status = 'pending'", (user_id,)))
 
     async def has_interview_plan(self, user_id: int) -> bool:
         return bool(await self.db.fetch_value(
             "SELECT 1 FROM followup_plans WHERE user_id = ? AND kind = 'interview' LIMIT 1",
             (user_id,)))
 
-    async def append_pending_notice(self, user_id: int, text: str, *, limit: int = 1800) -> None:
+    async def append_pending_notice(self, user_id: int, text: str, *,
+                                    limit: int = NOTICE_LIMIT) -> None:
         """Add a line to what the user is told at their next command (oldest lines give way
         first when it grows past `limit`, so the newest reminder is never lost)."""
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT pending_notice FROM users WHERE user_id = ?",
-                                    (user_id,)) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return
-            lines = [*(row[0].split("\n") if row[0] else []), text]
-            while len(lines) > 1 and len("\n".join(lines)) > limit:
-                lines.pop(0)
-            await conn.execute("UPDATE users SET pending_notice = ? WHERE user_id = ?",
-                               ("\n".join(lines), user_id))
+            await _append_notice(conn, user_id, text, limit)
+
+
+async def _append_notice(conn: aiosqlite.Connection, user_id: int, text: str,
+                         limit: int = NOTICE_LIMIT) -> None:
+    async with conn.execute("SELECT pending_notice FROM users WHERE user_id = ?",
+                            (user_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return
+    lines = [*(row[0].split("\n") if row[0] else []), text]
+    while len(lines) > 1 and len("\n".join(lines)) > limit:
+        lines.pop(0)
+    await conn.execute("UPDATE users SET pending_notice = ? WHERE user_id = ?",
+                       ("\n".join(lines), user_id))

@@ -65,6 +65,17 @@ class UserRepository:
             await conn.execute("UPDATE users SET pending_notice = NULL WHERE user_id = ?", (user_id,))
             return str(row[0])
 
+    # ------------------------------------------------------------ where nudge DMs go
+
+    async def dm_channel(self, user_id: int) -> int | None:
+        """The user's DM channel, once a nudge has reached it (migration 0009)."""
+        return await self.db.fetch_value(
+            "SELECT dm_channel_id FROM users WHERE user_id = ?", (user_id,))
+
+    async def remember_dm_channel(self, user_id: int, channel_id: int) -> None:
+        await self.db.write(
+            "UPDATE users SET dm_channel_id = ? WHERE user_id = ?", (channel_id, user_id))
+
 
 class GuildSettingsRepository:
     def __init__(self, db: Database) -> None:

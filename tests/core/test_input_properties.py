@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.inputs import parse_record_id
 from bot.core.timeparse import MAX_YEARS_AHEAD, TimeParseError, parse_when, resolve_zone, suggest_zones
-from bot.services.interviews import parse_session_id
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 ZONES = st.sampled_from([ZoneInfo(z) for z in ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata",
@@ -79,6 +79,13 @@ def test_zone_suggestions_are_a_short_list_of_strings(prefix: str) -> None:
 
 
 @given(typed=st.one_of(ANY_TEXT, st.integers().map(str), st.integers(min_value=0).map(lambda n: f"#{n}")))
-def test_session_ids_are_small_non_negative_integers_or_nothing(typed: str) -> None:
-    value = parse_session_id(typed)
+def test_record_ids_are_small_non_negative_integers_or_nothing(typed: str) -> None:
+    value = parse_record_id(typed)
     assert value is None or (isinstance(value, int) and 0 <= value < 10**18)
+
+
+@given(text=st.text(alphabet=st.characters(blacklist_characters="\u200b"), max_size=200))
+def test_discord_escaping_is_undone_exactly(text: str) -> None:
+    from bot.core.text import escape_discord, unescape_discord
+
+    assert unescape_discord(escape_discord(text)) == text

@@ -27,6 +27,7 @@ from bot import Settings, create_bot
 from bot.core.models import InterviewSession, Nudge
 from bot.exts.followup._views import NudgeButton
 from bot.store import NewNudge
+from integration._support import refusals
 
 NY = ZoneInfo("America/New_York")
 EXTENSIONS = ["bot.exts.followup", "bot.exts.help", "bot.exts.settings"]
@@ -667,3 +668,293 @@ async def test_restart_leaves_exactly_one_dispatcher(world: World) -> None:
     assert not old.running and world.dispatcher.running
     tasks = [t for t in asyncio.all_tasks() if t.get_name() == "nudge-dispatcher" and not t.done()]
     assert len(tasks) == 1
+
+
+# --------------------------------------------------------------------------- at the ceiling
+
+def dm_posts(world: World, user: Any) -> list[Any]:
+    return [r for r in world.env.http_requests
+            if r.method == "POST" and r.path == f"/channels/{user.dm_channel.id}/messages"]
+
+
+def opened_dms(world: World) -> list[Any]:
+    return [r for r in world.env.http_requests
+            if r.method == "POST" and r.path == "/users/@me/channels"]
+
+
+async def test_a_users_dm_channel_is_kept_so_each_later_dm_is_one_call(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    nudges = await world.nudges()
+    before = len(world.env.http_requests)
+    await world.restart()  # nothing cached: the user and their DM channel are unknown to it
+    await world.advance_to(nudges["day_before"].due_at + timedelta(seconds=1))
+    calls = world.env.http_requests[before:]
+    assert [(r.method, r.path) for r in calls if r.path.startswith(("/users", "/channels"))] == [
+        ("POST", "/users/@me/channels"), ("POST", f"/channels/{world.user.dm_channel.id}/messages")]
+    assert await world.store.users.dm_channel(world.user.id) == world.user.dm_channel.id
+    await world.restart()
+    before = len(world.env.http_requests)
+    await world.advance_to(nudges["thank_you"].due_at + timedelta(seconds=1))
+    calls = [r for r in world.env.http_requests[before:] if r.path.startswith(("/users", "/channels"))]
+    assert [(r.method, r.path) for r in calls] == [
+        ("POST", f"/channels/{world.user.dm_channel.id}/messages")]  # one call, no user fetch
+    assert len(world.nudge_dms(nudges["thank_you"].id)) == 1
+
+
+class RateLimitedResponse:
+    """What a 429 that reaches us looks like: discord.py has waited out the retry-after five
+    times and gives up with an HTTPException over the last response; the retry-after is in its
+    headers (and its JSON body, which the exception does not keep)."""
+
+    status = 429
+    reason = "Too Many Requests"
+
+    def __init__(self, retry_after: float) -> None:
+        self.headers = {"Retry-After": str(int(retry_after) + 1),
+                        "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                        "X-RateLimit-Scope": "user", "Via": "1.1 google"}
+
+
+def slow_then_rate_limited(monkeypatch: pytest.MonkeyPatch, world: World, channel_id: int, *,
+                           stall: float, retry_after: float, times: int = 1) -> list[datetime]:
+    """DMs to `channel_id` take `stall` seconds (discord.py sleeping through the 429s) and then
+    fail with the 429 discord.py raises, `times` times."""
+    http = world.bot.http
+    original = http.request
+    tried: list[datetime] = []
+
+    async def request(route: Any, **kwargs: Any) -> Any:
+        if (route.method == "POST" and getattr(route, "channel_id", None) == channel_id
+                and len(tried) < times):
+            tried.append(world.env.now())
+            await asyncio.sleep(stall)
+            raise discord.HTTPException(RateLimitedResponse(retry_after),  # type: ignore[arg-type]
+                                        {"message": "You are being rate limited.",
+                                         "retry_after": retry_after, "global": False, "code": 0})
+        return await original(route, **kwargs)
+
+    monkeypatch.setattr(http, "request", request)
+    return tried
+
+
+async def test_a_rate_limited_recipient_stalls_no_one_and_waits_its_retry_after(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alice's DM channel is rate limited: discord.py spends about 20 s on it before giving up.
+    Bob and Carol, due at the same moment, get theirs on time meanwhile; Alice's is tried
+    again once the retry-after Discord gave (from the 429's headers) has passed, not before."""
+    await world.set_zone()
+    others = [world.env.create_user(name) for name in ("bob", "carol")]
+    await world.add(when="Jan 5 10:00")
+    for user in others:
+        member = world.guild.add_member(user)
+        await member.slash(world.channel, "settings timezone", zone="America/New_York")
+        await member.slash(world.channel, "followup add", company="Globex", role="Analyst",
+                           when="Jan 5 10:00")
+    due = (await world.nudges(1))["day_before"].due_at
+    alice_dm = world.user.dm_channel.id
+    tried = slow_then_rate_limited(monkeypatch, world, alice_dm, stall=20, retry_after=64.5)
+    await world.advance_to(due + timedelta(seconds=5))
+    for user in others:
+        [message] = user.dm_channel.history()
+        assert message.created_at - due < timedelta(seconds=2)  # not behind Alice's 20 s
+    assert len(tried) == 1
+    await world.advance_to(due + timedelta(seconds=25))
+    row = (await world.nudges(1))["day_before"]
+    assert row.status == "pending" and row.attempts == 1
+    assert row.last_error.startswith("attempt 1: 429")
+    # 65 s from the 429's Retry-After header (more than the 30 s backoff), from the failure.
+    assert row.due_at - tried[0] == timedelta(seconds=20 + 65)
+    await world.advance_to(row.due_at - timedelta(seconds=1))
+    assert not world.nudge_dms(row.id)
+    await world.advance_to(row.due_at + timedelta(seconds=1))
+    [message] = world.nudge_dms(row.id)
+    assert (await world.nudges(1))["day_before"].status == "sent"
+
+
+# --------------------------------------------------------------------------- DMs closed + crash
+
+async def test_a_crash_after_the_channel_ping_does_not_ping_or_notify_twice(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    nudges = await world.nudges()
+    world.env.inject_error("POST", f"/channels/{world.user.dm_channel.id}/messages", status=403,
+                           code=50007, message="Cannot send messages to this user", times=None)
+    await world.advance_to(nudges["day_before"].due_at + timedelta(seconds=1))
+    assert len([m for m in world.channel.history() if m.author.bot]) == 1
+    kept = (await world.store.users.get(world.user.id)).pending_notice
+    # The crash: the ping went out, the process died before the nudge was marked.
+    await world.dispatcher.stop()
+    await world.store.db.write("UPDATE nudges SET status = 'sending', sent_at = NULL,"
+                               " delivered_via = NULL WHERE id = ?", (nudges["day_before"].id,))
+    await world.restart()
+    await world.advance_to(nudges["day_before"].due_at + timedelta(minutes=5))
+    assert len([m for m in world.channel.history() if m.author.bot]) == 1
+    assert (await world.store.users.get(world.user.id)).pending_notice == kept
+    row = await world.store.nudges.get(nudges["day_before"].id)
+    assert row.status == "sent" and "ping was found after restart" in row.last_error
+    assert (await world.store.nudges.delivery(row.id)).delivered_via == "channel"
+
+
+async def test_a_crash_before_the_channel_ping_pings_once_after_restart(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    nudges = await world.nudges()
+    world.env.inject_error("POST", f"/channels/{world.user.dm_channel.id}/messages", status=403,
+                           code=50007, times=None)
+    await world.dispatcher.stop()
+    await world.advance_to(nudges["day_before"].due_at + timedelta(seconds=1))
+    # The crash: the DM was refused, the notice kept and the fallback recorded, then the
+    # process died before the ping.
+    nudge = nudges["day_before"]
+    assert await world.store.nudges.claim(nudge.id, world.env.now())
+    assert await world.store.nudges.begin_fallback(
+        nudge.id, world.user.id, world.env.now(), notice="📋 kept once",
+        channel_id=world.channel.id, reason="DMs closed (403/50007)")
+    await world.restart()
+    pings = [m for m in world.channel.history() if m.author.bot]
+    assert len(pings) == 1 and pings[0].content.startswith(world.user.mention)
+    assert (await world.store.users.get(world.user.id)).pending_notice == "📋 kept once"
+    assert len(dm_posts(world, world.user)) == 0  # the DM was not tried again
+
+
+# --------------------------------------------------------------------------- what users type
+
+async def test_odd_plan_ids_get_a_friendly_refusal(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    for typed in ("9999999999999999999999999", "²", "-1", "#12x", "0"):
+        for command in ("followup cancel", "followup reschedule"):
+            options = {"plan": typed} | ({"when": "Jan 9 11:00"} if "reschedule" in command else {})
+            result = await world.slash(command, **options)
+            assert result.ephemeral and "Pick a plan from the list" in reply_text(result), typed
+    assert len(refusals(world.env)) == 10
+    missing = await world.slash("followup cancel", plan="#12")  # well formed, but not theirs
+    assert "can't find that plan" in reply_text(missing)
+    cancelled = await world.slash("followup cancel", plan="#1")
+    assert "3 reminders cancelled" in reply_text(cancelled)
+
+
+async def test_far_future_and_unreadable_times_are_refused_everywhere(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    for when in ("Jan 5 2999 10:00", "in 99999999 days", "²"):
+        added = await world.add(company="Globex", when=when)
+        moved = await world.slash("followup reschedule", plan="1", when=when)
+        for result in (added, moved):
+            assert result.ephemeral and "Nothing was scheduled" in reply_text(result), when
+    assert len(await world.store.nudges.plans_for_user(world.user.id, active_only=False)) == 1
+    assert (await world.nudges())["day_before"].due_at == local(2026, 1, 4, 18)  # not moved
+    refusals(world.env)
+
+
+async def test_the_next_interview_form_refuses_far_future_times(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    nudges = await world.nudges()
+    await world.advance_to(nudges["thank_you"].due_at)
+    [message] = world.nudge_dms(nudges["thank_you"].id)
+    offer = (await world.user.click(message, label="Next round")).followups[0]
+    form = await world.user.click(world.dm(offer.id), label="Log the next interview")
+    assert form.modal is not None and len(form.modal["title"]) <= 45
+    refused = await world.user.submit_modal(form, {"next:when": "Jan 5 2999 10:00",
+                                                   "next:stage": "final"})
+    assert "Nothing was scheduled" in reply_text(refused)
+    assert len(await world.store.nudges.plans_for_user(world.user.id, active_only=False)) == 1
+    refusals(world.env)
+
+
+async def test_names_show_escaped_once_in_lists_and_plain_in_the_autocomplete(world: World) -> None:
+    await world.set_zone()
+    await world.add(company="Acme_Corp (UK)", role="Data *Lead*", when="Jan 5 10:00")
+    listed = reply_text(await world.slash("followup list"))
+    assert "Acme\\_Corp \\(UK\\)" in listed and "Data \\*Lead\\*" in listed
+    assert "\\\\" not in listed
+    [choice] = await world.alice.autocomplete(world.channel, "followup cancel", "plan", "acme_")
+    assert choice["name"].startswith("Second round at Acme_Corp (UK) (Data *Lead*), ")
+    assert choice["value"] == "1"
+
+
+async def test_a_long_list_is_paged_within_discords_limits_also_after_restart(world: World) -> None:
+    await world.set_zone()
+    longest = "_*~`|@" * 16 + "Corp"  # 100 characters, nearly all of them escaped
+    for day in (5, 6, 7):  # simcord checks every reply against Discord's limits
+        await world.add(company=f"{day} {longest}"[:100], role=longest, interviewer=longest,
+                        when=f"Jan {day} 10:00")
+    assert "Moved" in reply_text(await world.slash("followup reschedule", plan="3",
+                                                   when="Jan 8 10:00"))
+    first = (await world.slash("followup list")).response
+    [embed] = first.embeds
+    assert embed.footer.text.startswith("Page 1 of 2 · 9 reminders")
+    assert len(embed.description) <= 4096 and len(embed) <= 6000
+    assert embed.description.count("\n• ") + 1 == 8
+    await world.restart()
+    second = (await world.alice.click(first, label="Next")).response
+    assert second.embeds[0].footer.text.startswith("Page 2 of 2")
+    assert second.embeds[0].description.count("• ") == 1
+    back = (await world.alice.click(second, label="Previous")).response
+    assert back.embeds[0].description == embed.description
+    stranger = world.guild.add_member(world.env.create_user("bob"))
+    view = discord.ui.View(timeout=None)
+    from bot.exts._ui import page_buttons
+    for button in page_buttons("followup", world.user.id, 0, 2):
+        view.add_item(button)
+    public = await world.bot.get_channel(world.channel.id).send("list", view=view)
+    refused = await stranger.click(public, label="Next")
+    assert refused.ephemeral and "not yours" in refused.response.content.lower()
+
+
+async def test_a_stale_stored_dm_channel_is_opened_again_once(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00")
+    nudges = await world.nudges()
+    await world.store.users.remember_dm_channel(world.user.id, 4242)  # no such channel
+    await world.advance_to(nudges["day_before"].due_at + timedelta(seconds=1))
+    assert len(world.nudge_dms(nudges["day_before"].id)) == 1
+    assert await world.store.users.dm_channel(world.user.id) == world.user.dm_channel.id
+    assert len(opened_dms(world)) == 1
+
+
+class Response:
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.status, self.reason, self.headers = status, "", headers or {}
+
+
+@pytest.mark.parametrize(("headers", "wait", "everyone"), [
+    ({"Retry-After": "65", "X-RateLimit-Reset-After": "64.570", "X-RateLimit-Scope": "user"},
+     65.0, False),
+    ({"Retry-After": "3", "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}, 3.0, True),
+    ({"X-RateLimit-Reset-After": "1.250"}, 1.25, False),
+    ({"Retry-After": "soon"}, None, False),
+    ({}, None, False),
+])
+def test_the_retry_after_is_read_where_discord_puts_it(headers: dict[str, str],
+                                                      wait: float | None,
+                                                      everyone: bool) -> None:
+    from bot.exts.followup._courier import _retry
+
+    error = discord.HTTPException(Response(429, headers),  # type: ignore[arg-type]
+                                  {"message": "You are being rate limited.", "code": 0,
+                                   "retry_after": 64.57, "global": everyone})
+    assert not hasattr(error, "retry_after")  # what the old courier read: never there
+    retry = _retry(error)
+    assert (retry.retry_after, retry.everyone) == (wait, everyone)
+    limited = _retry(discord.RateLimited(12.5))  # raised instead of waiting, not an HTTPException
+    assert (limited.retry_after, limited.everyone) == (12.5, False)
+
+
+async def test_the_next_interview_form_lands_after_a_restart(world: World) -> None:
+    await world.set_zone()
+    await world.add(when="Jan 5 10:00", stage="second_round")
+    nudges = await world.nudges()
+    await world.advance_to(nudges["thank_you"].due_at)
+    [message] = world.nudge_dms(nudges["thank_you"].id)
+    await world.user.click(message, label="Next round")
+    offer = world.dms()[-1]
+    shown = await world.user.click(offer, label="Log the next interview")
+    await world.restart()
+    submitted = await world.user.submit_modal(shown, {"next:when": "Jan 12 15:00", "next:stage": "final",
+                                                      "next:interviewer": "Sam Boss"})
+    assert "Final round at Acme" in reply_text(submitted)
+    plans = await world.store.nudges.plans_for_user(world.user.id, active_only=False)
+    assert len(plans) == 2 and plans[0].details["stage"] == "final"

@@ -391,3 +391,17 @@ async def test_an_interview_channel_the_candidate_cannot_see_is_not_used_for_the
     result = await start(world)
     assert not hidden.threads and len(world.channel.threads) == 1  # where they can see it
     assert "ready in" in (result.followups or [result.response])[-1].content
+
+
+async def test_names_with_markdown_characters_show_as_typed_in_the_transcript_and_report(world, simcord_env):
+    await start(world, company="Acme_Corp (UK)", role="Data_Analyst")
+    thread = world.thread()
+    await world.candidate.send(thread, "At Acme_Corp (UK) I led *the* data_migration.")
+    await world.candidate.click(world.current(thread), label="Done")
+    asked = await world.candidate.click(world.current(thread), label="End")
+    await world.candidate.click(asked.response, label="End it")
+    transcript = (await world.reports(thread)[-1].attachments[0].read()).decode()
+    assert "Acme_Corp (UK)" in transcript and "At Acme_Corp (UK) I led *the* data_migration." in transcript
+    assert "\\_" not in transcript and "\\(" not in transcript
+    body = "\n".join(e.description or "" for m in world.reports(thread) for e in m.embeds)
+    assert "Acme\\_Corp \\(UK\\)" in body and "\\\\" not in body  # escaped once for Discord, never twice

@@ -245,7 +245,12 @@ async def test_bad_edits_change_nothing(place, simcord_env) -> None:
     refused = await alice.submit_modal(form, {"role": "", "interviewers": "", "outcome": "",
                                               "notes": "*" * 1500, "feedback": "_" * 1500})
     assert refused.ephemeral and "too long to show" in refused.response.content
-    assert len(refusals(simcord_env)) == 3
+    # The form router handles the refusal itself (no error reaches discord.py), and hands the
+    # text back so nothing typed is lost.
+    assert len(refusals(simcord_env)) == 2
+    [given_back] = [m for m in refused.followups if m.attachments]
+    assert given_back.attachments[0].filename == "what-you-wrote.txt"
+    assert "*" * 1500 in (await given_back.attachments[0].read()).decode()
     assert await simcord_env.bot.store.journal.get(entry.id, alice.id) == entry
 
 
@@ -278,3 +283,23 @@ async def test_the_journal_lists_pages_keep_working_after_a_restart_and_only_for
     public = await simcord_env.bot.get_channel(channel.id).send("list", view=view)
     refused = await bob.click(public, label="Next")
     assert refused.ephemeral and "belongs to someone else" in refused.response.content
+
+
+async def test_the_notes_form_and_the_edit_form_still_land_after_a_restart(place, simcord_env, settings) -> None:
+    channel, alice, _ = place
+    shown = await alice.slash(channel, "journal add", company="Acme", role="Data Analyst")
+    assert await simcord_env.bot.store.journal.for_user(alice.id) == []  # not before the form
+    await simcord_env.restart_bot(create_bot(settings))
+    saved = await alice.submit_modal(shown, {"notes": "Written before the restart", "feedback": ""})
+    assert "Saved to your journal" in saved.response.content
+    [entry] = await simcord_env.bot.store.journal.for_user(alice.id)
+    assert (entry.company, entry.role, entry.notes) == ("Acme", "Data Analyst", "Written before the restart")
+
+    form = await alice.slash(channel, "journal edit", entry=str(entry.id))
+    await simcord_env.restart_bot(create_bot(settings))
+    await alice.submit_modal(form, {"role": "Senior Analyst", "interviewers": "", "outcome": "offer",
+                                    "notes": "Updated after a restart", "feedback": ""})
+    [entry] = await simcord_env.bot.store.journal.for_user(alice.id)
+    assert (entry.role, entry.outcome, entry.notes) == ("Senior Analyst", "offer", "Updated after a restart")
+    assert await simcord_env.bot.store.export_user(alice.id) and not (
+        await simcord_env.bot.store.export_user(alice.id))["journal_drafts"]  # the draft was used up

@@ -417,7 +417,10 @@ async def test_a_blank_story_title_is_refused_and_nothing_saved(place, simcord_e
     refused = await alice.submit_modal(await alice.slash(channel, "prep star"),
                                        {**STORY, "result": "    "})
     assert "The result cannot be empty" in refused.response.content
-    assert len(refusals(simcord_env)) == 2
+    # Refused inside the form router (no error reaches discord.py), with the text handed back.
+    assert refusals(simcord_env) == []
+    [given_back] = [m for m in refused.followups if m.attachments]
+    assert STORY["situation"] in (await given_back.attachments[0].read()).decode()
     assert await simcord_env.bot.store.stories.for_user(alice.id) == []
 
 

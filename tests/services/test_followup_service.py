@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,13 +31,17 @@ USER = 7
 class UnusedCourier:
     """The service never delivers by itself: only its dispatcher calls the courier."""
 
-    async def send_dm(self, nudge: Nudge, message: NudgeMessage) -> Sent:
+    async def send_dm(self, nudge: Nudge, message: NudgeMessage, **_: Any) -> Sent:
         raise AssertionError("no delivery in these tests")
 
-    async def fall_back(self, nudge: Nudge, message: NudgeMessage, reason: str) -> Sent | None:
+    async def ping(self, nudge: Nudge, channel_id: int, **_: Any) -> Sent | None:
         raise AssertionError("no delivery in these tests")
 
-    async def find_sent(self, nudge: Nudge) -> Sent | None:
+    async def find_sent(self, nudge: Nudge, **_: Any) -> Sent | None:
+        raise AssertionError("no delivery in these tests")
+
+    async def find_ping(self, nudge: Nudge, channel_id: int, since: datetime,
+                        **_: Any) -> Sent | None:
         raise AssertionError("no delivery in these tests")
 
 
@@ -167,13 +172,50 @@ async def test_plan_choices_in_the_users_zone_filtered_by_what_they_typed(
 async def test_upcoming_pairs_each_reminder_with_its_plan(service: FollowUpService) -> None:
     await log_interview(service)
     await log_interview(service, company="Globex")
-    upcoming = await service.upcoming(USER, limit=4)
-    assert len(upcoming.reminders) == 4 and upcoming.more and not upcoming.nudges_off
+    upcoming = await service.upcoming(USER, per_page=4)
+    assert len(upcoming.reminders) == 4 and not upcoming.nudges_off
+    assert (upcoming.page, upcoming.pages, upcoming.total) == (0, 2, 6)
     assert [n.due_at for n, _ in upcoming.reminders] == sorted(
         n.due_at for n, _ in upcoming.reminders)
     assert {plan.details["company"] for _, plan in upcoming.reminders if plan} == {"Acme", "Globex"}
     await service.store.users.set_nudges_enabled(USER, False, NOW)
     assert (await service.upcoming(USER)).nudges_off
+
+
+async def test_upcoming_pages_cover_every_reminder_once_and_a_page_too_far_is_the_last(
+        service: FollowUpService) -> None:
+    for company in ("Acme", "Globex", "Initech"):
+        await log_interview(service, company=company)
+    pages = [await service.upcoming(USER, page, per_page=4) for page in range(3)]
+    seen = [n.id for page in pages for n, _ in page.reminders]
+    assert [len(p.reminders) for p in pages] == [4, 4, 1] and len(set(seen)) == 9
+    assert [n.due_at for page in pages for n, _ in page.reminders] == sorted(
+        n.due_at for page in pages for n, _ in page.reminders)
+    beyond = await service.upcoming(USER, 7, per_page=4)
+    assert beyond.page == 2 and [n.id for n, _ in beyond.reminders] == seen[8:]
+    nobody = await service.upcoming(USER + 1)
+    assert (nobody.reminders, nobody.page, nobody.pages, nobody.total) == ([], 0, 1, 0)
+
+
+async def test_plan_choices_are_plain_text_within_discords_limit(service: FollowUpService) -> None:
+    """Discord shows an autocomplete choice's name as it is: no markdown escaping in it (that
+    would show as backslashes), at most 100 characters, and the plan's number always kept."""
+    await log_interview(service, company="Acme_Corp (UK)")
+    await log_interview(service, company="Very *Long* " + "x" * 95)
+    first, second = await service.plan_choices(USER, LONDON)
+    assert first.name == "Final round at Acme_Corp (UK) (Analyst), Thu 10 Dec 14:00 (#1)"
+    assert len(second.name) <= 100 and second.name.endswith(", Thu 10 Dec 14:00 (#2)")
+    assert "Very *Long*" in second.name and "…" in second.name
+    assert [c.plan_id for c in await service.plan_choices(USER, LONDON, "acme_corp (uk)")] == [1]
+
+
+async def test_ids_no_row_can_have_are_refused_without_a_query(service: FollowUpService) -> None:
+    for impossible in (0, -1, followups.MAX_ID + 1, 10**25):
+        with pytest.raises(PlanError):
+            await service.cancel(USER, impossible)
+        with pytest.raises(PlanError):
+            await service.nudge(USER, impossible)
+        assert await service.nudge_owner(impossible) is None
 
 
 # --------------------------------------------------------------------------- practice again
@@ -213,6 +255,34 @@ async def test_practice_again_after_a_mock_interview(service: FollowUpService) -
     assert "Question 2" in message.text and "Why us?" in message.text
     assert [c.label for c in message.controls if c.action == followups.PRACTISE] == [
         "Practise question 2"]
+
+
+async def test_practice_again_shows_the_question_as_it_was_asked_escaped_once(
+        service: FollowUpService) -> None:
+    """A question's text is stored as the interview showed it: Discord-safe already (the script
+    escaped the company in it). The nudge shows it so, not escaped a second time."""
+    await service.store.users.set_nudges_enabled(USER, True, NOW)
+    asked = "Why do you want to join Acme\\_Corp \\(UK\\)?"  # as the script rendered it
+    report = {"weakest_questions": ["why_us"], "improvements": [
+        {"label": "Company alignment", "question_number": 2, "question_id": "why_us",
+         "question": asked}]}
+    nudge = await service.plan_practice_after(finished({"company": "Acme_Corp (UK)"}), report,
+                                              zone=LONDON)
+    assert nudge is not None
+    message = await service.compose(nudge, None)
+    assert isinstance(message, NudgeMessage)
+    assert asked in message.text and "\\\\" not in message.text
+
+
+async def test_the_thank_you_draft_greets_the_interviewer_by_first_name(
+        service: FollowUpService) -> None:
+    nudges = await log_interview(service)  # interviewer "Dana Lee"
+    message = await service.compose(nudges[followups.THANK_YOU], None)
+    assert isinstance(message, NudgeMessage)
+    assert "> Dear Dana,\n" in message.text
+    assert "thank-you to Dana Lee" in message.text  # who to send it to: the full name
+    check_in = await service.compose(nudges[followups.CHECK_IN], None)
+    assert isinstance(check_in, NudgeMessage) and "> Dear Dana,\n" in check_in.text
 
 
 async def test_practice_without_a_zone_is_exactly_three_days_later(

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import ManualClock
+from bot.core.inputs import parse_record_id
 from bot.library import TemplateLibrary
 from bot.services.interviews import (
     InterviewService,
     SessionNotFound,
     StaleQuestion,
-    parse_session_id,
 )
 from bot.store import Store
 
@@ -62,9 +62,10 @@ async def finish(service: InterviewService, clock: ManualClock, user: int, *, an
 
 @pytest.mark.parametrize(("typed", "expected"), [("12", 12), ("#12", 12), (" # 7 ", 7), ("0", 0),
                                                  ("", None), ("twelve", None), ("²", None), ("-3", None),
-                                                 ("9" * 19, None), ("12.5", None)])
-def test_parse_session_id(typed: str, expected: int | None) -> None:
-    assert parse_session_id(typed) == expected
+                                                 ("9" * 19, None), ("12.5", None), ("٣", None),
+                                                 ("9999999999999999999999999", None)])
+def test_parse_record_id(typed: str, expected: int | None) -> None:
+    assert parse_record_id(typed) == expected
 
 
 async def test_own_session_is_the_latest_or_the_one_picked_and_never_someone_elses(service, clock) -> None:

@@ -154,3 +154,33 @@ async def test_every_way_of_adding_a_nudge_respects_its_dedupe_key(tmp_path: Pat
         rows = {n.dedupe_key: n for n in await store.nudges.pending_for_user(1)}
         assert rows["k:y"].due_at == NOW + timedelta(hours=3)
         assert (rows["k:x"].plan_id, rows["k:x"].due_at) == (None, NOW + timedelta(hours=1))
+
+
+async def test_migration_9_starts_users_with_the_dm_channel_their_last_nudge_went_to(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from bot.store.database import MIGRATIONS_DIR
+
+    before = tmp_path / "before"
+    before.mkdir()
+    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if int(migration.name[:4]) < 9:
+            shutil.copy(migration, before / migration.name)
+    path = tmp_path / "db.sqlite3"
+    async with Store(path, migrations_dir=before) as store:
+        plan_id = await make_plan(store)
+        await store.users.ensure(2, NOW)
+        first, second, third = await store.nudges.for_plan(plan_id)
+        for nudge, channel, minutes in ((first, 70, 1), (second, 71, 2)):
+            assert await store.nudges.claim(nudge.id, NOW)
+            await store.nudges.mark_sent(nudge.id, NOW + timedelta(minutes=minutes), via="dm",
+                                         channel_id=channel, message_id=1)
+        assert await store.nudges.claim(third.id, NOW)
+        await store.nudges.mark_sent(third.id, NOW + timedelta(minutes=3), via="channel",
+                                     channel_id=99, message_id=2)  # a fallback ping: not a DM
+    async with Store(path) as store:
+        assert await store.users.dm_channel(1) == 71  # the latest DM
+        assert await store.users.dm_channel(2) is None  # never DMed
+        delivery = await store.nudges.delivery(first.id)
+        assert delivery is not None and delivery.fallback_at is None

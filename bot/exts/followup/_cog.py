@@ -12,17 +12,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core import followups
-from bot.core.followups import plan_title
+from bot.core.followups import parse_plan_id, plan_title
 from bot.core.stages import DEFAULT_STAGE, STAGE_LABELS
 from bot.core.text import clean_user_text, escape_discord
 from bot.errors import UserFacingError
-from bot.exts._common import COLOUR, NO_MENTIONS, reply
+from bot.exts._common import NO_MENTIONS, reply
 from bot.exts._notices import deliver_pending_notice
 from bot.exts._time import user_zone
+from bot.exts._ui import as_user_error, register_form, register_pages, unregister_form, unregister_pages
 from bot.exts.followup._views import (
+    LIST_PAGES,
+    NEXT_INTERVIEW_FORM,
     NudgeButton,
     added_embed,
+    list_page,
+    next_interview_submitted,
     plan_errors,
     planned_lines,
     read_when,
@@ -35,17 +39,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAGE_LABELS.items()]
-LIST_LIMIT = 25  # reminders shown by /followup list
 UTC = ZoneInfo("UTC")  # plan times in the autocomplete, for a user with no zone yet
+CHOICES_LIMIT = 25  # Discord's, for an autocomplete
 
 
 def plan_id_of(value: str) -> int:
-    """The plan an autocomplete choice (or a typed "#3") names."""
-    try:
-        return int(value.strip().lstrip("#"))
-    except ValueError:
-        raise UserFacingError("Pick a plan from the list as you type (`/followup list` shows "
-                              "your plans).") from None
+    """The plan an autocomplete choice (or what was typed instead: "#3") names."""
+    with as_user_error():
+        return parse_plan_id(value)
 
 
 class FollowUpCog(commands.Cog, name="FollowUp"):
@@ -59,9 +60,13 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
     async def cog_load(self) -> None:
         # The persistent controls come and go with the feature (a reload registers them once).
         self.bot.add_dynamic_items(NudgeButton)
+        register_pages(LIST_PAGES, list_page)
+        register_form("next interview", NEXT_INTERVIEW_FORM, next_interview_submitted)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(NudgeButton)
+        unregister_pages(LIST_PAGES)
+        unregister_form("next interview")
 
     # ------------------------------------------------------------------ /followup add
 
@@ -104,25 +109,11 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
 
     @followup.command(name="list", description="Your upcoming follow-up reminders")
     async def list_(self, interaction: discord.Interaction) -> None:
-        upcoming = await self.service.upcoming(interaction.user.id, limit=LIST_LIMIT)
-        if not upcoming.reminders:
-            await reply(interaction, "Nothing is scheduled. Log a real interview with "
-                                     "`/followup add` and I'll remind you around it.")
-            await deliver_pending_notice(interaction)
-            return
-        lines = []
-        for nudge, plan in upcoming.reminders:
-            where = f" · {escape_discord(plan_title(plan))} (plan #{plan.id})" if plan else ""
-            lines.append(f"• {when_line(nudge.due_at)}: "
-                         f"{followups.KIND_LABELS.get(nudge.kind, nudge.kind)}{where}")
-        if upcoming.more:
-            lines.append("…and more after these.")
-        if upcoming.nudges_off:
-            lines += ["", "Your nudges are **off**: none of these will be sent until you turn "
-                          "them on with `/settings nudges on`."]
-        embed = discord.Embed(title="Your upcoming reminders", description="\n".join(lines),
-                              colour=COLOUR)
-        await reply(interaction, embed=embed)
+        embed, view = await list_page(interaction, interaction.user.id, 0)
+        if view is None:
+            await reply(interaction, embed=embed)
+        else:
+            await reply(interaction, embed=embed, view=view)
         await deliver_pending_notice(interaction)
 
     # ------------------------------------------------------------------ /followup cancel
@@ -165,4 +156,5 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
                                 current: str) -> list[app_commands.Choice[str]]:
         zone = await self.bot.user_settings.zone(interaction.user.id) or UTC
         choices = await self.service.plan_choices(interaction.user.id, zone, current)
-        return [app_commands.Choice(name=c.name[:100], value=str(c.plan_id)) for c in choices[:25]]
+        return [app_commands.Choice(name=c.name, value=str(c.plan_id))
+                for c in choices[:CHOICES_LIMIT]]

@@ -25,8 +25,10 @@ from bot.core.timeparse import EXAMPLES, TimeParseError, parse_when
 from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, bot_of, reply
 from bot.exts._time import user_zone
-from bot.exts._ui import GuardedModal, guarded, text_input
+from bot.exts._ui import give_back_form, guarded, page_buttons, send_form, text_input
 from bot.services.followups import AddResult, PlanError
+
+LIST_PAGES = "followup"  # the shared pager's name for /followup list
 
 # The action codes in a nudge button's custom_id, `nudge:<code>:<nudge id>[:<argument>]`, and
 # the action each one stands for. DMs already sent carry these codes, so they are a wire format:
@@ -41,7 +43,7 @@ ACTION_CODES: dict[str, str] = {
     "next": followups.NEXT_INTERVIEW,
 }
 CODE_OF: dict[str, str] = {action: code for code, action in ACTION_CODES.items()}
-NUDGE_ID = re.compile(r"^nudge:[a-z]+:(?P<id>\d+)(?::|$)")  # any nudge button's nudge id
+NUDGE_ID = re.compile(r"^nudge:[a-z]+:(?P<id>[0-9]{1,19})(?::|$)")  # any nudge button's nudge id
 
 SNOOZE_LABELS = {"1h": "Snooze 1 hour", "tomorrow": "Tomorrow 9:00", "3d": "In 3 days"}
 OUTCOME_STYLES = {"next_round": discord.ButtonStyle.primary, "offer": discord.ButtonStyle.success,
@@ -50,7 +52,7 @@ OUTCOME_STYLES = {"next_round": discord.ButtonStyle.primary, "offer": discord.Bu
 
 
 class NudgeButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                  template=r"nudge:(?P<code>[a-z]+):(?P<id>\d+)(?::(?P<arg>[a-z0-9_]+))?"):
+                  template=r"nudge:(?P<code>[a-z]+):(?P<id>[0-9]{1,19})(?::(?P<arg>[a-z0-9_]+))?"):
     """One persistent button on a nudge DM (see ACTION_CODES for its custom_id)."""
 
     def __init__(self, action: str, nudge_id: int, arg: str = "", *, label: str | None = None
@@ -181,6 +183,35 @@ def added_embed(result: AddResult) -> discord.Embed:
     return embed
 
 
+async def list_page(interaction: discord.Interaction, owner_id: int, page: int,
+                    arg: str = "") -> tuple[discord.Embed, discord.ui.View | None]:
+    """Page `page` of the owner's waiting reminders (`/followup list`, and every click of its
+    pager). A page holds `followups.LIST_PAGE` lines of at most `REMINDER_LINE_LIMIT`
+    characters, so it fits an embed whatever names the user typed."""
+    upcoming = await bot_of(interaction).followups.upcoming(owner_id, page)
+    if not upcoming.reminders:
+        return discord.Embed(title="Your upcoming reminders", colour=COLOUR, description=(
+            "Nothing is scheduled. Log a real interview with `/followup add` and I'll remind "
+            "you around it.")), None
+    lines = [followups.reminder_line(nudge.kind, nudge.due_at, plan)
+             for nudge, plan in upcoming.reminders]
+    if upcoming.nudges_off:
+        lines += ["", "Your nudges are **off**: none of these will be sent until you turn "
+                      "them on with `/settings nudges on`."]
+    embed = discord.Embed(title="Your upcoming reminders", description="\n".join(lines),
+                          colour=COLOUR)
+    noun = "reminder" if upcoming.total == 1 else "reminders"
+    embed.set_footer(text=f"Page {upcoming.page + 1} of {upcoming.pages} · {upcoming.total} "
+                          f"{noun} waiting · /followup cancel or reschedule a plan by its number")
+    buttons = page_buttons(LIST_PAGES, owner_id, upcoming.page, upcoming.pages)
+    if not buttons:
+        return embed, None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(button)
+    return embed, view
+
+
 # --------------------------------------------------------------------------- what the buttons do
 
 async def _edit(interaction: discord.Interaction, status: str,
@@ -250,8 +281,8 @@ async def record_outcome(interaction: discord.Interaction, nudge_id: int, outcom
 async def next_interview(interaction: discord.Interaction, nudge_id: int, what: str) -> None:
     upcoming = await bot_of(interaction).followups.next_interview(interaction.user.id, nudge_id)
     if what == followups.LOG_NEXT:
-        await interaction.response.send_modal(NextInterviewModal(
-            company=upcoming.company, role=upcoming.role, stage=upcoming.stage))
+        await send_form(interaction, NextInterviewModal(owner_id=interaction.user.id, nudge_id=nudge_id,
+                                                        stage=upcoming.stage))
         return
     await _start_mock_interview(interaction, script_id=upcoming.script_id, role=upcoming.role,
                                 company=upcoming.company)
@@ -298,32 +329,41 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
 
 # --------------------------------------------------------------------------- the form
 
-class NextInterviewModal(GuardedModal, title="Log your next interview"):
-    def __init__(self, *, company: str, role: str, stage: str) -> None:
-        super().__init__(timeout=900)
-        self.company_name, self.role_name = company, role
-        self.when = text_input("next:when", "When (your time zone)", max_length=100,
-                               required=True,
-                               placeholder=f"e.g. {EXAMPLES[1]} or {EXAMPLES[3]}")
-        self.stage = text_input("next:stage", "Stage", max_length=20, default=stage,
-                                required=True, placeholder="second_round or final")
-        self.interviewer = text_input("next:interviewer", "Interviewer (optional)",
-                                      max_length=100)
-        for item in (self.when, self.stage, self.interviewer):
-            self.add_item(item)
+NEXT_INTERVIEW_FORM = r"next:(?P<owner>\d{1,20}):(?P<nudge>\d{1,18})"
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        zone = await user_zone(interaction)
-        if zone is None:
-            return
-        stage = self.stage.value.strip().lower().replace(" ", "_") or FINAL
-        if stage not in STAGE_LABELS:
-            stage = FINAL
-        result = await bot_of(interaction).followups.add_interview(
-            user_id=interaction.user.id, candidate=interaction.user.display_name,
-            company=self.company_name, role=self.role_name,
-            interview_at=read_when(interaction, self.when.value, zone), zone=zone, stage=stage,
-            interviewer=clean_user_text(self.interviewer.value).strip(),
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id if interaction.guild_id else None)
-        await reply(interaction, embed=added_embed(result))
+
+class NextInterviewModal(discord.ui.Modal):
+    """Log the next round. Answered by its custom id (`NEXT_INTERVIEW_FORM`: owner and the nudge
+    it came from, which names the plan), so a form left open across a restart still lands."""
+
+    def __init__(self, *, owner_id: int, nudge_id: int, stage: str) -> None:
+        super().__init__(title="Log your next interview", custom_id=f"next:{owner_id}:{nudge_id}",
+                         timeout=None)
+        self.add_item(text_input("next:when", "When (your time zone)", max_length=100, required=True,
+                                 placeholder=f"e.g. {EXAMPLES[1]} or {EXAMPLES[3]}"))
+        self.add_item(text_input("next:stage", "Stage", max_length=20, default=stage, required=True,
+                                 placeholder="second_round or final"))
+        self.add_item(text_input("next:interviewer", "Interviewer (optional)", max_length=100))
+
+
+async def next_interview_submitted(interaction: discord.Interaction, match: re.Match[str],
+                                   values: dict[str, str]) -> None:
+    if int(match["owner"]) != interaction.user.id:
+        raise UserFacingError("This form is someone else's.")
+    zone = await user_zone(interaction)
+    if zone is None:
+        await give_back_form(interaction, values)  # asked for the zone: keep what they typed
+        return
+    service = bot_of(interaction).followups
+    upcoming = await service.next_interview(interaction.user.id, int(match["nudge"]))
+    stage = values.get("next:stage", "").strip().lower().replace(" ", "_") or FINAL
+    if stage not in STAGE_LABELS:
+        stage = FINAL
+    result = await service.add_interview(
+        user_id=interaction.user.id, candidate=interaction.user.display_name,
+        company=upcoming.company, role=upcoming.role,
+        interview_at=read_when(interaction, values.get("next:when", ""), zone), zone=zone, stage=stage,
+        interviewer=clean_user_text(values.get("next:interviewer", "")).strip(),
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id if interaction.guild_id else None)
+    await reply(interaction, embed=added_embed(result))

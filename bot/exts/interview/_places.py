@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.core.interview import AskedQuestion, report_context
 from bot.core.models import InterviewSession
-from bot.core.text import escape_discord, shorten
+from bot.core.text import Safe, escape_discord, shorten, unescape_discord
 from bot.errors import UserFacingError
 from bot.exts._common import NO_MENTIONS, embeds_for, reply
 from bot.exts.interview._views import buttons, question_view
@@ -205,8 +206,9 @@ class InterviewPlaces:
         if suggestion:
             report["suggested_story"] = suggestion
         ctx = report_context(interview, report=report, when=session.finished_at)
-        text = self.bot.library.render("reports/report.md.j2", **ctx)
-        transcript = self.bot.library.render("reports/transcript.md.j2", **ctx)
+        # Question texts were made Discord-safe when they were asked: escaped once, already.
+        text = self.bot.library.render("reports/report.md.j2", **_questions(ctx, Safe))
+        transcript = self.bot.library.render_file("reports/transcript.md.j2", **_questions(ctx, unescape_discord))
         file = discord.File(io.BytesIO(transcript.encode("utf-8")), filename=f"interview-{session.id}-transcript.md")
         pages = embeds_for(text, title=f"Feedback report · {interview.script.title}")
         for index, embeds in enumerate(pages):
@@ -234,3 +236,14 @@ def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:
 def answer_notes_text(bot: InterviewCoach, title: str, report: dict[str, Any]) -> str:
     """The notes on each answer of a report, as shown by the report's "Notes on each answer"."""
     return bot.library.render("reports/answer_notes.md.j2", title=title, answers=report.get("answers") or [])
+
+
+def _questions(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a report context with every question text (a "question" key) passed through
+    `change`; everything else as it is."""
+    if isinstance(value, dict):
+        return {k: (change(v) if k == "question" and isinstance(v, str) else _questions(v, change))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_questions(v, change) for v in value]
+    return value

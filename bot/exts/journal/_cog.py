@@ -23,22 +23,29 @@ from bot.exts._common import NO_MENTIONS
 from bot.exts._time import user_zone
 from bot.exts._ui import (
     as_user_error,
+    register_form,
     register_pages,
     register_record_kind,
+    send_form,
+    unregister_form,
     unregister_pages,
     unregister_record_kind,
 )
 from bot.exts.journal._views import (
+    EDIT_FORM,
     ENTRY_CARD,
     GONE,
     NOT_YOURS,
+    NOTES_FORM,
     PAGES,
     EditModal,
     EntryPickSelect,
     NotesModal,
+    edit_submitted,
     entry_card,
     entry_embed,
     list_page,
+    notes_submitted,
 )
 
 STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAGE_LABELS.items()]
@@ -73,11 +80,29 @@ class Journal(commands.GroupCog, group_name="journal",
         self.bot.add_dynamic_items(EntryPickSelect)
         register_pages(PAGES, list_page, not_yours=NOT_YOURS)
         register_record_kind(self.bot, ENTRY_CARD)
+        register_form("journal notes", NOTES_FORM, notes_submitted)
+        register_form("journal edit", EDIT_FORM, edit_submitted)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(EntryPickSelect)
         unregister_pages(PAGES)
         unregister_record_kind(self.bot, ENTRY_CARD)
+        unregister_form("journal notes")
+        unregister_form("journal edit")
+
+    async def _short_fields(self, interaction: discord.Interaction, *, date: str | None,
+                            **given: str | None) -> dict[str, Any] | None:
+        """The short fields given as options, checked (a bad one is refused before anything
+        else), with the date read in the user's zone; None when the user was just asked for
+        their zone (nothing is saved)."""
+        with as_user_error():
+            fields: dict[str, Any] = clean_entry_fields(given)
+        proceed, when = await self._date(interaction, date)
+        if not proceed:
+            return None
+        if when is not None:
+            fields["interview_at"] = when
+        return fields
 
     async def _date(self, interaction: discord.Interaction,
                     text: str | None) -> tuple[bool, datetime | None]:
@@ -114,16 +139,13 @@ class Journal(commands.GroupCog, group_name="journal",
                   stage: str | None = None, date: str | None = None,
                   interviewers: str | None = None, outcome: str | None = None) -> None:
         # The short fields are checked before the form opens, so a bad one costs no typing.
-        with as_user_error():
-            fields: dict[str, Any] = clean_entry_fields({
-                "company": company, "role": role, "stage": stage, "interviewers": interviewers,
-                "outcome": outcome})
-        proceed, when = await self._date(interaction, date)
-        if not proceed:
+        fields = await self._short_fields(interaction, company=company, role=role, stage=stage,
+                                          date=date, interviewers=interviewers, outcome=outcome)
+        if fields is None:
             return
-        if when is not None:
-            fields["interview_at"] = when
-        await interaction.response.send_modal(NotesModal(fields))
+        with as_user_error():
+            draft_id = await self.bot.journal.hold_entry_draft(interaction.user.id, fields)
+        await send_form(interaction, NotesModal(interaction.user.id, draft_id, fields["company"]))
 
     @app_commands.command(name="list", description="Your journal of real interviews, most "
                                                    "recent first")
@@ -150,17 +172,12 @@ class Journal(commands.GroupCog, group_name="journal",
                    role: str | None = None, stage: str | None = None, date: str | None = None,
                    interviewers: str | None = None, outcome: str | None = None) -> None:
         found = await self._entry(interaction, entry)
-        with as_user_error():
-            changes: dict[str, Any] = clean_entry_fields({
-                "company": company, "role": role, "stage": stage, "interviewers": interviewers,
-                "outcome": outcome})
-        proceed, when = await self._date(interaction, date)
-        if not proceed:
+        changes = await self._short_fields(interaction, company=company, role=role, stage=stage,
+                                           date=date, interviewers=interviewers, outcome=outcome)
+        if changes is None:
             return
-        if when is not None:
-            changes["interview_at"] = when
         if not changes:
-            await interaction.response.send_modal(EditModal(found))
+            await send_form(interaction, EditModal(found, interaction.user.id))
             return
         user_id = interaction.user.id
         with as_user_error():

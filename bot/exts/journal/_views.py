@@ -19,13 +19,13 @@ from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, bot_of
 from bot.exts._ui import (
     CardReply,
-    GuardedModal,
     OwnerOnly,
     RecordKind,
     as_user_error,
     guarded,
     page_buttons,
     record_card,
+    send_form,
     text_input,
 )
 
@@ -60,7 +60,7 @@ class EntryCard(RecordKind):
         return "Delete this entry from your journal? This cannot be undone."
 
     async def edit(self, interaction: discord.Interaction, record: JournalEntry) -> None:
-        await interaction.response.send_modal(EditModal(record))
+        await send_form(interaction, EditModal(record, interaction.user.id))
 
     async def delete(self, interaction: discord.Interaction, record: JournalEntry) -> CardReply | None:
         deleted = await bot_of(interaction).journal.delete_entry(interaction.user.id, record.id)
@@ -136,66 +136,84 @@ class EntryPickSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discor
 
 # --- the forms ----------------------------------------------------------------------------------
 
-class NotesModal(GuardedModal):
-    """`/journal add`: the long fields, after the short ones came as command options."""
+NOTES_FORM = r"journal:add:(?P<owner>\d{1,20}):(?P<draft>\d{1,18})"
+EDIT_FORM = r"journal:edit:(?P<owner>\d{1,20}):(?P<entry>\d{1,18})"
+FORM_EXPIRED = ("This form was open too long and its details (company, date...) are gone, so "
+                "nothing was saved. Run `/journal add` again; your text is below.")
 
-    def __init__(self, fields: dict[str, Any]) -> None:
-        super().__init__(title=shorten(f"Journal: {fields['company']}", 45))
-        self.fields = fields
-        self.notes = text_input("notes", "Notes: what they asked, what you said",
-                                max_length=FIELD_LIMITS["notes"], paragraph=True,
-                                placeholder="Optional. Questions asked, who you met, what to "
-                                            "follow up on")
-        self.feedback = text_input("feedback", "Feedback you received",
-                                   max_length=FIELD_LIMITS["feedback"], paragraph=True,
-                                   placeholder="Optional. What the recruiter or interviewer said")
-        self.add_item(self.notes)
-        self.add_item(self.feedback)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        user_id = interaction.user.id
-        with as_user_error():
-            entry = await bot_of(interaction).journal.add_entry(
-                user_id, {**self.fields, "notes": self.notes.value, "feedback": self.feedback.value})
+class NotesModal(discord.ui.Modal):
+    """`/journal add`: the long fields, after the short ones came as command options (kept as a
+    draft meanwhile). Answered by its custom id (`NOTES_FORM`), so it lands after a restart."""
+
+    def __init__(self, owner_id: int, draft_id: int, company: str) -> None:
+        super().__init__(title=shorten(f"Journal: {company}", 45),
+                         custom_id=f"journal:add:{owner_id}:{draft_id}", timeout=None)
+        self.add_item(text_input("notes", "Notes: what they asked, what you said",
+                                 max_length=FIELD_LIMITS["notes"], paragraph=True,
+                                 placeholder="Optional. Questions asked, who you met, what to "
+                                             "follow up on"))
+        self.add_item(text_input("feedback", "Feedback you received",
+                                 max_length=FIELD_LIMITS["feedback"], paragraph=True,
+                                 placeholder="Optional. What the recruiter or interviewer said"))
+
+
+async def notes_submitted(interaction: discord.Interaction, match: re.Match[str],
+                          values: dict[str, str]) -> None:
+    user_id = _owner(interaction, match)
+    with as_user_error():
+        entry = await bot_of(interaction).journal.add_entry_from_draft(
+            user_id, int(match["draft"]), notes=values.get("notes", ""), feedback=values.get("feedback", ""))
+    if entry is None:
+        raise UserFacingError(FORM_EXPIRED)
+    await interaction.response.send_message(
+        "Saved to your journal.", embed=entry_embed(entry), view=entry_card(user_id, entry.id),
+        ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+EDITED_FIELDS = ("role", "interviewers", "outcome", "notes", "feedback")
+
+
+class EditModal(discord.ui.Modal):
+    """Edit an entry's free-text fields; company, stage and date change with `/journal edit`.
+    Answered by its custom id (`EDIT_FORM`), so it lands after a restart."""
+
+    def __init__(self, entry: JournalEntry, owner_id: int) -> None:
+        super().__init__(title=shorten(f"Edit: {entry.company}", 45),
+                         custom_id=f"journal:edit:{owner_id}:{entry.id}", timeout=None)
+        for item in (
+            text_input("role", "Role", max_length=FIELD_LIMITS["role"], default=entry.role),
+            text_input("interviewers", "Interviewers (names and titles)",
+                       max_length=FIELD_LIMITS["interviewers"], default=entry.interviewers),
+            text_input("outcome", "Outcome (e.g. waiting, next round, offer)",
+                       max_length=FIELD_LIMITS["outcome"], default=entry.outcome),
+            text_input("notes", "Notes", max_length=FIELD_LIMITS["notes"], paragraph=True,
+                       default=entry.notes),
+            text_input("feedback", "Feedback you received", max_length=FIELD_LIMITS["feedback"],
+                       paragraph=True, default=entry.feedback),
+        ):
+            self.add_item(item)
+
+
+async def edit_submitted(interaction: discord.Interaction, match: re.Match[str],
+                         values: dict[str, str]) -> None:
+    user_id = _owner(interaction, match)
+    with as_user_error():
+        updated = await bot_of(interaction).journal.update_entry(
+            user_id, int(match["entry"]), {key: values.get(key, "") for key in EDITED_FIELDS})
+    if updated is None:
+        raise UserFacingError(GONE)
+    if interaction.message is not None:  # opened from the entry's Edit button
+        await interaction.response.edit_message(
+            content="Entry updated.", embed=entry_embed(updated),
+            view=entry_card(user_id, updated.id), allowed_mentions=NO_MENTIONS)
+    else:
         await interaction.response.send_message(
-            "Saved to your journal.", embed=entry_embed(entry), view=entry_card(user_id, entry.id),
+            "Entry updated.", embed=entry_embed(updated), view=entry_card(user_id, updated.id),
             ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-class EditModal(GuardedModal):
-    """Edit an entry's free-text fields; company, stage and date change with `/journal edit`."""
-
-    def __init__(self, entry: JournalEntry) -> None:
-        super().__init__(title=shorten(f"Edit: {entry.company}", 45))
-        self.entry_id = entry.id
-        self.inputs = {
-            "role": text_input("role", "Role", max_length=FIELD_LIMITS["role"], default=entry.role),
-            "interviewers": text_input("interviewers", "Interviewers (names and titles)",
-                                       max_length=FIELD_LIMITS["interviewers"],
-                                       default=entry.interviewers),
-            "outcome": text_input("outcome", "Outcome (e.g. waiting, next round, offer)",
-                                  max_length=FIELD_LIMITS["outcome"], default=entry.outcome),
-            "notes": text_input("notes", "Notes", max_length=FIELD_LIMITS["notes"],
-                                paragraph=True, default=entry.notes),
-            "feedback": text_input("feedback", "Feedback you received",
-                                   max_length=FIELD_LIMITS["feedback"], paragraph=True,
-                                   default=entry.feedback),
-        }
-        for item in self.inputs.values():
-            self.add_item(item)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        user_id = interaction.user.id
-        with as_user_error():
-            updated = await bot_of(interaction).journal.update_entry(
-                user_id, self.entry_id, {key: item.value for key, item in self.inputs.items()})
-        if updated is None:
-            raise UserFacingError(GONE)
-        if interaction.message is not None:  # opened from the entry's Edit button
-            await interaction.response.edit_message(
-                content="Entry updated.", embed=entry_embed(updated),
-                view=entry_card(user_id, updated.id), allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(
-                "Entry updated.", embed=entry_embed(updated), view=entry_card(user_id, updated.id),
-                ephemeral=True, allowed_mentions=NO_MENTIONS)
+def _owner(interaction: discord.Interaction, match: re.Match[str]) -> int:
+    if int(match["owner"]) != interaction.user.id:
+        raise UserFacingError(NOT_YOURS)
+    return interaction.user.id

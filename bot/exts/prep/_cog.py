@@ -18,14 +18,25 @@ from bot.errors import UserFacingError
 from bot.exts._time import user_zone
 from bot.exts._ui import (
     as_user_error,
+    register_form,
     register_pages,
     register_record_kind,
+    send_form,
+    unregister_form,
     unregister_pages,
     unregister_record_kind,
 )
 from bot.exts.prep._checklist import ChecklistSelect, checklist_message
 from bot.exts.prep._questions import QUESTION_PAGES, questions_message, questions_page, resolve_category
-from bot.exts.prep._stories import BANK_FULL, STORY_CARD, StoryModal, StoryPickSelect, list_message
+from bot.exts.prep._stories import (
+    BANK_FULL,
+    STORY_CARD,
+    STORY_FORM,
+    StoryModal,
+    StoryPickSelect,
+    list_message,
+    story_submitted,
+)
 from bot.exts.prep._tips import (
     NOT_YOUR_TIPS,
     TIP_PAGES,
@@ -54,12 +65,14 @@ class Prep(commands.GroupCog, group_name="prep",
         register_pages(TIP_PAGES, tip_page, not_yours=NOT_YOUR_TIPS)
         register_pages(QUESTION_PAGES, questions_page)
         register_record_kind(self.bot, STORY_CARD)
+        register_form("star story", STORY_FORM, story_submitted)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         unregister_pages(TIP_PAGES)
         unregister_pages(QUESTION_PAGES)
         unregister_record_kind(self.bot, STORY_CARD)
+        unregister_form("star story")
 
     # --- tips -------------------------------------------------------------------------------
 
@@ -146,7 +159,7 @@ class Prep(commands.GroupCog, group_name="prep",
     async def star(self, interaction: discord.Interaction) -> None:
         if await self.bot.journal.story_bank_full(interaction.user.id):
             raise UserFacingError(BANK_FULL)
-        await interaction.response.send_modal(StoryModal())
+        await send_form(interaction, StoryModal(interaction.user.id))
 
     @app_commands.command(name="stories", description="Your STAR story bank: read, edit or "
                                                       "delete your stories")

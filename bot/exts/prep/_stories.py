@@ -30,12 +30,12 @@ from bot.errors import UserFacingError
 from bot.exts._common import COLOUR, NO_MENTIONS, bot_of
 from bot.exts._ui import (
     CardReply,
-    GuardedModal,
     OwnerOnly,
     RecordKind,
     as_user_error,
     guarded,
     record_card,
+    send_form,
     text_input,
 )
 
@@ -71,7 +71,7 @@ class StoryCard(RecordKind):
                 "be undone.")
 
     async def edit(self, interaction: discord.Interaction, record: StarStory) -> None:
-        await interaction.response.send_modal(StoryModal(record))
+        await send_form(interaction, StoryModal(interaction.user.id, record))
 
     async def delete(self, interaction: discord.Interaction, record: StarStory) -> CardReply | None:
         journal = bot_of(interaction).journal
@@ -110,59 +110,70 @@ def list_message(owner_id: int, stories: list[StarStory]
     return embed, view
 
 
-class StoryModal(GuardedModal):
-    def __init__(self, story: StarStory | None = None) -> None:
-        # The modal keeps discord.py's random custom_id: modals are looked up by custom_id
-        # alone, so a fixed one would let two people's open forms replace each other.
-        super().__init__(title="Edit STAR story" if story else "New STAR story")
-        self.story = story
+STORY_FORM = r"story:(?P<owner>\d{1,20}):(?P<story>\d{1,18})"  # story 0: a new one
+
+
+class StoryModal(discord.ui.Modal):
+    """Write or edit a STAR story. Answered by its custom id (`STORY_FORM`: owner and story), so
+    a form left open across a restart still lands."""
+
+    def __init__(self, owner_id: int, story: StarStory | None = None) -> None:
+        super().__init__(title="Edit STAR story" if story else "New STAR story",
+                         custom_id=f"story:{owner_id}:{story.id if story else 0}", timeout=None)
         fields = story_fields(story) if story else {}
-        self.title_and_skills = text_input(
-            "title_skills", "Title | skills (comma-separated)", max_length=TITLE_AND_SKILLS_LIMIT,
-            required=True, default=join_title_and_skills(fields.get("title", ""),
-                                                         fields.get("skills", "")),
-            placeholder="Cut onboarding to 2 days | process improvement, automation")
-        self.situation = text_input("situation", "Situation: where, when, what was at stake",
-                                    max_length=STORY_LIMITS["situation"], required=True,
-                                    paragraph=True, default=fields.get("situation", ""))
-        self.task = text_input("task", "Task: what you had to do",
-                               max_length=STORY_LIMITS["task"], required=True, paragraph=True,
-                               default=fields.get("task", ""))
-        self.action = text_input("action", "Action: what you did, step by step",
-                                 max_length=STORY_LIMITS["action"], required=True,
-                                 paragraph=True, default=fields.get("action", ""))
-        self.result = text_input("result", "Result: what changed, with a number",
-                                 max_length=STORY_LIMITS["result"], required=True,
-                                 paragraph=True, default=fields.get("result", ""))
-        for item in (self.title_and_skills, self.situation, self.task, self.action, self.result):
+        for item in (
+            text_input("title_skills", "Title | skills (comma-separated)", max_length=TITLE_AND_SKILLS_LIMIT,
+                       required=True, default=join_title_and_skills(fields.get("title", ""),
+                                                                    fields.get("skills", "")),
+                       placeholder="Cut onboarding to 2 days | process improvement, automation"),
+            text_input("situation", "Situation: where, when, what was at stake",
+                       max_length=STORY_LIMITS["situation"], required=True, paragraph=True,
+                       default=fields.get("situation", "")),
+            text_input("task", "Task: what you had to do", max_length=STORY_LIMITS["task"],
+                       required=True, paragraph=True, default=fields.get("task", "")),
+            text_input("action", "Action: what you did, step by step", max_length=STORY_LIMITS["action"],
+                       required=True, paragraph=True, default=fields.get("action", "")),
+            text_input("result", "Result: what changed, with a number", max_length=STORY_LIMITS["result"],
+                       required=True, paragraph=True, default=fields.get("result", "")),
+        ):
             self.add_item(item)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        journal = bot_of(interaction).journal
-        user_id = interaction.user.id
-        typed = {"title_and_skills": self.title_and_skills.value, "situation": self.situation.value,
-                 "task": self.task.value, "action": self.action.value, "result": self.result.value}
-        if self.story is None:
-            try:
-                with as_user_error():
-                    story = await journal.add_story(user_id, **typed)
-            except StoryBankFull:
-                raise UserFacingError(BANK_FULL) from None
-            note = f"Saved to your story bank: **{escape_discord(story.title)}**."
-            if not story.skills:
-                note += (" Tip: add skills after a `|` in the title (Edit) so mock interview "
-                         "reports can suggest this story.")
-            await interaction.response.send_message(
-                note, embed=story_embed(story), view=story_card(user_id, story.id),
-                ephemeral=True, allowed_mentions=NO_MENTIONS)
-            return
-        with as_user_error():
-            updated = await journal.update_story(user_id, self.story.id, **typed)
-        if updated is None:
-            raise UserFacingError(GONE)
+
+async def story_submitted(interaction: discord.Interaction, match: re.Match[str],
+                          values: dict[str, str]) -> None:
+    if int(match["owner"]) != interaction.user.id:
+        raise UserFacingError(NOT_YOUR_STORY)
+    journal = bot_of(interaction).journal
+    user_id, story_id = interaction.user.id, int(match["story"])
+    typed = {"title_and_skills": values.get("title_skills", ""), "situation": values.get("situation", ""),
+             "task": values.get("task", ""), "action": values.get("action", ""),
+             "result": values.get("result", "")}
+    if story_id == 0:
+        try:
+            with as_user_error():
+                story = await journal.add_story(user_id, **typed)
+        except StoryBankFull:
+            raise UserFacingError(BANK_FULL) from None
+        note = f"Saved to your story bank: **{escape_discord(story.title)}**."
+        if not story.skills:
+            note += (" Tip: add skills after a `|` in the title (Edit) so mock interview "
+                     "reports can suggest this story.")
+        await interaction.response.send_message(
+            note, embed=story_embed(story), view=story_card(user_id, story.id),
+            ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return
+    with as_user_error():
+        updated = await journal.update_story(user_id, story_id, **typed)
+    if updated is None:
+        raise UserFacingError(GONE)
+    if interaction.message is not None:
         await interaction.response.edit_message(
             content="Story updated.", embed=story_embed(updated), view=story_card(user_id, updated.id),
             allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(
+            "Story updated.", embed=story_embed(updated), view=story_card(user_id, updated.id),
+            ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 class StoryPickSelect(OwnerOnly, discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
