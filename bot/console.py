@@ -643,7 +643,7 @@ class Rehearsal:
     # --- the questions ---------------------------------------------------------------------
 
     def note(self, text: str) -> None:
-        """A short message about the input, indented under it."""
+        """A short message about the input, indented under it (no Markdown markers)."""
         self.term.say(_wrap(text, "  "))
 
     def _show(self, asked: AskedQuestion) -> None:
@@ -677,9 +677,27 @@ class Rehearsal:
             except Interrupted:
                 return await self._interrupted()
             for action in self.answer.feed(line, waiting=waiting):
-                outcome = await self._do(action)
+                outcome = await self._carry_out(action)
                 if outcome is not None:
                     return outcome
+
+    async def _carry_out(self, action: Action) -> int | None:
+        """`_do`, telling the user when the service refuses. A rehearsal paused meanwhile (the
+        Discord bot pauses idle interviews when it runs on the same database) is resumed."""
+        try:
+            return await self._do(action)
+        except InterviewError as exc:
+            session = await self.service.get(self.session_id)
+            if session is None or session.status != "paused":
+                self.note(str(exc))
+                return None
+        await self.service.resume(self.session_id)
+        self.note("This rehearsal had been paused while idle; it is resumed.")
+        try:
+            return await self._do(action)
+        except InterviewError as exc:
+            self.note(str(exc))
+            return None
 
     async def _do(self, action: Action) -> int | None:
         """Carry out one action; an exit status when the rehearsal stops here."""
@@ -715,11 +733,9 @@ class Rehearsal:
             try:
                 result = await self.service.record_part(self.session_id, text,
                                                         source="terminal")
-            except InterviewError as exc:
-                self.note(str(exc))
-            else:
                 self.answer_chars = len(result.turn.text)
-        self.answer.has_answer = self.answer_chars > 0
+            finally:
+                self.answer.has_answer = self.answer_chars > 0
 
     async def _finish_answer(self) -> Step | None:
         if not self.answer.has_answer:
@@ -742,7 +758,7 @@ class Rehearsal:
     async def _end_of_input(self) -> int:
         """The end of input: what was typed is finished, then the rehearsal is saved."""
         for action in self.answer.flush():
-            await self._do(action)
+            await self._carry_out(action)
         if self.answer.has_answer:
             step = await self.service.finish_answer(self.session_id)
             if step.finished:
@@ -755,13 +771,14 @@ class Rehearsal:
             if text.strip() and read_line_kind(text).kind == "text":
                 self.answer.pending.append(text.rstrip())
         for action in self.answer.flush():
-            await self._do(action)
+            await self._carry_out(action)
         return await self._save_and_stop("\nStopped with Ctrl-C; your rehearsal is saved"
                                          + (" with your answer so far."
                                             if self.answer.has_answer else "."))
 
     async def _save_and_stop(self, message: str) -> int:
-        await self.service.pause(self.session_id)
+        with contextlib.suppress(InterviewError):  # already paused (by the bot, while idle)
+            await self.service.pause(self.session_id)
         self.term.say(message)
         self.term.say(f"Continue any time with: {self.resume_command()}")
         return EXIT_SAVED

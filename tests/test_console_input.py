@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -224,3 +226,37 @@ async def test_rehearse_runs_from_an_in_memory_stream(tmp_path: Path) -> None:
     assert status == EXIT_SAVED, out.getvalue()
     assert "Paused and saved." in out.getvalue()
     assert "Follow-up" in out.getvalue() or "[2/19]" in out.getvalue()
+
+
+class PausedByTheBot(io.StringIO):
+    """Input during which the Discord bot, running on the same database, pauses the rehearsal
+    as idle (its sweeper does this after IDLE_PAUSE_MINUTES)."""
+
+    def __init__(self, text: str, db: Path, *, after_lines: int) -> None:
+        super().__init__(text)
+        self.db, self.after_lines, self.lines = db, after_lines, 0
+
+    def readline(self, size: int | None = -1) -> str:
+        self.lines += 1
+        if self.lines == self.after_lines:
+            with sqlite3.connect(self.db) as conn:
+                conn.execute("UPDATE interview_sessions SET status = 'paused'")
+        return super().readline(size)
+
+
+@pytest.mark.parametrize("ending", ["\n\n\n", "\n"], ids=["answer finished", "input ended"])
+async def test_a_rehearsal_paused_meanwhile_is_resumed_and_keeps_the_answer(tmp_path: Path,
+                                                                            ending: str) -> None:
+    db = tmp_path / "r.db"
+    args = argparse.Namespace(script="final", name="Sam", role="Data Analyst", company="Acme",
+                              interviewer=[], values="", notes="", db=None, transcript=None,
+                              resume=False, restart=False, list=False)
+    out = io.StringIO()
+    stdin = PausedByTheBot("IDLE answer, typed after a long think." + ending, db, after_lines=2)
+    status = await rehearse(args, database_path=db, prompts_dir=PROMPTS, stdin=stdin, stdout=out)
+    assert status == EXIT_SAVED, out.getvalue()
+    assert "This rehearsal had been paused while idle; it is resumed." in out.getvalue()
+
+    with sqlite3.connect(db) as conn:
+        parts = [row[0] for row in conn.execute("SELECT text FROM answer_parts")]
+    assert parts == ["IDLE answer, typed after a long think."]
