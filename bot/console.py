@@ -533,8 +533,8 @@ class Rehearsal:
             return await self._resume(existing.id)
         if existing is not None:
             if not args.restart:
-                term.say("You have an unfinished rehearsal. Continue it with --resume, or start "
-                         "over with --restart.")
+                term.say(f"You have an unfinished rehearsal. Continue it with: "
+                         f"{self.resume_command()} (or start over with --restart).")
                 return EXIT_USAGE
             await service.abandon(existing.id)
         script_id = args.script
