@@ -39,9 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Run the Discord bot. Needs DISCORD_TOKEN; exits 2 without it.")
     rehearse = sub.add_parser(
         "rehearse", help="rehearse an interview in this terminal (no Discord needed)",
-        description="Rehearse a mock interview in the terminal. Answers end with an empty line; "
-                    "/skip, /repeat, /pause and /quit on a line of their own are commands. "
-                    "Exit status: 0 finished, 2 bad usage, 3 saved unfinished (use --resume).")
+        description="Rehearse a mock interview in the terminal. An answer ends with an empty "
+                    "line typed after it, or /done; pasted text stays one answer, blank lines "
+                    "and all. Piped input: two empty lines in a row, or /done, end an answer. "
+                    "/done, /skip, /repeat, /pause (/quit) and /help on a line of their own "
+                    "are commands; Ctrl-C saves like /pause. Exit status: 0 finished, 2 bad "
+                    "usage, 3 saved unfinished (continue with --resume), 130 Ctrl-C before "
+                    "it started.")
     add_arguments(rehearse)
     check = sub.add_parser("check-prompts", help="validate every template under prompts/",
                            description="Compile and render every template; exit 1 on any "
@@ -77,10 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check-prompts":
         return _check_prompts(args.prompts_dir or settings.prompts_dir)
     if command == "rehearse":
-        from bot.console import rehearse
+        from bot.console import EXIT_INTERRUPTED, rehearse
 
-        return asyncio.run(rehearse(args, database_path=settings.database_path,
-                                    prompts_dir=settings.prompts_dir))
+        try:
+            return asyncio.run(rehearse(args, database_path=settings.database_path,
+                                        prompts_dir=settings.prompts_dir))
+        except KeyboardInterrupt:  # a second Ctrl-C while the first was being handled
+            print("\nStopped.", file=sys.stderr)
+            return EXIT_INTERRUPTED
     if not settings.token:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2

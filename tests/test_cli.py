@@ -90,3 +90,11 @@ def test_options_without_a_command_start_a_rehearsal(tmp_path: Path) -> None:
         env={**{k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 3, result.stderr
     assert "Final interview" in result.stdout and "Paused and saved" in result.stdout
+
+
+def test_no_command_and_no_token_starts_a_rehearsal(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path)  # input is not a terminal, so nothing can be asked
+    assert result.returncode == 2, result.stderr
+    assert "No DISCORD_TOKEN configured: starting a terminal rehearsal instead." in result.stdout
+    assert "--name is required" in result.stdout
+    assert "Traceback" not in result.stderr
