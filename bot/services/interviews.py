@@ -135,6 +135,7 @@ class _Held:
     interview: Interview
     version: int
     answer_ids: dict[tuple[str, int], int]  # (question id, probe index) -> answer row
+    stored_status: str  # the status stored at `version` (a write also checks it)
     lock: asyncio.Lock | None = None  # its lock, kept alive while the session is held
 
 
@@ -220,7 +221,7 @@ class InterviewService:
                 readings[answer_id] = reading
         interview = Interview.rebuild(script, state.session, state.answers, readings)
         held = _Held(state.session, interview, state.version,
-                     {(a.question_id, a.probe_index): a.id for a in state.answers})
+                     {(a.question_id, a.probe_index): a.id for a in state.answers}, state.session.status)
         self._keep(held)
         return held
 
@@ -481,7 +482,7 @@ class InterviewService:
                 raise
             raise ActiveInterviewExists(existing) from None
         self._keep(_Held(state.session, interview, state.version,
-                         {(a.question_id, a.probe_index): a.id for a in state.answers}))
+                         {(a.question_id, a.probe_index): a.id for a in state.answers}, state.session.status))
         return Step(replace(state.session), interview, transition)
 
     async def repair_half_started(self) -> list[int]:
@@ -635,9 +636,10 @@ class InterviewService:
         """Write a held session's status and place over the version held; hold the result."""
         session = held.session
         session.status = held.interview.status
-        version = await self.store.sessions.save_state(session, self.clock.now(), version=held.version)
+        version = await self.store.sessions.save_state(session, self.clock.now(), version=held.version,
+                                                       status=held.stored_status)
         assert version is not None
-        held.version = version
+        held.version, held.stored_status = version, session.status
         self._keep(held)
         return replace(session)
 
@@ -732,11 +734,11 @@ class InterviewService:
             session.report = transition.report
             session.finished_at = now
         written = await self.store.sessions.commit_transition(
-            session, now=now, version=held.version, finished_answer=finished,
+            session, now=now, version=held.version, status=held.stored_status, finished_answer=finished,
             ask=None if asked is None else _asked_row(asked),
             followons=(REPORT_SENT, HOOKS) if transition.report is not None else ())
         assert written.version is not None
-        held.version = written.version
+        held.version, held.stored_status = written.version, session.status
         if asked is not None and written.asked_answer_id is not None:
             held.answer_ids[(asked.question_id, asked.probe_index)] = written.asked_answer_id
         self._keep(held)

@@ -95,7 +95,7 @@ def _part(row: sqlite3.Row) -> AnswerPart:
 # A typed part: the session stamped and its version bumped, only over the version the writer
 # holds; then the part, only if that went through (see `Database.grouped`).
 _STAMP_SESSION = ("UPDATE interview_sessions SET updated_at = ?, version = version + 1"
-                  " WHERE id = ? AND version = ?")
+                  " WHERE id = ? AND version = ? AND status = 'active'")
 _INSERT_PART = ("INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING")
 
@@ -104,9 +104,11 @@ _ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, pr
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING")
 
 
-def _session_update(session: InterviewSession, version: int | None) -> tuple[str, tuple[Any, ...]]:
+def _session_update(session: InterviewSession, version: int | None,
+                    status: str | None = None) -> tuple[str, tuple[Any, ...]]:
     """The one UPDATE that saves a session's position, status, place and report, and bumps its
-    version; with `version`, only if the stored session is still at that version."""
+    version; with `version` (and `status`), only if the stored session is still at that version
+    (and status: a writer that changed the status without the version is noticed too)."""
     sql = ("UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
            " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
            " finished_at = ?, version = version + 1 WHERE id = ?")
@@ -118,6 +120,9 @@ def _session_update(session: InterviewSession, version: int | None) -> tuple[str
     if version is not None:
         sql += " AND version = ?"
         params = (*params, version)
+    if status is not None:
+        sql += " AND status = ?"
+        params = (*params, status)
     return sql, params
 
 
@@ -328,11 +333,12 @@ class SessionRepository:
         return _session(row) if row else None
 
     async def save_state(self, session: InterviewSession, now: datetime, *,
-                         version: int | None = None) -> int | None:
-        """Persist the position and status of a session (after a transition). With `version`,
-        only over that version (else Stale, and nothing is written); returns the new one."""
+                         version: int | None = None, status: str | None = None) -> int | None:
+        """Persist the position and status of a session (after a transition). With `version`
+        (and the `status` stored at it), only over that version (else Stale, and nothing is
+        written); returns the new one."""
         session.updated_at = now
-        result = await self.db.write(*_session_update(session, version))
+        result = await self.db.write(*_session_update(session, version, status))
         if version is None:
             return None
         if result.rowcount != 1:
@@ -411,8 +417,8 @@ class SessionRepository:
         attachments: Sequence[str] = (),
     ) -> bool:
         """One part of the current answer, with the session stamped (its `updated_at`, and its
-        version bumped), only while the session is at `version` (else Stale, and nothing is
-        written). Two statements in one transaction, which parts of other sessions arriving at
+        version bumped), only while the session is active and at `version` (else Stale, and
+        nothing is written). Two statements in one transaction, which parts of other sessions arriving at
         the same moment may share (`Database.grouped`): at most one commit per part. Returns
         after the commit; False when this source message was already stored (a redelivery: the
         session is stamped all the same)."""
@@ -484,19 +490,20 @@ class SessionRepository:
         *,
         now: datetime,
         version: int | None = None,
+        status: str | None = None,
         finished_answer: tuple[int, bool] | tuple[int, bool, tuple[str, str] | None] | None = None,
         ask: dict[str, Any] | None = None,
         followons: Sequence[str] = (),
     ) -> TransitionWrite:
-        """In one transaction: save the session's new position (with `version`, only over that
-        version, else Stale and nothing is written), close the answer just finished (with the
+        """In one transaction: save the session's new position (with `version`, and the `status`
+        stored at it, only over those, else Stale and nothing is written), close the answer just finished (with the
         reading of it, if given: its JSON and its analysis's JSON), record the next question
         asked and the follow-on work a finish obliges. A crash leaves either all of it or none."""
         stamp = to_db_time(now)
         session.updated_at = now
         asked_id = None
         async with self.db.transaction() as conn:
-            saved = await conn.execute(*_session_update(session, version))
+            saved = await conn.execute(*_session_update(session, version, status))
             if saved.rowcount != 1:
                 raise Stale(f"interview {session.id} changed since version {version}")
             if finished_answer is not None:

@@ -452,3 +452,29 @@ def test_a_part_is_cleaned_exactly_as_before(text: str, attachments: list[str]) 
     if not expected.strip() and attachments:
         expected = "[attachment: " + ", ".join(attachments) + "]"
     assert _part_text(text, attachments) == expected
+
+
+async def test_a_status_changed_without_the_version_is_noticed_too(service, store, tmp_path) -> None:
+    """A writer outside the service (a tool, a test's raw SQL) that pauses an interview without
+    bumping its version: the next part or transition over the held copy is refused by the
+    status in the write's WHERE, and the session read again."""
+    sid = await begin(service)
+    await service.record_part(sid, STRONG, source="test")
+
+    def pause_behind_the_back() -> None:
+        conn = sqlite3.connect(tmp_path / "db.sqlite3")
+        try:
+            with conn:
+                conn.execute("UPDATE interview_sessions SET status = 'paused' WHERE id = ?", (sid,))
+        finally:
+            conn.close()
+
+    pause_behind_the_back()
+    with pytest.raises(InterviewError, match="paused"):
+        await service.record_part(sid, "Not into a paused interview.", source="test")
+    await service.resume(sid)
+    pause_behind_the_back()
+    with pytest.raises(InterviewError, match="paused"):
+        await service.finish_answer(sid, expected="1.0")
+    assert (await store.sessions.get(sid)).status == "paused"  # not overwritten
+    assert [p.text for p in (await store.sessions.answers(sid))[0].parts] == [STRONG]
