@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bot.core import signals as sig
@@ -248,6 +248,23 @@ class AnswerAnalysis:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AnswerAnalysis:
+        """The analysis `to_dict` gave (as stored with a finished answer), equal to the original.
+        Raises ValueError when the data does not fit this version's fields (stored by another
+        version of the analyser), so the caller analyses the answer again instead."""
+        names = {f.name for f in fields(cls)}
+        if set(data) != names:
+            raise ValueError("a stored analysis with other fields than this analyser's")
+        values = dict(data)
+        try:
+            values["findings"] = [Finding(**f) for f in data["findings"]]
+            low, high = data["length_range"]
+            values["length_range"] = (low, high)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"a stored analysis that does not fit: {error}") from error
+        return cls(**values)
 
 
 def _clamp(value: float) -> float:
@@ -883,10 +900,14 @@ def _short_quote(sentence: str, limit: int = 100) -> str:
 
 def answer_signals(text: str, *, company: str = "", values: Sequence[str] = (),
                    length: tuple[int, int] | None = None, skipped: bool = False, question: str = "",
-                   category: str | None = None, role: str = "") -> dict[str, Any]:
-    """What a script may test about an answer (see prompts/interviews/README.md)."""
-    a = analyze_answer(text, question=question, company=company, values=values, length=length,
-                       category=category, role=role)
+                   category: str | None = None, role: str = "",
+                   analysis: AnswerAnalysis | None = None) -> dict[str, Any]:
+    """What a script may test about an answer (see prompts/interviews/README.md). Pass
+    `analysis` when `analyze_answer` was already run on this text with these arguments, so
+    the answer is not analysed twice."""
+    a = analysis if analysis is not None else analyze_answer(
+        text, question=question, company=company, values=values, length=length,
+        category=category, role=role)
     folded = sig.fold(text)
     return {
         "text": text,

@@ -8,12 +8,15 @@ rebuilt from stored records after a crash (see `Interview.rebuild`).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.core.feedback import ScoredAnswer, analyze_answer, answer_signals, build_report
+from bot.core.feedback import AnswerAnalysis, ScoredAnswer, analyze_answer, answer_signals, build_report
 from bot.core.models import Answer, InterviewSession
 from bot.core.scripts import CATEGORIES, MAX_PROBES_ASKED, QuestionSpec, Script, infer_role_family
 
@@ -50,6 +53,88 @@ class AskedQuestion:
         return f"{self.number}.{self.probe_index}"
 
 
+def text_digest(text: str) -> str:
+    """A short fingerprint of an answer's text, so a reading is only ever used for that text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@functools.cache
+def _signal_keys() -> frozenset[str]:
+    """The signals this version gives a script (a stored reading must have exactly these)."""
+    return frozenset(answer_signals("")) - {"text"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the answer to one question says (its answer and probes so far, joined): the signals a
+    script tests to pick the next question, and the analysis the report is built from. Made once,
+    when the answer is finished, and stored with it, so neither is worked out again. The analysis
+    is held as its JSON (one string, whatever the interview's length) and decoded for a report."""
+
+    digest: str  # `text_digest` of the text read
+    signals: Mapping[str, Any]  # `answer_signals` without the text itself
+    analysis_json: str  # `AnswerAnalysis.to_dict()`, as JSON
+
+    @property
+    def analysis(self) -> AnswerAnalysis:
+        """Raises ValueError when it was stored by a version of the analyser with other fields."""
+        try:
+            data = json.loads(self.analysis_json)
+        except ValueError as error:
+            raise ValueError(f"a stored analysis that is not JSON: {error}") from error
+        if not isinstance(data, dict):
+            raise ValueError("a stored analysis that is not an object")
+        return AnswerAnalysis.from_dict(data)
+
+    def stored(self) -> tuple[str, str]:
+        """(reading JSON, analysis JSON), as the store keeps them with the answer."""
+        reading = json.dumps({"digest": self.digest, "signals": dict(self.signals)}, ensure_ascii=False)
+        return reading, self.analysis_json
+
+    @classmethod
+    def from_stored(cls, reading_json: str, analysis_json: str) -> Reading | None:
+        """A stored reading, or None when it does not fit this version (read the answer again)."""
+        try:
+            data = json.loads(reading_json)
+            signals, digest = dict(data["signals"]), str(data["digest"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if set(signals) != _signal_keys():
+            return None
+        return cls(digest, signals, analysis_json)
+
+
+def read_answer(text: str, *, question: str, category: str, length: tuple[int, int],
+                company: str, values: Sequence[str], role: str) -> Reading:
+    """Analyse one question's answer once, for both the report and the script. Pure, so it may
+    run in a worker thread."""
+    analysis = analyze_answer(text, question=question, company=company, values=values,
+                              category=category, role=role, length=length)
+    signals = answer_signals(text, company=company, values=values, length=length, question=question,
+                             category=category, role=role, analysis=analysis)
+    signals.pop("text", None)
+    return Reading(text_digest(text), signals, json.dumps(analysis.to_dict(), ensure_ascii=False))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingJob:
+    """The analysis a transition is about to need, as plain values, so the caller can run it
+    where it holds nobody up (a worker thread) and hand the result back (`Interview.remember`)."""
+
+    question_id: str
+    text: str
+    question: str
+    category: str
+    length: tuple[int, int]
+    company: str
+    values: tuple[str, ...]
+    role: str
+
+    def run(self) -> Reading:
+        return read_answer(self.text, question=self.question, category=self.category,
+                           length=self.length, company=self.company, values=self.values, role=self.role)
+
+
 @dataclass(slots=True)
 class Turn:
     question_id: str
@@ -60,6 +145,8 @@ class Turn:
     parts: list[str] = field(default_factory=list)
     finished_at: datetime | None = None
     skipped: bool = False
+    # What the question's answer said when this turn was finished (set then; stored with it).
+    reading: Reading | None = None
 
     @property
     def text(self) -> str:
@@ -123,17 +210,31 @@ class Interview:
         self.question_index = question_index
         self.probe_index = probe_index
         self.turns: list[Turn] = list(turns)
-        # What each answer says, by (question id, text, skipped): analysis is pure, so an answer
-        # that has not changed is not analysed again each time the next question is rendered.
-        self._signals: dict[tuple[str, str, bool], dict[str, Any]] = {}
+        # The latest reading of each question's answer (from the stored turns, or made here when
+        # an answer is finished): analysis is pure, so an answer that has not changed is never
+        # analysed again, neither for the next question nor for the report.
+        self._readings: dict[str, Reading] = {}
+        for turn in self.turns:
+            if turn.reading is not None:
+                self._readings[turn.question_id] = turn.reading
+        self._asked: tuple[tuple[int, int, bool], AskedQuestion] | None = None
+        # What scripts see of each settled answer, by question: (its number of turns, the view).
+        self._views: dict[str, tuple[int, dict[str, Any]]] = {}
+        # False: a transition that finishes the interview leaves `report` None, for the caller
+        # to build with `report()` where it holds nobody up (the service uses a worker thread).
+        self.report_on_finish = True
 
     # --- building ------------------------------------------------------------------------
 
     @classmethod
-    def rebuild(cls, script: Script, session: InterviewSession,
-                answers: Sequence[Answer]) -> Interview:
+    def rebuild(cls, script: Script, session: InterviewSession, answers: Sequence[Answer],
+                readings: Mapping[int, Reading] | None = None) -> Interview:
+        """The interview as stored; `readings` (by answer id) are the analyses stored with the
+        finished answers, so they are not made again."""
+        readings = readings or {}
         turns = [Turn(a.question_id, a.probe_index, a.category, a.question_text, a.asked_at,
-                      [p.text for p in a.parts], a.finished_at, a.skipped) for a in answers]
+                      [p.text for p in a.parts], a.finished_at, a.skipped, readings.get(a.id))
+                 for a in answers]
         return cls(script, session.context, status=session.status,
                    question_index=session.question_index, probe_index=session.probe_index,
                    turns=turns)
@@ -153,26 +254,79 @@ class Interview:
         for the current question). Each answer is read against its own question and
         category, so a probe can tell a short salary answer from a thin story."""
         ctx = self._base_context()
-        company, values, role = ctx["company"], ctx["values"], ctx["role"]
         answers: dict[str, dict[str, Any]] = {}
+        by_question = self.turns_by_question()
         for spec in self.plan:
-            turns = [t for t in self.turns if t.question_id == spec.id]
+            turns = by_question.get(spec.id)
             if not turns:
                 continue
-            skipped = all(t.skipped for t in turns)
-            text = "\n".join(t.text for t in turns if t.text)
-            key = (spec.id, text, skipped)
-            view = self._signals.get(key)
-            if view is None:
-                view = self._signals[key] = answer_signals(
-                    text, company=company, values=values, length=spec.length, skipped=skipped,
-                    question=turns[0].question_text, category=spec.category, role=role)
-            if current is not None and spec.id == current.id:
+            is_current = current is not None and spec.id == current.id
+            if not is_current and turns[0].finished_at is None:
+                continue  # an answer still being given is not shown to later questions
+            # A question whose turns are all finished does not change until it gets another turn.
+            settled = not is_current and all(t.finished_at is not None for t in turns)
+            made = self._views.get(spec.id)
+            if settled and made is not None and made[0] == len(turns):
+                view = made[1]
+            else:
+                text = _joined(turns)
+                view = {"text": text, **self._reading(spec, turns, text).signals}
+                view["skipped"] = all(t.skipped for t in turns)
+                if settled:
+                    self._views[spec.id] = (len(turns), view)
+            if is_current:
                 ctx["answer"] = view
-            elif turns[0].finished_at is not None:
+            else:
                 answers[spec.id] = view
         ctx["answers"] = answers
         return ctx
+
+    def turns_by_question(self) -> dict[str, list[Turn]]:
+        """Each question's turns (the question, then its probes), in asking order."""
+        grouped: dict[str, list[Turn]] = {}
+        for turn in self.turns:
+            grouped.setdefault(turn.question_id, []).append(turn)
+        return grouped
+
+    def _reading(self, spec: QuestionSpec, turns: Sequence[Turn], text: str) -> Reading:
+        """The reading of a question's answer (`text`, its turns joined): the one already made
+        for this text, or a new one."""
+        reading = self._readings.get(spec.id)
+        if reading is None or reading.digest != text_digest(text):
+            reading = self._readings[spec.id] = read_answer(
+                text, question=turns[0].question_text, category=spec.category, length=spec.length,
+                company=self.context["company"], values=self.context["values"], role=self.context["role"])
+        return reading
+
+    def _analysis(self, spec: QuestionSpec, turns: Sequence[Turn], text: str) -> AnswerAnalysis:
+        """The analysis of a question's answer, from its reading (made again if it was stored by
+        a version of the analyser that no longer fits)."""
+        try:
+            return self._reading(spec, turns, text).analysis
+        except ValueError:
+            self._readings.pop(spec.id, None)
+            return self._reading(spec, turns, text).analysis
+
+    def reading_due(self) -> ReadingJob | None:
+        """The analysis finishing the current answer will need, if it is not made yet: the caller
+        may run it elsewhere (`ReadingJob.run`) and `remember` it before the transition."""
+        spec = self.current_spec
+        if spec is None or not self.is_open:
+            return None
+        turns = self.turns_by_question().get(spec.id)
+        text = _joined(turns) if turns else ""
+        if not text:
+            return None
+        known = self._readings.get(spec.id)
+        if known is not None and known.digest == text_digest(text):
+            return None
+        assert turns is not None
+        return ReadingJob(spec.id, text, turns[0].question_text, spec.category, spec.length,
+                          self.context["company"], tuple(self.context["values"]), self.context["role"])
+
+    def remember(self, job: ReadingJob, reading: Reading) -> None:
+        """Keep a reading made by `job.run()`; it is used while the answer's text is unchanged."""
+        self._readings[job.question_id] = reading
 
     # --- queries -------------------------------------------------------------------------
 
@@ -190,7 +344,7 @@ class Interview:
         spec = self.current_spec
         if spec is None:
             return None
-        for turn in self.turns:
+        for turn in reversed(self.turns):  # the current turn is the latest asked
             if turn.question_id == spec.id and turn.probe_index == self.probe_index:
                 return turn
         return None
@@ -200,14 +354,20 @@ class Interview:
         if spec is None or not self.is_open:
             raise InterviewError("This interview has no current question.")
         turn = self.current_turn()
-        # A question already asked keeps its stored text, so no earlier answers need analysing
-        # (this runs for every message a candidate sends).
+        # Rendered once per question (this runs for every message a candidate sends): it depends
+        # only on the position and on answers already finished.
+        key = (self.question_index, self.probe_index, turn is not None)
+        if self._asked is not None and self._asked[0] == key:
+            return self._asked[1]
+        # A question already asked keeps its stored text, so no earlier answers need reading.
         context = self._base_context() if turn is not None else self.render_context()
         rendered = self.script.render_question(spec, context)
         text = turn.question_text if turn is not None else rendered.text
-        return AskedQuestion(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
-                      spec.category, rendered.category_label, text, rendered.guidance,
-                      spec.length, rendered.length_hint)
+        asked = AskedQuestion(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
+                              spec.category, rendered.category_label, text, rendered.guidance,
+                              spec.length, rendered.length_hint)
+        self._asked = (key, asked)
+        return asked
 
     # --- transitions ---------------------------------------------------------------------
 
@@ -241,6 +401,7 @@ class Interview:
         turn.finished_at = now
         spec = self.current_spec
         assert spec is not None
+        self._read_finished(turn)
         asked = [t.probe_index for t in self.turns if t.question_id == spec.id and t.probe_index]
         if len(asked) < MAX_PROBES_ASKED:
             probe = self.script.next_probe(spec, self.render_context(current=spec), asked)
@@ -254,6 +415,7 @@ class Interview:
         turn = self._open_turn()
         turn.finished_at = now
         turn.skipped = not turn.parts
+        self._read_finished(turn)
         return self._advance(turn, now)
 
     def pause(self) -> None:
@@ -275,10 +437,11 @@ class Interview:
         if turn is not None and turn.finished_at is None:
             turn.finished_at = now
             turn.skipped = not turn.parts
+            self._read_finished(turn)
         else:
             turn = None
         self.status = "finished"
-        return Transition(turn, None, self.status, self.report())
+        return Transition(turn, None, self.status, self._finish_report())
 
     def abandon(self) -> None:
         if not self.is_open:
@@ -290,20 +453,18 @@ class Interview:
     def scored_answers(self) -> list[ScoredAnswer]:
         """Every question reached, its answer and probes joined and analysed once against
         the rubric of the question's category."""
-        company, values, role = self.context["company"], self.context["values"], self.context["role"]
         scored: list[ScoredAnswer] = []
+        by_question = self.turns_by_question()
         for number, spec in enumerate(self.plan, start=1):
-            turns = [t for t in self.turns if t.question_id == spec.id]
+            turns = by_question.get(spec.id)
             if not turns:
                 continue
-            text = "\n".join(t.text for t in turns if t.text)
+            text = _joined(turns)
             if not text and number - 1 == self.question_index and not self.is_open:
                 continue  # on screen, unanswered, when the interview was ended: not a skip
             skipped = not text
             seconds = sum(t.seconds or 0 for t in turns) if turns[0].finished_at else None
-            analysis = None if skipped else analyze_answer(
-                text, question=turns[0].question_text, company=company, values=values,
-                category=spec.category, role=role, length=spec.length)
+            analysis = None if skipped else self._analysis(spec, turns, text)
             scored.append(ScoredAnswer(spec.id, number, spec.category, turns[0].question_text, text,
                                        skipped, seconds, spec.length, analysis))
         return scored
@@ -318,12 +479,22 @@ class Interview:
 
     # --- internals -----------------------------------------------------------------------
 
+    def _finish_report(self) -> dict[str, Any] | None:
+        return self.report() if self.report_on_finish else None
+
+    def _read_finished(self, turn: Turn) -> None:
+        """A turn just finished carries the reading of its question's answer so far, to store."""
+        spec = self.current_spec
+        assert spec is not None and spec.id == turn.question_id
+        turns = self.turns_by_question()[spec.id]
+        turn.reading = self._reading(spec, turns, _joined(turns))
+
     def _advance(self, turn: Turn, now: datetime) -> Transition:
         self.question_index += 1
         self.probe_index = 0
         if self.question_index >= len(self.plan):
             self.status = "finished"
-            return Transition(turn, None, self.status, self.report())
+            return Transition(turn, None, self.status, self._finish_report())
         return Transition(turn, self._ask_current(now), self.status)
 
     def _ask_current(self, now: datetime, *, text: str | None = None) -> AskedQuestion:
@@ -354,15 +525,20 @@ class Interview:
         return f"Cannot {action}: {reasons.get(self.status, self.status)}"
 
 
+def _joined(turns: Sequence[Turn]) -> str:
+    """A question's whole answer: its turns' texts, in asking order."""
+    return "\n".join(t.text for t in turns if t.text)
+
+
 def transcript_entries(interview: Interview,
                        scored: Sequence[ScoredAnswer] | None = None) -> list[dict[str, Any]]:
     """Questions in order, each with its answer, any probes and the notes that matter most,
     for the transcript template. Pass `scored` to reuse analyses already made."""
     entries: list[dict[str, Any]] = []
     by_id = {s.question_id: s for s in (interview.scored_answers() if scored is None else scored)}
+    by_question = interview.turns_by_question()
     for number, spec in enumerate(interview.plan, start=1):
-        turns = sorted((t for t in interview.turns if t.question_id == spec.id),
-                       key=lambda t: t.probe_index)
+        turns = sorted(by_question.get(spec.id, ()), key=lambda t: t.probe_index)
         if not turns:
             continue
         main, probes = turns[0], turns[1:]

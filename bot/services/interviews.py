@@ -1,25 +1,48 @@
 """The interview service: runs the pure state machine and persists every transition through
 the store *before* the caller acknowledges it. Both the Discord adapter and the terminal
-rehearsal drive interviews through this one class."""
+rehearsal drive interviews through this one class.
+
+The hot path. An open session's state (its row, its rebuilt `Interview`, its answer rows) is
+held in memory between requests, write-through: it changes only in step with a committed
+write, and the database stays the source of truth. Every write to a session names the version
+held (`interview_sessions.version`, bumped by every write), so a change made meanwhile by
+another process on the same database is noticed (`Stale`) and the session read again; so is
+any error, and a request that only reads compares the version first. A typed part is then one
+transaction of two statements (shared with other candidates' parts arriving at the same moment,
+`Database.grouped`), committed before the caller acknowledges it, whatever the interview's
+length. Each answer is analysed once, when it is finished (off the event loop), and the
+analysis is stored with it for the report."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import unicodedata
+import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.feedback import DIMENSIONS
 from bot.core.inputs import parse_record_id
-from bot.core.interview import AskedQuestion, Interview, InterviewError, Transition, Turn
-from bot.core.models import Answer, InterviewSession
+from bot.core.interview import (
+    AskedQuestion,
+    Interview,
+    InterviewError,
+    Reading,
+    Transition,
+    Turn,
+)
+from bot.core.models import InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
-from bot.core.text import clean_user_text
+from bot.core.text import clean_user_text, shorten
 from bot.library import TemplateLibrary
 from bot.store import Conflict, Store
+from bot.store.database import Stale
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +85,9 @@ class PartResult:
 
 
 FinishedHook = Callable[[InterviewSession, Mapping[str, Any]], Awaitable[None]]
+T = TypeVar("T")
+HELD_SESSIONS = 2_000  # open sessions held in memory at most; the least recently used is dropped
+_ATTEMPTS = 3  # a request that finds its session changed elsewhere runs again on a fresh read
 # The follow-on work a finish obliges (rows of interview_followons).
 REPORT_SENT = "report"
 HOOKS = "hooks"
@@ -86,6 +112,36 @@ def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
             "category": asked.category, "question_text": asked.text}
 
 
+# What `clean_user_text` removes (control characters other than newline and tab; surrogates).
+_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _part_text(text: str, attachments: Sequence[str]) -> str:
+    # Most messages need no cleaning: checking that (in C) costs far less than cleaning them
+    # character by character, and gives the same text.
+    clean = unicodedata.is_normalized("NFC", text) and _UNCLEAN.search(text) is None
+    cleaned = text if clean else clean_user_text(text)
+    if not cleaned.strip() and attachments:
+        cleaned = "[attachment: " + ", ".join(attachments) + "]"
+    return cleaned
+
+
+@dataclass(slots=True)
+class _Held:
+    """An open session as this process holds it between requests: changed only in step with a
+    committed write, at the stored `version` it was last read or written at."""
+
+    session: InterviewSession
+    interview: Interview
+    version: int
+    answer_ids: dict[tuple[str, int], int]  # (question id, probe index) -> answer row
+    lock: asyncio.Lock | None = None  # its lock, kept alive while the session is held
+
+
+class _NotHere(Exception):
+    """The session a channel pointed to is no longer open there: look the channel up again."""
+
+
 def _check_expected(interview: Interview, expected: str | None) -> None:
     """Refuse a button or form aimed at a question the interview has moved past."""
     if expected is None or not interview.is_open:
@@ -96,34 +152,130 @@ def _check_expected(interview: Interview, expected: str | None) -> None:
 
 
 class InterviewService:
-    def __init__(self, store: Store, library: TemplateLibrary, clock: Clock) -> None:
+    def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, *,
+                 held_sessions: int = HELD_SESSIONS) -> None:
         self.store = store
         self.library = library
         self.clock = clock
-        self._locks: dict[int, asyncio.Lock] = {}
+        # A lock lives while someone holds or awaits it, so idle sessions leave none behind.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._when_finished: list[FinishedHook] = []
+        self._held: OrderedDict[int, _Held] = OrderedDict()
+        self._by_channel: dict[int, int] = {}  # channel -> the held open session running there
+        self._held_limit = max(1, held_sessions)
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         lock = self._locks.get(session_id)
         if lock is None:
-            lock = self._locks[session_id] = asyncio.Lock()
+            lock = asyncio.Lock()
+            self._locks[session_id] = lock
         return lock
+
+    # --- the sessions held in memory -------------------------------------------------------
+
+    @property
+    def held(self) -> int:
+        """How many open sessions are held in memory now."""
+        return len(self._held)
+
+    def _keep(self, held: _Held) -> None:
+        """Hold a session after a read or a committed write; one no longer open is let go."""
+        session_id = held.session.id
+        if not held.session.is_open:
+            self._forget(session_id)
+            return
+        before = self._held.get(session_id)
+        if before is not None and before.session.channel_id != held.session.channel_id:
+            self._unindex(before)
+        self._held[session_id] = held
+        self._held.move_to_end(session_id)
+        if held.session.channel_id is not None:
+            self._by_channel[held.session.channel_id] = session_id
+        while len(self._held) > self._held_limit:
+            _, dropped = self._held.popitem(last=False)
+            self._unindex(dropped)
+
+    def _forget(self, session_id: int) -> None:
+        """Let a held session go: it is read from the database when next needed."""
+        held = self._held.pop(session_id, None)
+        if held is not None:
+            self._unindex(held)
+
+    def _unindex(self, held: _Held) -> None:
+        channel_id = held.session.channel_id
+        if channel_id is not None and self._by_channel.get(channel_id) == held.session.id:
+            del self._by_channel[channel_id]
+
+    async def _read(self, session_id: int) -> _Held:
+        """A session read from the database (the source of truth), and held if it is open."""
+        state = await self.store.sessions.load_state(session_id)
+        if state is None:
+            self._forget(session_id)
+            raise SessionNotFound("I could not find that interview.")
+        script = self.library.script(state.session.script_id)
+        readings: dict[int, Reading] = {}
+        for answer_id, (reading_json, analysis_json) in state.readings.items():
+            reading = Reading.from_stored(reading_json, analysis_json)
+            if reading is not None:  # else stored by another version: read again when needed
+                readings[answer_id] = reading
+        interview = Interview.rebuild(script, state.session, state.answers, readings)
+        held = _Held(state.session, interview, state.version,
+                     {(a.question_id, a.probe_index): a.id for a in state.answers})
+        self._keep(held)
+        return held
+
+    async def _entry(self, session_id: int, user_id: int | None, *, check: bool) -> tuple[_Held, bool]:
+        """The session held, or read. With `check`, a held one is first compared with the stored
+        version (one small read). Returns it and whether it is known to be current."""
+        held = self._held.get(session_id)
+        checked = False
+        if held is not None and check:
+            if await self.store.sessions.version_of(session_id) == held.version:
+                checked = True
+            else:
+                self._forget(session_id)
+                held = None
+        if held is None:
+            held, checked = await self._read(session_id), True
+        else:
+            self._held.move_to_end(session_id)
+        if user_id is not None and held.session.user_id != user_id:
+            raise SessionNotFound("I could not find that interview.")
+        return held, checked
+
+    async def _locked(self, session_id: int, user_id: int | None,
+                      op: Callable[[_Held], Awaitable[T]], *, check: bool) -> T:
+        """Run `op` on the session under its lock. Requests that write pass `check=False`: their
+        write names the version held and fails (Stale) if it is not the stored one, and then,
+        as after any error, the session is let go and read again. A refusal (InterviewError)
+        made on a held copy not compared with the database is only given once the copy is
+        known to be current."""
+        lock = self._lock(session_id)
+        async with lock:
+            for attempt in range(_ATTEMPTS):
+                held, checked = await self._entry(session_id, user_id, check=check or attempt > 0)
+                held.lock = lock
+                try:
+                    return await op(held)
+                except Stale:
+                    self._forget(session_id)  # changed elsewhere meanwhile: read it again
+                except InterviewError:
+                    self._forget(session_id)
+                    if checked or await self.store.sessions.version_of(session_id) == held.version:
+                        raise
+                except BaseException:
+                    self._forget(session_id)  # the held state may be ahead of the stored one
+                    raise
+            raise InterviewError("This interview was changed somewhere else at the same moment. "
+                                 "Please try again.")
 
     # --- reading -------------------------------------------------------------------------
 
     async def load(self, session_id: int, *, user_id: int | None = None
                    ) -> tuple[InterviewSession, Interview]:
-        session, interview, _ = await self._load(session_id, user_id)
-        return session, interview
-
-    async def _load(self, session_id: int, user_id: int | None
-                    ) -> tuple[InterviewSession, Interview, list[Answer]]:
-        session = await self.store.sessions.get(session_id)
-        if session is None or (user_id is not None and session.user_id != user_id):
-            raise SessionNotFound("I could not find that interview.")
-        script = self.library.script(session.script_id)
-        answers = await self.store.sessions.answers(session_id)
-        return session, Interview.rebuild(script, session, answers), answers
+        async def op(held: _Held) -> tuple[InterviewSession, Interview]:
+            return replace(held.session), held.interview
+        return await self._locked(session_id, user_id, op, check=True)
 
     async def open_session(self, user_id: int) -> InterviewSession | None:
         return await self.store.sessions.open_for_user(user_id)
@@ -153,9 +305,12 @@ class InterviewService:
 
     def title(self, session: InterviewSession) -> str:
         """The script's title ("Practice: ..." for a practice run), even if the script is gone."""
-        script = self.library.scripts.get(session.script_id)
-        title = script.title if script else session.script_id
-        return f"Practice: {title}" if session.context.get("only_questions") else title
+        return self._title(session.script_id, bool(session.context.get("only_questions")))
+
+    def _title(self, script_id: str, practice: bool) -> str:
+        script = self.library.scripts.get(script_id)
+        title = script.title if script else script_id
+        return f"Practice: {title}" if practice else title
 
     async def history_page(self, user_id: int, page: int, per_page: int
                            ) -> tuple[list[InterviewSession], int]:
@@ -167,13 +322,31 @@ class InterviewService:
 
     async def score_trends(self, user_id: int) -> tuple[list[DimensionTrend], int]:
         """How each dimension moved over the latest finished interviews, and how many finished
-        interviews there are to look at (up to the trend window)."""
-        finished = await self.store.sessions.finished_for_user(user_id, limit=TREND_WINDOW)
-        reports = [s.report for s in reversed(finished) if s.report]
+        interviews there are to look at (up to the trend window). Only the reports' dimension
+        scores are read."""
+        latest = await self.store.sessions.report_dimensions(user_id, limit=TREND_WINDOW)
+        reports = [{"dimensions": dimensions} for dimensions in reversed(latest)]
         return dimension_trends(reports, DIMENSIONS), len(reports)
 
     async def recent(self, user_id: int, *, limit: int) -> list[InterviewSession]:
         return await self.store.sessions.for_user(user_id, limit=limit)
+
+    async def session_choices(self, user_id: int, typed: str = "", *, scan: int = 100,
+                              limit: int = 25) -> list[tuple[str, str]]:
+        """(label, value) of the user's latest interviews whose label contains what they typed,
+        newest first, looking at no more than the latest `scan` of them; the value is the session
+        id. They are read without their reports, in one query (`limit` rows when nothing was
+        typed), so the cost does not grow with a long history."""
+        text = typed.lower()
+        choices: list[tuple[str, str]] = []
+        for s in await self.store.sessions.summaries(user_id, limit=scan if text else limit):
+            label = shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
+                            f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
+            if text in label.lower():
+                choices.append((label, str(s.id)))
+                if len(choices) >= limit:
+                    break
+        return choices
 
     async def practice_choices(self, user_id: int, typed: str = "", *, sessions: int = 20,
                                limit: int = 25) -> list[tuple[str, str]]:
@@ -202,12 +375,12 @@ class InterviewService:
             if parse_record_id(session_part) is None or not question_id:
                 raise SessionNotFound("Pick a question from the list.")
             return await self.own_session(user_id, session_part), question_id
-        for session in await self.store.sessions.finished_for_user(user_id, limit=50):
-            weakest = (session.report or {}).get("weakest_questions")
-            if weakest:
-                return session, str(weakest[0])
-        raise SessionNotFound("Finish a mock interview first; then I can pick your weakest answer "
-                              "to practise.")
+        weakest = await self.store.sessions.latest_weakest(user_id, within=50)
+        session = await self.store.sessions.get(weakest[0]) if weakest else None
+        if weakest is None or session is None:
+            raise SessionNotFound("Finish a mock interview first; then I can pick your weakest answer "
+                                  "to practise.")
+        return session, weakest[1]
 
     async def practice_setup(self, user_id: int, session_id: int, question_id: str) -> PracticeSetup:
         """What a practice run of one question of an earlier interview starts with."""
@@ -229,18 +402,20 @@ class InterviewService:
     async def report_of(self, session_id: int, *, user_id: int | None = None
                         ) -> tuple[InterviewSession, Interview, dict[str, Any]]:
         """A session with its report: the one stored when it finished, or, for an interview that
-        was abandoned, what it would say now. An interview still in progress has no report yet."""
+        was abandoned, what it would say now (worked out off the event loop). An interview still
+        in progress has no report yet."""
         session, interview = await self.load(session_id, user_id=user_id)
         if session.is_open:
             raise InterviewError(f"{self.title(session)} is still in progress, so it has no report "
                                  "yet. Finish it, or end it with `/interview end` to get one.")
-        return session, interview, session.report or interview.report()
+        # A session that is not open is not held, so nothing else touches this interview.
+        return session, interview, session.report or await asyncio.to_thread(interview.report)
 
     async def latest_reported(self, user_id: int) -> InterviewSession:
         """The user's latest interview that has ended (the default for `/interview report`)."""
-        for session in await self.store.sessions.for_user(user_id, limit=20):
-            if not session.is_open:
-                return session
+        closed = await self.store.sessions.latest_closed(user_id)
+        if closed is not None:
+            return closed
         if await self.store.sessions.for_user(user_id, limit=1):
             raise SessionNotFound("Your only interview is still in progress, so there is no report "
                                   "yet. Finish it, or end it with `/interview end`.")
@@ -296,7 +471,7 @@ class InterviewService:
         transition = interview.start(now)
         assert transition.question is not None
         try:
-            session = await self.store.sessions.create(
+            state = await self.store.sessions.create_state(
                 user_id=user_id, script_id=script.id, script_version=script.version,
                 context=interview.context, now=now, guild_id=guild_id, channel_id=channel_id,
                 first_question=_asked_row(transition.question))
@@ -305,46 +480,94 @@ class InterviewService:
             if existing is None:
                 raise
             raise ActiveInterviewExists(existing) from None
-        return Step(session, interview, transition)
+        self._keep(_Held(state.session, interview, state.version,
+                         {(a.question_id, a.probe_index): a.id for a in state.answers}))
+        return Step(replace(state.session), interview, transition)
 
     async def repair_half_started(self) -> list[int]:
         """At start-up: an open session with no question recorded (a crash inside `start` in an
         older version) gets its first question now, so the candidate can go on. Returns the
         repaired session ids."""
         repaired = []
+
+        async def op(held: _Held) -> None:
+            await self._persist(held, held.interview.start(self.clock.now()))
+
         for session in await self.store.sessions.open_without_questions():
-            async with self._lock(session.id):
-                try:
-                    session, interview = await self.load(session.id)
-                    transition = interview.start(self.clock.now())
-                except (KeyError, InterviewError):  # its script is gone, or it started meanwhile
-                    continue
-                await self._persist(session, interview, transition)
-                repaired.append(session.id)
+            try:
+                await self._locked(session.id, None, op, check=True)
+            except (KeyError, InterviewError):  # its script is gone, or it started meanwhile
+                continue
+            repaired.append(session.id)
         return repaired
 
     async def record_part(self, session_id: int, text: str, *, source: str,
                           source_id: str | None = None, attachments: Sequence[str] = (),
                           user_id: int | None = None) -> PartResult:
         """Store one part of the current answer; returns only after it is committed."""
-        async with self._lock(session_id):
-            session, interview, answers = await self._load(session_id, user_id)
-            cleaned = clean_user_text(text)
-            if not cleaned.strip() and attachments:
-                cleaned = "[attachment: " + ", ".join(attachments) + "]"
-            turn = interview.add_part(cleaned, self.clock.now())
-            asked = interview.current_question()
-            answer = next((a for a in answers if a.question_id == asked.question_id
-                           and a.probe_index == asked.probe_index), None)
-            if answer is None:  # the row is created when the asked is asked; repair if lost
-                answer = await self.store.sessions.ask(
-                    session.id, question_id=asked.question_id, probe_index=asked.probe_index,
-                    category=asked.category, question_text=asked.text, now=self.clock.now())
-            stored = await self.store.sessions.add_part(
-                answer.id, turn.parts[-1], source=source, now=self.clock.now(),
-                source_id=source_id, attachments=attachments)
-            await self.store.sessions.save_state(session, self.clock.now())
-            return PartResult(session, asked, turn, stored)
+        cleaned = _part_text(text, attachments)
+
+        async def op(held: _Held) -> PartResult:
+            return await self._add_part(held, cleaned, source=source, source_id=source_id,
+                                        attachments=attachments)
+        return await self._locked(session_id, user_id, op, check=False)
+
+    async def answer_in_channel(self, channel_id: int, user_id: int, text: str, *,
+                                source_id: str | None = None, attachments: Sequence[str] = ()
+                                ) -> PartResult | None:
+        """A message typed in a thread or DM: stored as a part of the current answer when it is
+        the candidate's own message in the interview open there (a paused interview resumes
+        first); returns after the commit. None when it is not an answer (no interview open
+        there, or someone else's message). The hot path: a held session is used without reading
+        it, and the write checks its version."""
+        cleaned = _part_text(text, attachments)
+
+        async def op(held: _Held) -> PartResult | None:
+            session = held.session
+            if not session.is_open or session.channel_id != channel_id:
+                raise _NotHere
+            if session.user_id != user_id:
+                return None  # only the candidate's own messages are answers
+            if session.status == "paused":
+                held.interview.resume()
+                await self._save(held)
+            return await self._add_part(held, cleaned, source="message", source_id=source_id,
+                                        attachments=attachments)
+
+        for _ in range(_ATTEMPTS):
+            session_id = self._by_channel.get(channel_id)
+            if session_id is None:
+                found = await self.store.sessions.by_channel(channel_id)
+                if found is None:
+                    return None
+                session_id = found.id
+            try:
+                return await self._locked(session_id, None, op, check=False)
+            except (_NotHere, SessionNotFound):
+                if self._by_channel.get(channel_id) == session_id:
+                    del self._by_channel[channel_id]
+        return None
+
+    async def _add_part(self, held: _Held, cleaned: str, *, source: str, source_id: str | None,
+                        attachments: Sequence[str]) -> PartResult:
+        now = self.clock.now()
+        turn = held.interview.add_part(cleaned, now)
+        asked = held.interview.current_question()
+        key = (asked.question_id, asked.probe_index)
+        answer_id = held.answer_ids.get(key)
+        if answer_id is None:  # the row is created when the question is asked; repair if lost
+            answer = await self.store.sessions.ask(
+                held.session.id, question_id=asked.question_id, probe_index=asked.probe_index,
+                category=asked.category, question_text=asked.text, now=now)
+            answer_id = held.answer_ids[key] = answer.id
+        stored = await self.store.sessions.store_part(
+            held.session.id, version=held.version, answer_id=answer_id, text=turn.parts[-1],
+            source=source, now=now, source_id=source_id, attachments=attachments)
+        held.version += 1
+        held.session.updated_at = now
+        if not stored:
+            turn.parts.pop()  # this message was stored before (a redelivery), so it is held already
+        return PartResult(replace(held.session), asked, replace(turn, parts=list(turn.parts)), stored)
 
     async def finish_answer(self, session_id: int, *, expected: str | None = None,
                             user_id: int | None = None) -> Step:
@@ -361,52 +584,62 @@ class InterviewService:
                       expected: str | None = None) -> tuple[InterviewSession, AskedQuestion]:
         """The question being asked now; with `expected` (the key a button or form carries),
         refuses when that question was already moved past."""
-        session, interview = await self.load(session_id, user_id=user_id)
-        _check_expected(interview, expected)
-        return session, interview.current_question()
+        async def op(held: _Held) -> tuple[InterviewSession, AskedQuestion]:
+            _check_expected(held.interview, expected)
+            return replace(held.session), held.interview.current_question()
+        return await self._locked(session_id, user_id, op, check=True)
 
     async def opening(self, session_id: int, *, user_id: int | None = None) -> Step:
         """The session as it stands, for posting its introduction again in a new place."""
-        session, interview = await self.load(session_id, user_id=user_id)
-        if not interview.is_open:
-            raise InterviewError("That interview has already ended.")
-        return Step(session, interview, Transition(None, interview.current_question(), interview.status))
+        async def op(held: _Held) -> Step:
+            interview = held.interview
+            if not interview.is_open:
+                raise InterviewError("That interview has already ended.")
+            return Step(replace(held.session), interview,
+                        Transition(None, interview.current_question(), interview.status))
+        return await self._locked(session_id, user_id, op, check=True)
 
     async def pause(self, session_id: int, *, user_id: int | None = None) -> InterviewSession:
-        async with self._lock(session_id):
-            session, interview = await self.load(session_id, user_id=user_id)
-            interview.pause()
-            session.status = interview.status
-            await self.store.sessions.save_state(session, self.clock.now())
-            return session
+        async def op(held: _Held) -> InterviewSession:
+            held.interview.pause()
+            return await self._save(held)
+        return await self._locked(session_id, user_id, op, check=False)
 
     async def resume(self, session_id: int, *, user_id: int | None = None
                      ) -> tuple[InterviewSession, AskedQuestion]:
-        async with self._lock(session_id):
-            session, interview = await self.load(session_id, user_id=user_id)
-            asked = interview.resume()
-            session.status = interview.status
-            await self.store.sessions.save_state(session, self.clock.now())
-            return session, asked
+        async def op(held: _Held) -> tuple[InterviewSession, AskedQuestion]:
+            asked = held.interview.resume()
+            return await self._save(held), asked
+        return await self._locked(session_id, user_id, op, check=False)
 
     async def abandon(self, session_id: int) -> None:
-        async with self._lock(session_id):
-            session, interview = await self.load(session_id)
-            interview.abandon()
-            session.status = interview.status
-            await self.store.sessions.save_state(session, self.clock.now())
+        async def op(held: _Held) -> None:
+            held.interview.abandon()
+            await self._save(held)
+        await self._locked(session_id, None, op, check=False)
 
     async def attach(self, session_id: int, *, channel_id: int | None = None,
                      message_id: int | None = None) -> None:
         """Remember where the interview runs and which message carries its buttons."""
-        async with self._lock(session_id):
-            session = await self.store.sessions.get(session_id)
-            if session is None:
-                return
+        async def op(held: _Held) -> None:
             if channel_id is not None:
-                session.channel_id = channel_id
-            session.question_message_id = message_id
-            await self.store.sessions.save_state(session, self.clock.now())
+                held.session.channel_id = channel_id
+            held.session.question_message_id = message_id
+            await self._save(held)
+        try:
+            await self._locked(session_id, None, op, check=False)
+        except SessionNotFound:
+            return
+
+    async def _save(self, held: _Held) -> InterviewSession:
+        """Write a held session's status and place over the version held; hold the result."""
+        session = held.session
+        session.status = held.interview.status
+        version = await self.store.sessions.save_state(session, self.clock.now(), version=held.version)
+        assert version is not None
+        held.version = version
+        self._keep(held)
+        return replace(session)
 
     async def sweep_idle(self, *, pause_after: timedelta, abandon_after: timedelta
                          ) -> tuple[list[InterviewSession], list[InterviewSession]]:
@@ -430,19 +663,18 @@ class InterviewService:
 
     async def _idle_transition(self, session_id: int, idle_since: datetime, action: str
                                ) -> InterviewSession | None:
-        async with self._lock(session_id):
-            try:
-                session, interview = await self.load(session_id)
-            except (SessionNotFound, KeyError):  # deleted meanwhile, or its script is gone
-                return None
+        async def op(held: _Held) -> InterviewSession | None:
+            session, interview = held.session, held.interview
             if session.updated_at >= idle_since or not interview.is_open:
                 return None  # touched since it was found idle
             if action == "pause" and interview.status != "active":
                 return None
             getattr(interview, action)()
-            session.status = interview.status
-            await self.store.sessions.save_state(session, self.clock.now())
-            return session
+            return await self._save(held)
+        try:
+            return await self._locked(session_id, None, op, check=False)
+        except (SessionNotFound, KeyError):  # deleted meanwhile, or its script is gone
+            return None
 
     async def next_idle_deadline(self, *, pause_after: timedelta, abandon_after: timedelta
                                  ) -> datetime | None:
@@ -458,26 +690,40 @@ class InterviewService:
 
     async def _transition(self, session_id: int, action: str, expected: str | None,
                           user_id: int | None) -> Step:
-        async with self._lock(session_id):
-            session, interview = await self.load(session_id, user_id=user_id)
+        async def op(held: _Held) -> Step:
+            interview = held.interview
             _check_expected(interview, expected)
-            now = self.clock.now()
-            transition = getattr(interview, action)(now)
-            await self._persist(session, interview, transition)
-        if transition.report is not None:  # committed with its obligations: now do them
-            await self._run_finished_hooks(session, transition.report)
-        return Step(session, interview, transition)
+            job = interview.reading_due()
+            if job is not None:  # the one analysis this transition needs, off the event loop
+                interview.remember(job, await asyncio.to_thread(job.run))
+            interview.report_on_finish = False
+            transition = getattr(interview, action)(self.clock.now())
+            if transition.status == "finished" and transition.report is None:
+                # The interview has ended, so nothing changes it while the report is built.
+                transition = replace(transition, report=await asyncio.to_thread(interview.report))
+            await self._persist(held, transition)
+            return Step(replace(held.session), interview, transition)
 
-    async def _persist(self, session: InterviewSession, interview: Interview,
-                       transition: Transition) -> None:
+        step = await self._locked(session_id, user_id, op, check=False)
+        if step.transition.report is not None:  # committed with its obligations: now do them
+            await self._run_finished_hooks(step.session, step.transition.report)
+        return step
+
+    async def _persist(self, held: _Held, transition: Transition) -> None:
+        """Commit a transition over the version held, the finished answer with its reading."""
         now = self.clock.now()
+        session, interview = held.session, held.interview
         finished = None
         turn = transition.finished_turn
         if turn is not None:
-            answer = await self.store.sessions.answer_for(session.id, turn.question_id,
-                                                          turn.probe_index)
-            if answer is not None:
-                finished = (answer.id, turn.skipped)
+            answer_id = held.answer_ids.get((turn.question_id, turn.probe_index))
+            if answer_id is None:
+                answer = await self.store.sessions.answer_for(session.id, turn.question_id,
+                                                              turn.probe_index)
+                answer_id = answer.id if answer is not None else None
+            if answer_id is not None:
+                finished = (answer_id, turn.skipped,
+                            turn.reading.stored() if turn.reading is not None else None)
         asked = transition.question
         session.status = interview.status
         session.question_index = interview.question_index
@@ -485,7 +731,12 @@ class InterviewService:
         if transition.report is not None:
             session.report = transition.report
             session.finished_at = now
-        await self.store.sessions.commit_transition(
-            session, now=now, finished_answer=finished,
+        written = await self.store.sessions.commit_transition(
+            session, now=now, version=held.version, finished_answer=finished,
             ask=None if asked is None else _asked_row(asked),
             followons=(REPORT_SENT, HOOKS) if transition.report is not None else ())
+        assert written.version is not None
+        held.version = written.version
+        if asked is not None and written.asked_answer_id is not None:
+            held.answer_ids[(asked.question_id, asked.probe_index)] = written.asked_answer_id
+        self._keep(held)

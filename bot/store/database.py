@@ -6,9 +6,10 @@ import asyncio
 import logging
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,35 @@ class StoreError(RuntimeError):
 class Conflict(Exception):
     """A write refused by one of the database's rules (a unique constraint): the state it would
     create already exists, perhaps made a moment ago by a concurrent request."""
+
+
+class Stale(Exception):
+    """A write made against a version of a row that is no longer the stored one: someone else
+    (another process on the same database) changed it since it was read. Nothing was written;
+    read it again."""
+
+
+_CONTROL = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+
+
+@dataclass(slots=True)
+class StatementCount:
+    """What the connection ran while `Database.counting()` was open: statements by their first
+    keyword (SELECT, INSERT, ...; BEGIN and COMMIT included; each row of an `executemany` is one
+    run) and commits, explicit or implicit (a write outside a transaction commits by itself).
+    The schema has no triggers, whose runs SQLite would report too."""
+
+    kinds: Counter[str] = field(default_factory=Counter)
+    commits: int = 0
+
+    @property
+    def statements(self) -> int:
+        """Statements that read or write data (transaction control not counted)."""
+        return sum(n for kind, n in self.kinds.items() if kind not in _CONTROL)
+
+    @property
+    def reads(self) -> int:
+        return self.kinds["SELECT"]
 
 
 def to_db_time(when: datetime | None) -> str | None:
@@ -81,6 +111,10 @@ class Database:
         self._migrations_dir = migrations_dir
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._queued: list[tuple[list[tuple[str, tuple[Any, ...]]], asyncio.Future[list[int]]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._counts: list[StatementCount] = []
+        self.commits = 0  # since the store was opened: every COMMIT, explicit or implicit
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -108,6 +142,9 @@ class Database:
         self._conn = conn
 
     async def close(self) -> None:
+        flusher = self._flusher
+        if flusher is not None and not flusher.done():
+            await asyncio.wait({flusher})  # writes already queued are committed, not dropped
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -154,11 +191,133 @@ class Database:
                 raise
             else:
                 await conn.execute("COMMIT")
+                self._committed()
+
+    async def grouped(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        """Run a unit of statements, each meant to change one row, in a transaction it may share
+        with units queued at the same moment (group commit), and return how many rows each
+        changed once that transaction is committed. A statement runs only if the one before it
+        changed a row (so an UPDATE guarding a write stops it), else it counts 0.
+
+        A unit waits for no one when nothing else is queued; under load, every unit queued while
+        one transaction runs goes into the next, where the units' statements of the same text run
+        as one `executemany`: the commit and the round trips to the connection's thread are
+        shared, and no unit returns before its commit. When a batch does not change one row per
+        statement, or fails, it is rolled back and each unit is run again in its own transaction,
+        so each gets its own counts and any failure is its own."""
+        unit = [(sql, tuple(params)) for sql, params in statements]
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._queued.append((unit, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="store-group-commit")
+        return await future
+
+    async def _flush(self) -> None:
+        while self._queued:
+            async with self._lock:
+                batch, self._queued = self._queued, []
+                batch = [queued for queued in batch if not queued[1].done()]  # callers gone
+                if not batch:
+                    continue
+                try:
+                    together = len(batch) > 1 and await self._run_together([unit for unit, _ in batch])
+                except asyncio.CancelledError as error:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    raise
+                except Exception:
+                    together = False
+                if together:
+                    for unit, future in batch:
+                        if not future.done():
+                            future.set_result([1] * len(unit))
+                    continue
+                for unit, future in batch:  # each on its own
+                    try:
+                        counts = await self._run_alone(unit)
+                    except Exception as error:
+                        if not future.done():
+                            future.set_exception(error)
+                    else:
+                        if not future.done():
+                            future.set_result(counts)
+
+    async def _run_together(self, units: Sequence[Sequence[tuple[str, tuple[Any, ...]]]]) -> bool:
+        """The units in one transaction, their statements grouped by position and text; True when
+        committed with one row changed by every statement, False (rolled back) otherwise."""
+        steps: list[dict[str, list[tuple[Any, ...]]]] = []
+        for unit in units:
+            for position, (sql, params) in enumerate(unit):
+                if position == len(steps):
+                    steps.append({})
+                steps[position].setdefault(sql, []).append(params)
+        conn = self.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for step in steps:
+                for sql, rows in step.items():
+                    cursor = await (conn.execute(sql, rows[0]) if len(rows) == 1
+                                    else conn.executemany(sql, rows))
+                    if cursor.rowcount != len(rows):
+                        await conn.execute("ROLLBACK")
+                        return False
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        self._committed()
+        return True
+
+    async def _run_alone(self, unit: Sequence[tuple[str, tuple[Any, ...]]]) -> list[int]:
+        counts = [0] * len(unit)
+        conn = self.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for position, (sql, params) in enumerate(unit):
+                counts[position] = (await conn.execute(sql, params)).rowcount
+                if counts[position] != 1:
+                    break
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        self._committed()
+        return counts
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult:
         """One statement in its own implicit transaction."""
         async with self._lock, self.conn.execute(sql, params) as cursor:
+            self._committed()
             return WriteResult(cursor.rowcount, cursor.lastrowid)
+
+    def _committed(self) -> None:
+        self.commits += 1
+        for count in self._counts:
+            count.commits += 1
+
+    @asynccontextmanager
+    async def counting(self) -> AsyncIterator[StatementCount]:
+        """Count what the connection runs inside the block (for tests and benchmarks; SQLite's
+        trace hook sees every statement, including those run inside transactions)."""
+        count = StatementCount()
+        self._counts.append(count)
+        if len(self._counts) == 1:
+            await self.conn.set_trace_callback(self._trace)
+        try:
+            yield count
+        finally:
+            self._counts.remove(count)
+            if not self._counts and self._conn is not None:
+                await self._conn.set_trace_callback(None)
+
+    def _trace(self, sql: str) -> None:
+        # Runs on the connection's thread, before the statement does.
+        kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        for count in list(self._counts):
+            count.kinds[kind] += 1
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, params) as cursor:

@@ -5,11 +5,44 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.core.models import OPEN_STATUSES, Answer, AnswerPart, InterviewSession
-from bot.store.database import Conflict, Database, from_db_time, to_db_time
+from bot.store.database import Conflict, Database, Stale, from_db_time, to_db_time
+
+
+@dataclass(slots=True)
+class SessionState:
+    """A session as stored, with what rebuilding its interview needs: its version (bumped by
+    every write to the session), its questions and answers, and the reading stored with each
+    finished answer (by answer id: its JSON and its analysis's JSON, as stored)."""
+
+    session: InterviewSession
+    version: int
+    answers: list[Answer]
+    readings: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What a list of a user's interviews shows of each, read without parsing its report."""
+
+    id: int
+    script_id: str
+    company: str
+    practice: bool
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionWrite:
+    version: int | None  # the session's version after the write (None: not checked)
+    asked_answer_id: int | None  # the row of the question just asked, if one was
 
 
 def _session(row: sqlite3.Row) -> InterviewSession:
@@ -59,22 +92,47 @@ def _part(row: sqlite3.Row) -> AnswerPart:
     )
 
 
+# A typed part: the session stamped and its version bumped, only over the version the writer
+# holds; then the part, only if that went through (see `Database.grouped`).
+_STAMP_SESSION = ("UPDATE interview_sessions SET updated_at = ?, version = version + 1"
+                  " WHERE id = ? AND version = ?")
+_INSERT_PART = ("INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING")
+
 # Asking the same question twice keeps the first record of it.
 _ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING")
 
 
-def _session_update(session: InterviewSession) -> tuple[str, tuple[Any, ...]]:
-    """The one UPDATE that saves a session's position, status, place and report."""
-    return (
-        "UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
-        " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
-        " finished_at = ? WHERE id = ?",
-        (session.status, session.question_index, session.probe_index, session.channel_id,
-         session.question_message_id,
-         json.dumps(session.report, ensure_ascii=False) if session.report else None,
-         to_db_time(session.updated_at), to_db_time(session.finished_at), session.id),
-    )
+def _session_update(session: InterviewSession, version: int | None) -> tuple[str, tuple[Any, ...]]:
+    """The one UPDATE that saves a session's position, status, place and report, and bumps its
+    version; with `version`, only if the stored session is still at that version."""
+    sql = ("UPDATE interview_sessions SET status = ?, question_index = ?, probe_index = ?,"
+           " channel_id = ?, question_message_id = ?, report_json = ?, updated_at = ?,"
+           " finished_at = ?, version = version + 1 WHERE id = ?")
+    params: tuple[Any, ...] = (
+        session.status, session.question_index, session.probe_index, session.channel_id,
+        session.question_message_id,
+        json.dumps(session.report, ensure_ascii=False) if session.report else None,
+        to_db_time(session.updated_at), to_db_time(session.finished_at), session.id)
+    if version is not None:
+        sql += " AND version = ?"
+        params = (*params, version)
+    return sql, params
+
+
+async def _ask_row(conn: aiosqlite.Connection, session_id: int, ask: dict[str, Any], stamp: str | None) -> int:
+    """Record a question put to the candidate (inside a transaction); its answer row's id."""
+    cursor = await conn.execute(_ASK, (session_id, ask["question_id"], ask["probe_index"],
+                                       ask["category"], ask["question_text"], stamp))
+    if cursor.rowcount == 1 and cursor.lastrowid:
+        return int(cursor.lastrowid)
+    async with conn.execute(  # asked before: the first record of it is kept
+            "SELECT id FROM answers WHERE session_id = ? AND question_id = ? AND probe_index = ?",
+            (session_id, ask["question_id"], ask["probe_index"])) as found:
+        row = await found.fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 class SessionRepository:
@@ -96,6 +154,25 @@ class SessionRepository:
         """A new active session and, in the same transaction, the first question put to the
         candidate: a crash leaves both or neither. Raises Conflict when the user already has an
         open session (the database allows one)."""
+        state = await self.create_state(
+            user_id=user_id, script_id=script_id, script_version=script_version, context=context,
+            now=now, guild_id=guild_id, channel_id=channel_id, first_question=first_question)
+        return state.session
+
+    async def create_state(
+        self,
+        *,
+        user_id: int,
+        script_id: str,
+        script_version: str,
+        context: dict[str, Any],
+        now: datetime,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        first_question: dict[str, Any] | None = None,
+    ) -> SessionState:
+        """As `create`, returning the new session's whole state (its first question included),
+        so it can be held without reading it back."""
         stamp = to_db_time(now)
         try:
             async with self.db.transaction() as conn:
@@ -107,17 +184,43 @@ class SessionRepository:
                      json.dumps(context, ensure_ascii=False), stamp, stamp),
                 )
                 session_id = int(cursor.lastrowid or 0)
-                if first_question is not None:
-                    await conn.execute(_ASK, (session_id, first_question["question_id"],
-                                              first_question["probe_index"], first_question["category"],
-                                              first_question["question_text"], stamp))
+                answer_id = (await _ask_row(conn, session_id, first_question, stamp)
+                             if first_question is not None else None)
         except sqlite3.IntegrityError as error:
             if "UNIQUE" not in str(error):
                 raise  # a missing user, say: a bug in the caller, not a race
             raise Conflict(f"user {user_id} already has an open interview") from error
         session = await self.get(session_id)
         assert session is not None
-        return session
+        answers = []
+        if first_question is not None and answer_id is not None:
+            answers.append(Answer(id=answer_id, session_id=session_id,
+                                  question_id=first_question["question_id"],
+                                  probe_index=first_question["probe_index"],
+                                  category=first_question["category"],
+                                  question_text=first_question["question_text"],
+                                  asked_at=session.created_at, finished_at=None, skipped=False))
+        return SessionState(session, 0, answers)
+
+    async def load_state(self, session_id: int) -> SessionState | None:
+        """A session, its version and its answers with their parts and readings, as stored."""
+        row = await self.db.fetch_one("SELECT * FROM interview_sessions WHERE id = ?", (session_id,))
+        if row is None:
+            return None
+        answer_rows = await self.db.fetch_all(
+            "SELECT * FROM answers WHERE session_id = ? ORDER BY id", (session_id,))
+        answers = [_answer(r) for r in answer_rows]
+        self._attach_parts(answers, await self._parts([a.id for a in answers]))
+        readings = {int(r["id"]): (str(r["reading_json"]), str(r["analysis_json"]))
+                    for r in answer_rows if r["reading_json"] and r["analysis_json"]}
+        return SessionState(_session(row), int(row["version"]), answers, readings)
+
+    async def version_of(self, session_id: int) -> int | None:
+        """The stored version of a session (None when it is gone): one small read, to tell
+        whether a copy held in memory is still current."""
+        value = await self.db.fetch_value("SELECT version FROM interview_sessions WHERE id = ?",
+                                          (session_id,))
+        return None if value is None else int(value)
 
     async def open_without_questions(self) -> list[InterviewSession]:
         """Open sessions with no question recorded: half-made by a crash in an older version."""
@@ -163,6 +266,47 @@ class SessionRepository:
         )
         return [_session(r) for r in rows]
 
+    async def report_dimensions(self, user_id: int, *, limit: int) -> list[list[dict[str, Any]]]:
+        """The dimension scores of the user's latest reports, newest first: only that part of
+        each report is read and parsed."""
+        rows = await self.db.fetch_all(
+            "SELECT json_extract(report_json, '$.dimensions') FROM interview_sessions"
+            " WHERE user_id = ? AND report_json IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [json.loads(r[0]) if r[0] else [] for r in rows]
+
+    async def latest_weakest(self, user_id: int, *, within: int) -> tuple[int, str] | None:
+        """(session id, question id) of the weakest question of the user's latest report that
+        names one, among their latest `within` reports."""
+        row = await self.db.fetch_one(
+            "SELECT id, question FROM (SELECT id, json_extract(report_json, '$.weakest_questions[0]')"
+            " AS question FROM interview_sessions WHERE user_id = ? AND report_json IS NOT NULL"
+            " ORDER BY id DESC LIMIT ?) WHERE question IS NOT NULL AND question != '' LIMIT 1",
+            (user_id, within),
+        )
+        return (int(row[0]), str(row[1])) if row else None
+
+    async def latest_closed(self, user_id: int) -> InterviewSession | None:
+        """The user's latest interview that is no longer open (finished or abandoned)."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM interview_sessions WHERE user_id = ? AND status NOT IN ('active', 'paused')"
+            " ORDER BY id DESC LIMIT 1", (user_id,))
+        return _session(row) if row else None
+
+    async def summaries(self, user_id: int, *, limit: int) -> list[SessionSummary]:
+        """The user's latest `limit` interviews, newest first, each read without its report."""
+        rows = await self.db.fetch_all(
+            "SELECT id, script_id, json_extract(context_json, '$.company') AS company,"
+            " json_array_length(context_json, '$.only_questions') AS practice, status, created_at"
+            " FROM interview_sessions WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [SessionSummary(int(r["id"]), str(r["script_id"]), str(r["company"] or ""),
+                               bool(r["practice"]), str(r["status"]),
+                               from_db_time(r["created_at"]))  # type: ignore[arg-type]
+                for r in rows]
+
     async def asked_questions(self, user_id: int, *, sessions: int) -> list[tuple[int, str, str, str]]:
         """(session id, script id, question id, question text) of the main questions put to the
         user in their latest `sessions` interviews, newest interview first, in asking order."""
@@ -183,10 +327,17 @@ class SessionRepository:
         )
         return _session(row) if row else None
 
-    async def save_state(self, session: InterviewSession, now: datetime) -> None:
-        """Persist the position and status of a session (after a transition)."""
+    async def save_state(self, session: InterviewSession, now: datetime, *,
+                         version: int | None = None) -> int | None:
+        """Persist the position and status of a session (after a transition). With `version`,
+        only over that version (else Stale, and nothing is written); returns the new one."""
         session.updated_at = now
-        await self.db.write(*_session_update(session))
+        result = await self.db.write(*_session_update(session, version))
+        if version is None:
+            return None
+        if result.rowcount != 1:
+            raise Stale(f"interview {session.id} changed since version {version}")
+        return version + 1
 
     async def stale_open(self, before: datetime, status: str) -> list[InterviewSession]:
         if status not in OPEN_STATUSES:
@@ -235,7 +386,9 @@ class SessionRepository:
         source_id: str | None = None,
         attachments: Sequence[str] = (),
     ) -> bool:
-        """Store one part of an answer. Returns False if this source message was already stored."""
+        """Store one part of an answer. Returns False if this source message was already stored.
+        (The interview service stores typed parts with `store_part`, which also stamps the
+        session.)"""
         cursor = await self.db.write(
             "INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING",
@@ -244,6 +397,34 @@ class SessionRepository:
              to_db_time(now)),
         )
         return cursor.rowcount == 1
+
+    async def store_part(
+        self,
+        session_id: int,
+        *,
+        version: int,
+        answer_id: int,
+        text: str,
+        source: str,
+        now: datetime,
+        source_id: str | None = None,
+        attachments: Sequence[str] = (),
+    ) -> bool:
+        """One part of the current answer, with the session stamped (its `updated_at`, and its
+        version bumped), only while the session is at `version` (else Stale, and nothing is
+        written). Two statements in one transaction, which parts of other sessions arriving at
+        the same moment may share (`Database.grouped`): at most one commit per part. Returns
+        after the commit; False when this source message was already stored (a redelivery: the
+        session is stamped all the same)."""
+        stamp = to_db_time(now)
+        files = json.dumps(list(attachments), ensure_ascii=False) if attachments else None
+        stamped, inserted = await self.db.grouped([
+            (_STAMP_SESSION, (stamp, session_id, version)),
+            (_INSERT_PART, (answer_id, text, source, source_id, files, stamp)),
+        ])
+        if not stamped:
+            raise Stale(f"interview {session_id} changed since version {version}")
+        return inserted == 1
 
     async def finish_answer(
         self, answer_id: int, *, now: datetime, skipped: bool = False,
@@ -276,13 +457,16 @@ class SessionRepository:
             "SELECT * FROM answers WHERE session_id = ? ORDER BY id", (session_id,)
         )
         answers = [_answer(r) for r in rows]
-        parts = await self._parts([a.id for a in answers])
+        self._attach_parts(answers, await self._parts([a.id for a in answers]))
+        return answers
+
+    @staticmethod
+    def _attach_parts(answers: Sequence[Answer], parts: Sequence[AnswerPart]) -> None:
         by_answer: dict[int, list[AnswerPart]] = {}
         for part in parts:
             by_answer.setdefault(part.answer_id, []).append(part)
         for answer in answers:
             answer.parts = by_answer.get(answer.id, [])
-        return answers
 
     async def _parts(self, answer_ids: list[int]) -> list[AnswerPart]:
         if not answer_ids:
@@ -299,31 +483,38 @@ class SessionRepository:
         session: InterviewSession,
         *,
         now: datetime,
-        finished_answer: tuple[int, bool] | None = None,
+        version: int | None = None,
+        finished_answer: tuple[int, bool] | tuple[int, bool, tuple[str, str] | None] | None = None,
         ask: dict[str, Any] | None = None,
         followons: Sequence[str] = (),
-    ) -> None:
-        """In one transaction: close the answer just finished, record the next question asked,
-        save the session's new position, and record the follow-on work a finish obliges. A crash
-        leaves either all of it or none."""
+    ) -> TransitionWrite:
+        """In one transaction: save the session's new position (with `version`, only over that
+        version, else Stale and nothing is written), close the answer just finished (with the
+        reading of it, if given: its JSON and its analysis's JSON), record the next question
+        asked and the follow-on work a finish obliges. A crash leaves either all of it or none."""
         stamp = to_db_time(now)
         session.updated_at = now
+        asked_id = None
         async with self.db.transaction() as conn:
+            saved = await conn.execute(*_session_update(session, version))
+            if saved.rowcount != 1:
+                raise Stale(f"interview {session.id} changed since version {version}")
             if finished_answer is not None:
-                answer_id, skipped = finished_answer
+                answer_id, skipped, *rest = finished_answer
+                reading, analysis = rest[0] if rest and rest[0] is not None else (None, None)
                 await conn.execute(
-                    "UPDATE answers SET finished_at = COALESCE(finished_at, ?), skipped = ?"
+                    "UPDATE answers SET finished_at = COALESCE(finished_at, ?), skipped = ?,"
+                    " reading_json = COALESCE(?, reading_json), analysis_json = COALESCE(?, analysis_json)"
                     " WHERE id = ?",
-                    (stamp, int(skipped), answer_id),
+                    (stamp, int(skipped), reading, analysis, answer_id),
                 )
             if ask is not None:
-                await conn.execute(_ASK, (session.id, ask["question_id"], ask["probe_index"],
-                                          ask["category"], ask["question_text"], stamp))
-            await conn.execute(*_session_update(session))
+                asked_id = await _ask_row(conn, session.id, ask, stamp)
             for kind in followons:
                 await conn.execute(
                     "INSERT INTO interview_followons (session_id, kind, created_at) VALUES (?, ?, ?)"
                     " ON CONFLICT(session_id, kind) DO NOTHING", (session.id, kind, stamp))
+        return TransitionWrite(None if version is None else version + 1, asked_id)
 
     # --- follow-on work after a finish ---------------------------------------------------
 

@@ -506,10 +506,11 @@ def _finished(interview: Interview) -> Interview:
 
 
 def test_report_context_analyses_each_answer_once(interview, monkeypatch):
+    """Each answer is analysed once, when it is finished, and never again: not for the next
+    question, not for the report and transcript."""
     import bot.core.feedback
     import bot.core.interview as module
 
-    _finished(interview)
     calls: list[str] = []
     real = bot.core.feedback.analyze_answer
 
@@ -518,9 +519,13 @@ def test_report_context_analyses_each_answer_once(interview, monkeypatch):
         return real(text, **kwargs)
 
     monkeypatch.setattr(module, "analyze_answer", counting)
+    _finished(interview)
+    answered_texts = [t for t in calls if t]
+    assert sorted(answered_texts) == sorted(set(answered_texts)) and len(answered_texts) == 4
+    before = len(calls)
     ctx = module.report_context(interview)
     answered = [e for e in ctx["entries"] if not e["skipped"]]
-    assert len(calls) == len(answered) == 4
+    assert len(calls) == before and len(answered) == 4  # the report read the stored analyses
     assert ctx["report"]["answered"] == 4
 
 

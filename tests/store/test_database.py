@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -195,3 +196,86 @@ async def test_the_one_open_interview_migration_keeps_the_newest_of_duplicates(t
         assert (await store.sessions.get(first.id)).status == "abandoned"
         assert (await store.sessions.get(second.id)).status == "active"
         assert (await store.sessions.open_for_user(1)).id == second.id
+
+
+async def _grouped_table(store: Store) -> None:
+    await store.db.write("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+    await store.db.write("CREATE TABLE notes (id INTEGER PRIMARY KEY, counter_id INTEGER NOT NULL"
+                         " REFERENCES counters(id), text TEXT NOT NULL UNIQUE)")
+    for i in range(1, 11):
+        await store.db.write("INSERT INTO counters (id, n) VALUES (?, 0)", (i,))
+
+
+def _unit(counter: int, expected: int, text: str) -> list[tuple[str, tuple]]:
+    return [("UPDATE counters SET n = n + 1 WHERE id = ? AND n = ?", (counter, expected)),
+            ("INSERT INTO notes (counter_id, text) VALUES (?, ?) ON CONFLICT(text) DO NOTHING", (counter, text))]
+
+
+async def test_grouped_writes_arriving_together_share_one_commit(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await _grouped_table(store)
+        async with store.db.counting() as count:
+            results = await asyncio.gather(*(store.db.grouped(_unit(i, 0, f"note {i}")) for i in range(1, 11)))
+        assert results == [[1, 1]] * 10
+        # All ten were queued before the flusher ran: one transaction, one commit.
+        assert count.commits == 1 and count.kinds["BEGIN"] == 1
+        assert count.kinds["UPDATE"] == 10 and count.kinds["INSERT"] == 10 and count.reads == 0
+        assert await store.db.fetch_value("SELECT SUM(n) FROM counters") == 10
+        assert await store.db.fetch_value("SELECT COUNT(*) FROM notes") == 10
+
+
+async def test_a_grouped_write_refused_or_failing_is_its_own(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await _grouped_table(store)
+        await store.db.grouped(_unit(1, 0, "taken"))
+        units = [_unit(2, 0, "fine"),
+                 _unit(1, 0, "stale: never inserted"),  # the guard changes nothing: the insert is not run
+                 _unit(3, 0, "taken"),  # a conflict: guarded update done, nothing inserted
+                 [("INSERT INTO notes (counter_id, text) VALUES (?, ?)", (404, "no such counter"))],
+                 _unit(4, 0, "also fine")]
+        results = await asyncio.gather(*(store.db.grouped(u) for u in units), return_exceptions=True)
+        assert results[0] == [1, 1] and results[1] == [0, 0] and results[2] == [1, 0] and results[4] == [1, 1]
+        assert isinstance(results[3], sqlite3.IntegrityError)
+        notes = {r[0] for r in await store.db.fetch_all("SELECT text FROM notes")}
+        assert notes == {"taken", "fine", "also fine"}
+        counters = {r[0]: r[1] for r in await store.db.fetch_all("SELECT id, n FROM counters")}
+        assert (counters[1], counters[2], counters[3], counters[4]) == (1, 1, 1, 1)
+
+
+async def test_writes_queued_for_group_commit_are_committed_before_the_store_closes(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    async with Store(path) as store:
+        await _grouped_table(store)
+        pending = [asyncio.ensure_future(store.db.grouped(_unit(i, 0, f"n{i}"))) for i in range(1, 6)]
+        await asyncio.sleep(0)
+    assert [p.result() for p in pending] == [[1, 1]] * 5
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 5
+    finally:
+        conn.close()
+
+
+async def test_session_writes_are_version_checked(tmp_path: Path) -> None:
+    from bot.store.database import Stale
+
+    async with Store(tmp_path / "db.sqlite3") as store:
+        await store.users.ensure(1, NOW)
+        state = await store.sessions.create_state(
+            user_id=1, script_id="x", script_version="v", context={}, now=NOW,
+            first_question={"question_id": "q", "probe_index": 0, "category": "c", "question_text": "Q?"})
+        [answer] = state.answers
+        assert state.version == 0 and await store.sessions.version_of(state.session.id) == 0
+        assert await store.sessions.store_part(state.session.id, version=0, answer_id=answer.id, text="a",
+                                               source="message", source_id="1", now=NOW)
+        assert not await store.sessions.store_part(state.session.id, version=1, answer_id=answer.id, text="a",
+                                                   source="message", source_id="1", now=NOW)  # a redelivery
+        with pytest.raises(Stale):
+            await store.sessions.store_part(state.session.id, version=0, answer_id=answer.id, text="b",
+                                            source="message", source_id="2", now=NOW)
+        with pytest.raises(Stale):
+            await store.sessions.save_state(state.session, NOW, version=1)
+        assert await store.sessions.save_state(state.session, NOW, version=2) == 3
+        loaded = await store.sessions.load_state(state.session.id)
+        assert loaded is not None and loaded.version == 3
+        assert [p.text for p in loaded.answers[0].parts] == ["a"]

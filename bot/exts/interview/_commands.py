@@ -143,13 +143,8 @@ class InterviewCog(commands.Cog, name="Interview"):
     @report.autocomplete("session")
     async def session_autocomplete(self, interaction: discord.Interaction,
                                    current: str) -> list[app_commands.Choice[str]]:
-        choices = []
-        for s in await self.interviews.recent(interaction.user.id, limit=100):
-            label = shorten(f"#{s.id} · {self.interviews.title(s)} · {s.context.get('company', '')} · "
-                            f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
-            if current.lower() in label.lower():
-                choices.append(app_commands.Choice(name=label, value=str(s.id)))
-        return choices[:25]
+        return [app_commands.Choice(name=label, value=value)
+                for label, value in await self.interviews.session_choices(interaction.user.id, current)]
 
     @group.command(name="practice", description="Retake one question (by default one of your weakest)")
     @app_commands.describe(question="Which question (default: a weak one from your last interview)")
@@ -169,21 +164,20 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or not isinstance(message.channel, (discord.Thread, discord.DMChannel)):
             return
-        session = await self.interviews.session_in_channel(message.channel.id)
-        if session is None or session.user_id != message.author.id:
-            return  # only the candidate's own messages are answers
         attachments = [a.filename for a in message.attachments]
         if not message.content.strip() and not attachments:
             return
         try:
-            if session.status == "paused":
-                await self.interviews.resume(session.id, user_id=message.author.id)
-            await self.interviews.record_part(session.id, message.content, source="message",
-                                              source_id=str(message.id), attachments=attachments,
-                                              user_id=message.author.id)
+            # Only the candidate's own messages in their open interview are answers (a paused one
+            # resumes); the interview held in memory is used, and the part committed, in one step.
+            result = await self.interviews.answer_in_channel(
+                message.channel.id, message.author.id, message.content,
+                source_id=str(message.id), attachments=attachments)
         except InterviewError as exc:
             await self.places.send(message.channel, f"{message.author.mention} {exc}",
                                    mentions=discord.AllowedMentions(users=[message.author]))
+            return
+        if result is None:
             return
         # Acknowledged only now, after the part is committed.
         try:

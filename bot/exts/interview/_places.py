@@ -3,14 +3,16 @@ the introduction, each question with its buttons, the report and transcript."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.core.interview import AskedQuestion, report_context
+from bot.core.interview import AskedQuestion, Interview, report_context
 from bot.core.models import InterviewSession
 from bot.core.text import Safe, escape_discord, shorten, unescape_discord
 from bot.errors import UserFacingError
@@ -20,6 +22,7 @@ from bot.services.interviews import Step
 
 if TYPE_CHECKING:
     from bot.bot import InterviewCoach
+    from bot.library import TemplateLibrary
 
 log = logging.getLogger(__name__)
 THREAD_PERMISSIONS = (("Create Private Threads", "create_private_threads"),
@@ -205,11 +208,11 @@ class InterviewPlaces:
         suggestion = await self.bot.journal.suggest_story(session.user_id, report)
         if suggestion:
             report["suggested_story"] = suggestion
-        ctx = report_context(interview, report=report, when=session.finished_at)
-        # Question texts were made Discord-safe when they were asked: escaped once, already.
-        text = self.bot.library.render("reports/report.md.j2", **_questions(ctx, Safe))
-        transcript = self.bot.library.render_file("reports/transcript.md.j2", **_questions(ctx, unescape_discord))
-        file = discord.File(io.BytesIO(transcript.encode("utf-8")), filename=f"interview-{session.id}-transcript.md")
+        # The report and transcript are rendered in a worker thread, off the event loop: the
+        # interview has ended, so nothing changes it meanwhile, and they read stored analyses.
+        text, transcript = await asyncio.to_thread(_render_report, self.bot.library, interview, report,
+                                                   session.finished_at)
+        file = discord.File(io.BytesIO(transcript), filename=f"interview-{session.id}-transcript.md")
         pages = embeds_for(text, title=f"Feedback report · {interview.script.title}")
         for index, embeds in enumerate(pages):
             kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
@@ -223,6 +226,16 @@ class InterviewPlaces:
                 await target.send(**kwargs)
         if target is not None:
             await self.interviews.report_delivered(session.id)
+
+
+def _render_report(library: TemplateLibrary, interview: Interview, report: dict[str, Any],
+                   when: datetime | None) -> tuple[str, bytes]:
+    """The report's text and the transcript file's bytes, from the interview's stored analyses."""
+    ctx = report_context(interview, report=report, when=when)
+    # Question texts were made Discord-safe when they were asked: escaped once, already.
+    text = library.render("reports/report.md.j2", **_questions(ctx, Safe))
+    transcript = library.render_file("reports/transcript.md.j2", **_questions(ctx, unescape_discord))
+    return text, transcript.encode("utf-8")
 
 
 def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:
