@@ -239,8 +239,8 @@ class PausedByTheBot(io.StringIO):
     def readline(self, size: int | None = -1) -> str:
         self.lines += 1
         if self.lines == self.after_lines:
-            with sqlite3.connect(self.db) as conn:
-                conn.execute("UPDATE interview_sessions SET status = 'paused'")
+            with sqlite3.connect(self.db) as conn:  # as the bot's store writes it: a new version
+                conn.execute("UPDATE interview_sessions SET status = 'paused', version = version + 1")
         return super().readline(size)
 
 
