@@ -166,6 +166,10 @@ class InterviewCoach(commands.Bot):
         log.info("Synced %d global commands", len(synced))
         return synced
 
+    async def on_message(self, message: discord.Message) -> None:
+        """Nothing: the bot has no prefix commands (answers are read by the interview feature's
+        listener), so every message skips discord.py's command parsing."""
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are answered by their custom_id, so one left open across a restart still lands."""
         await route_form(interaction)

@@ -946,7 +946,10 @@ def analyze_candidate_questions(text: str) -> dict[str, Any]:
     """The questions a candidate asked at the end: how many, about what, how many were stock
     or perk questions, and whether any built on the conversation."""
     folded = sig.fold(text)
-    asked = [q.strip() for q in re.findall(r"[^?\n]*\?", folded) if sig.WORD.search(q)]
+    # Each question is the text before a "?" on its line (split, not a regex scan: linear even
+    # on a long line with no question mark at all).
+    asked = [q.strip() + "?" for line in folded.split("\n") if "?" in line
+             for q in line.split("?")[:-1] if sig.WORD.search(q)]
     lowered = " ".join(asked).lower()  # topics of the questions asked, not of the statements around them
     topics = [t for t, cues in _QUESTION_TOPICS.items() if any(c in lowered for c in cues)]
     generic = sum(1 for q in asked if _STOCK_QUESTION.search(q))

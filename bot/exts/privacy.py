@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -42,7 +43,8 @@ class PrivacyCog(commands.Cog, name="Privacy"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         payload = await self.bot.user_settings.export(interaction.user.id)
         data = payload["data"]
-        blob = json.dumps(payload, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+        blob = await asyncio.to_thread(  # a long history is a lot of JSON: off the event loop
+            lambda: json.dumps(payload, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
         rows = sum(len(v) for v in data.values())
         await reply(interaction, f"Here is everything I store about you ({rows} records).",
                     file=discord.File(io.BytesIO(blob), filename=f"interview-coach-{interaction.user.id}.json"))
