@@ -1,13 +1,68 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from pgcluster import INSTALL_HINT, Cluster, find_binaries
 
 from bot import Settings, create_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts"
+BACKENDS = ("sqlite", "postgresql")
+REQUIRE_POSTGRES = "COACH_REQUIRE_POSTGRES"  # set by .ci/run: there a PostgreSQL skip is a failure
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run (see pgcluster.py)."""
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail(f"{INSTALL_HINT} ({REQUIRE_POSTGRES} is set: the PostgreSQL tests must run here)")
+        pytest.skip(INSTALL_HINT)
+    cluster = Cluster(binaries).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster) -> str:
+    """The database the store and integration tests share, emptied before each test."""
+    return postgres_cluster.create_database("coach_tests")
+
+
+async def empty_postgres(url: str) -> None:
+    """Every row gone, identities restarted, the schema kept (far faster than a new database)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        tables = [r[0] for r in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            " AND tablename <> 'schema_migrations'")]
+        if tables:
+            await conn.execute(f"TRUNCATE {', '.join(chr(34) + t + chr(34) for t in tables)}"
+                               " RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def database_target(backend: str, tmp_path: Path, request) -> Path | str:
+    """Where the test's store lives: an SQLite file in tmp_path, or the shared PostgreSQL test
+    database, emptied (a test parametrised by `backend` runs once on each)."""
+    if backend == "sqlite":
+        return tmp_path / "db.sqlite3"
+    url = request.getfixturevalue("postgres_url")
+    await empty_postgres(url)
+    return url
 
 
 @pytest.fixture

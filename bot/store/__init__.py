@@ -1,17 +1,32 @@
-"""The only package with SQL. `Store` opens the database and exposes one repository per area."""
+"""The only package with SQL. `Store` opens the database (an SQLite file, or PostgreSQL when
+given a `postgresql://` URL) and exposes one repository per area, the same on both."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
+from bot.store.database import (
+    Backend,
+    Conflict,
+    Database,
+    IntegrityError,
+    Stale,
+    StoreError,
+    from_db_time,
+    to_db_time,
+)
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
-__all__ = ["Conflict", "NewNudge", "Store", "StoreError", "from_db_time", "to_db_time"]
+__all__ = ["Conflict", "IntegrityError", "NewNudge", "Stale", "Store", "StoreError", "from_db_time",
+           "is_postgres_url", "to_db_time"]
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 # Tables holding a user's rows, and how to select them, for export and deletion.
 _USER_TABLES: dict[str, str] = {
@@ -35,8 +50,17 @@ _USER_TABLES: dict[str, str] = {
 
 class Store:
     def __init__(self, path: str | Path, *, migrations_dir: Path | None = None) -> None:
-        self.db = (Database(Path(path)) if migrations_dir is None
-                   else Database(Path(path), migrations_dir=migrations_dir))
+        """`path`: an SQLite file, or a `postgresql://` URL (asyncpg is then imported: it is
+        needed only there, as the `postgres` extra)."""
+        self.db: Backend
+        if is_postgres_url(path):
+            from bot.store.postgres import PostgresDatabase
+
+            self.db = (PostgresDatabase(str(path)) if migrations_dir is None
+                       else PostgresDatabase(str(path), migrations_dir=migrations_dir))
+        else:
+            self.db = (Database(Path(path)) if migrations_dir is None
+                       else Database(Path(path), migrations_dir=migrations_dir))
         self.users = UserRepository(self.db)
         self.guilds = GuildSettingsRepository(self.db)
         self.meta = MetaRepository(self.db)

@@ -1,4 +1,14 @@
-"""The one aiosqlite connection, its pragmas, migrations and transactions."""
+"""The store's backend interface and its SQLite implementation: the one aiosqlite connection,
+its pragmas, migrations and transactions.
+
+The repositories (sessions.py, nudges.py, ...) are written once, in portable SQL with `?`
+placeholders, over what both backends provide: `write`, `fetch_one` / `fetch_all` /
+`fetch_value`, `transaction()` (a connection whose `execute` / `executemany` give a cursor
+with `rowcount`, `lastrowid`, `fetchone`, `fetchall`), `grouped` and `counting()`; both raise
+`Conflict` for a unique rule and `IntegrityError` for any other rule of the schema. The
+PostgreSQL backend (`bot.store.postgres`) adds what several processes need: advisory-lock
+leadership, `exclusive()` work and LISTEN/NOTIFY. Here (one process) the caller always leads
+and `exclusive()` is an in-process lock."""
 
 from __future__ import annotations
 
@@ -12,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -27,9 +37,22 @@ class StoreError(RuntimeError):
     """The database cannot be used as it is; the message says why."""
 
 
-class Conflict(Exception):
+class IntegrityError(Exception):
+    """A write refused by one of the schema's rules (a foreign key naming a missing row, a
+    CHECK, NOT NULL): a bug in the caller rather than a race. Raised by both backends."""
+
+
+class Conflict(IntegrityError):
     """A write refused by one of the database's rules (a unique constraint): the state it would
     create already exists, perhaps made a moment ago by a concurrent request."""
+
+
+def _translated(error: sqlite3.IntegrityError) -> IntegrityError:
+    """sqlite3's integrity error as the store's own (the same on both backends)."""
+    kind = Conflict if "UNIQUE" in str(error) else IntegrityError
+    translated = kind(str(error))
+    translated.__cause__ = error
+    return translated
 
 
 class Stale(Exception):
@@ -96,18 +119,131 @@ def load_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
+class Row(Protocol):
+    """A row as both backends return it (sqlite3.Row, asyncpg.Record): by column name or
+    position; `dict(row)` gives every column."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
+
+class Cursor(Protocol):
+    rowcount: int
+    lastrowid: int | None
+
+    async def fetchone(self) -> Any: ...
+
+    async def fetchall(self) -> Any: ...
+
+    async def close(self) -> None: ...
+
+
+class Connection(Protocol):
+    """What a repository uses inside `transaction()`: `await conn.execute(sql, params)` (a
+    cursor), `async with conn.execute(...) as cursor` (to fetch), `await conn.executemany(sql,
+    rows)` (rowcount summed over the rows)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+
+
+class Leadership(Protocol):
+    """The right to do work that must happen in one process at a time (the nudge dispatcher).
+    `try_acquire` takes it if no one holds it; `lost` becomes True when a held lead is gone
+    (its connection dropped: stop at once, another process may take over)."""
+
+    @property
+    def held(self) -> bool: ...
+
+    @property
+    def lost(self) -> bool: ...
+
+    async def try_acquire(self) -> bool: ...
+
+    async def listen(self, channel: str, callback: Any) -> None: ...
+
+    def on_lost(self, callback: Any) -> None: ...
+
+    async def release(self) -> None: ...
+
+
+class SoloLeadership:
+    """One process on one SQLite file: it always leads, and wake-ups stay in the process."""
+
+    def __init__(self) -> None:
+        self._held = False
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    @property
+    def lost(self) -> bool:
+        return False
+
+    async def try_acquire(self) -> bool:
+        self._held = True
+        return True
+
+    async def listen(self, channel: str, callback: Any) -> None:
+        """Nothing to listen for: every writer is in this process and wakes the work itself."""
+
+    def on_lost(self, callback: Any) -> None:
+        """Never lost."""
+
+    async def release(self) -> None:
+        self._held = False
+
+
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     rowcount: int
     lastrowid: int | None
 
 
+class Backend(Protocol):
+    """What the repositories use of a database: `Database` (SQLite) and
+    `bot.store.postgres.PostgresDatabase` both provide it."""
+
+    dialect: str
+    commits: int
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def schema_version(self) -> int: ...
+
+    def transaction(self) -> Any: ...
+
+    async def grouped(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]: ...
+
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult: ...
+
+    def counting(self) -> Any: ...
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
+
+    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def leadership(self, name: str) -> Leadership: ...
+
+    def exclusive(self, name: str) -> Any: ...
+
+
 class Database:
     """Owns the connection. Writes go through `transaction()` or `write()`, serialised by a lock
     so that concurrent coroutines never interleave inside one transaction."""
 
+    dialect = "sqlite"
+
     def __init__(self, path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> None:
         self.path = Path(path)
+        self._exclusive: dict[str, asyncio.Lock] = {}
         self._migrations_dir = migrations_dir
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
@@ -186,6 +322,9 @@ class Database:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+            except sqlite3.IntegrityError as error:
+                await conn.execute("ROLLBACK")
+                raise _translated(error) from error
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise
@@ -236,6 +375,9 @@ class Database:
                 for unit, future in batch:  # each on its own
                     try:
                         counts = await self._run_alone(unit)
+                    except sqlite3.IntegrityError as error:
+                        if not future.done():
+                            future.set_exception(_translated(error))
                     except Exception as error:
                         if not future.done():
                             future.set_exception(error)
@@ -289,9 +431,12 @@ class Database:
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> WriteResult:
         """One statement in its own implicit transaction."""
-        async with self._lock, self.conn.execute(sql, params) as cursor:
-            self._committed()
-            return WriteResult(cursor.rowcount, cursor.lastrowid)
+        try:
+            async with self._lock, self.conn.execute(sql, params) as cursor:
+                self._committed()
+                return WriteResult(cursor.rowcount, cursor.lastrowid)
+        except sqlite3.IntegrityError as error:
+            raise _translated(error) from error
 
     def _committed(self) -> None:
         self.commits += 1
@@ -318,6 +463,18 @@ class Database:
         kind = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
         for count in list(self._counts):
             count.kinds[kind] += 1
+
+    def leadership(self, name: str) -> Leadership:
+        """Always held: a SQLite file has one bot process."""
+        return SoloLeadership()
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """Work named `name` (start-up repairs, the idle sweep, the command-tree sync) never runs
+        twice at once; across processes on PostgreSQL, here within the one process."""
+        lock = self._exclusive.setdefault(name, asyncio.Lock())
+        async with lock:
+            yield
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, params) as cursor:

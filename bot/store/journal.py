@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.checklists import PersonalChecklist
 from bot.core.models import JournalEntry, StarStory
-from bot.store.database import Database, from_db_time, to_db_time
+from bot.store.database import Backend, Row, from_db_time, to_db_time
 
 JOURNAL_FIELDS = (
     "company", "role", "stage", "interview_at", "interviewers", "notes", "feedback", "outcome",
@@ -17,7 +16,7 @@ JOURNAL_FIELDS = (
 STORY_FIELDS = ("title", "skills", "situation", "task", "action", "result")
 
 
-def _entry(row: sqlite3.Row) -> JournalEntry:
+def _entry(row: Row) -> JournalEntry:
     return JournalEntry(
         id=row["id"], user_id=row["user_id"], company=row["company"], role=row["role"],
         stage=row["stage"], interview_at=from_db_time(row["interview_at"]),
@@ -28,7 +27,7 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
     )
 
 
-def _story(row: sqlite3.Row) -> StarStory:
+def _story(row: Row) -> StarStory:
     return StarStory(
         id=row["id"], user_id=row["user_id"], title=row["title"], skills=row["skills"],
         situation=row["situation"], task=row["task"], action=row["action"], result=row["result"],
@@ -37,7 +36,7 @@ def _story(row: sqlite3.Row) -> StarStory:
     )
 
 
-def _checklist(row: sqlite3.Row) -> PersonalChecklist:
+def _checklist(row: Row) -> PersonalChecklist:
     return PersonalChecklist(
         id=row["id"], user_id=row["user_id"], key=row["checklist_key"], stage=row["stage"],
         company=row["company"], role=row["role"], interview_at=from_db_time(row["interview_at"]),
@@ -49,7 +48,7 @@ def _db_value(key: str, value: Any) -> Any:
 
 
 class JournalRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def hold_draft(self, user_id: int, fields: dict[str, Any], now: datetime,
@@ -151,7 +150,7 @@ class JournalRepository:
 
 
 class StoryRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def add(self, user_id: int, *, now: datetime, **fields: str) -> StarStory:
@@ -206,7 +205,7 @@ class StoryRepository:
 
 
 class ChecklistRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def save(self, user_id: int, key: str, *, stage: str, company: str, role: str | None,
@@ -218,7 +217,7 @@ class ChecklistRepository:
             "INSERT INTO checklists (user_id, checklist_key, stage, company, role, interview_at,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(user_id, checklist_key) DO UPDATE SET company = excluded.company,"
-            " role = CASE WHEN ? IS NULL THEN checklists.role ELSE excluded.role END,"
+            " role = CASE WHEN CAST(? AS TEXT) IS NULL THEN checklists.role ELSE excluded.role END,"
             " interview_at = COALESCE(excluded.interview_at, checklists.interview_at),"
             " updated_at = excluded.updated_at",
             (user_id, key, stage, company, role or "", to_db_time(interview_at), stamp, stamp,

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.models import FollowUpPlan, Nudge
-from bot.store.database import Database, from_db_time, to_db_time
+from bot.store.database import Backend, Connection, Row, from_db_time, to_db_time
 
 NOTICE_LIMIT = 1800  # the notice is shown in one message (2,000 characters with its heading)
 
@@ -38,7 +35,7 @@ class Delivery:
     fallback_at: datetime | None = None  # DMs refused: notice kept, channel ping begun
 
 
-def _plan(row: sqlite3.Row) -> FollowUpPlan:
+def _plan(row: Row) -> FollowUpPlan:
     return FollowUpPlan(
         id=row["id"], user_id=row["user_id"], journal_entry_id=row["journal_entry_id"],
         kind=row["kind"], guild_id=row["guild_id"], channel_id=row["channel_id"],
@@ -48,7 +45,7 @@ def _plan(row: sqlite3.Row) -> FollowUpPlan:
     )
 
 
-def _nudge(row: sqlite3.Row) -> Nudge:
+def _nudge(row: Row) -> Nudge:
     return Nudge(
         id=row["id"], user_id=row["user_id"], plan_id=row["plan_id"], kind=row["kind"],
         due_at=from_db_time(row["due_at"]),  # type: ignore[arg-type]
@@ -74,7 +71,7 @@ _MOVE_IF_WAITING = (
 )
 
 
-async def _insert_nudges(conn: aiosqlite.Connection, *, user_id: int, plan_id: int | None,
+async def _insert_nudges(conn: Connection, *, user_id: int, plan_id: int | None,
                          nudges: Sequence[NewNudge], now: datetime,
                          move_waiting: bool = False) -> int:
     """Insert nudges inside the caller's transaction; returns how many rows were written."""
@@ -83,13 +80,25 @@ async def _insert_nudges(conn: aiosqlite.Connection, *, user_id: int, plan_id: i
     cursor = await conn.executemany(sql, [
         (user_id, plan_id, n.kind, to_db_time(n.due_at), json.dumps(n.payload, ensure_ascii=False),
          n.dedupe_key, stamp, stamp) for n in nudges])
-    written = max(cursor.rowcount, 0)  # summed over the rows by sqlite3
+    written = max(cursor.rowcount, 0)  # summed over the rows (by both backends)
     await cursor.close()
     return written
 
 
+# Claiming is one UPDATE guarded by the status, so even two dispatchers cannot both claim a
+# nudge. On PostgreSQL the row is taken with FOR UPDATE SKIP LOCKED: a row another process is
+# claiming at this instant is skipped at once, instead of waited for.
+_CLAIM = {
+    "sqlite": "UPDATE nudges SET status = 'sending', attempts = attempts + 1, updated_at = ?"
+              " WHERE id = ? AND status = 'pending'",
+    "postgresql": "UPDATE nudges SET status = 'sending', attempts = attempts + 1, updated_at = ?"
+                  " WHERE id = (SELECT id FROM nudges WHERE id = ? AND status = 'pending'"
+                  " FOR UPDATE SKIP LOCKED)",
+}
+
+
 class NudgeRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def create_plan(
@@ -184,11 +193,7 @@ class NudgeRepository:
 
     async def claim(self, nudge_id: int, now: datetime) -> bool:
         """Atomically move a pending nudge to 'sending'. False if someone else got it first."""
-        cursor = await self.db.write(
-            "UPDATE nudges SET status = 'sending', attempts = attempts + 1, updated_at = ?"
-            " WHERE id = ? AND status = 'pending'",
-            (to_db_time(now), nudge_id),
-        )
+        cursor = await self.db.write(_CLAIM[self.db.dialect], (to_db_time(now), nudge_id))
         return cursor.rowcount == 1
 
     async def mark(self, nudge_id: int, status: str, now: datetime, *,
@@ -391,7 +396,7 @@ class NudgeRepository:
             await _append_notice(conn, user_id, text, limit)
 
 
-async def _append_notice(conn: aiosqlite.Connection, user_id: int, text: str,
+async def _append_notice(conn: Connection, user_id: int, text: str,
                          limit: int = NOTICE_LIMIT) -> None:
     async with conn.execute("SELECT pending_notice FROM users WHERE user_id = ?",
                             (user_id,)) as cursor:

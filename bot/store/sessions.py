@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.models import OPEN_STATUSES, Answer, AnswerPart, InterviewSession
-from bot.store.database import Conflict, Database, Stale, from_db_time, to_db_time
+from bot.store.database import Backend, Conflict, Connection, Row, Stale, from_db_time, to_db_time
 
 
 @dataclass(slots=True)
@@ -45,7 +42,7 @@ class TransitionWrite:
     asked_answer_id: int | None  # the row of the question just asked, if one was
 
 
-def _session(row: sqlite3.Row) -> InterviewSession:
+def _session(row: Row) -> InterviewSession:
     return InterviewSession(
         id=row["id"],
         user_id=row["user_id"],
@@ -65,7 +62,7 @@ def _session(row: sqlite3.Row) -> InterviewSession:
     )
 
 
-def _answer(row: sqlite3.Row) -> Answer:
+def _answer(row: Row) -> Answer:
     return Answer(
         id=row["id"],
         session_id=row["session_id"],
@@ -80,7 +77,7 @@ def _answer(row: sqlite3.Row) -> Answer:
     )
 
 
-def _part(row: sqlite3.Row) -> AnswerPart:
+def _part(row: Row) -> AnswerPart:
     return AnswerPart(
         id=row["id"],
         answer_id=row["answer_id"],
@@ -126,7 +123,7 @@ def _session_update(session: InterviewSession, version: int | None,
     return sql, params
 
 
-async def _ask_row(conn: aiosqlite.Connection, session_id: int, ask: dict[str, Any], stamp: str | None) -> int:
+async def _ask_row(conn: Connection, session_id: int, ask: dict[str, Any], stamp: str | None) -> int:
     """Record a question put to the candidate (inside a transaction); its answer row's id."""
     cursor = await conn.execute(_ASK, (session_id, ask["question_id"], ask["probe_index"],
                                        ask["category"], ask["question_text"], stamp))
@@ -141,7 +138,7 @@ async def _ask_row(conn: aiosqlite.Connection, session_id: int, ask: dict[str, A
 
 
 class SessionRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def create(
@@ -191,9 +188,7 @@ class SessionRepository:
                 session_id = int(cursor.lastrowid or 0)
                 answer_id = (await _ask_row(conn, session_id, first_question, stamp)
                              if first_question is not None else None)
-        except sqlite3.IntegrityError as error:
-            if "UNIQUE" not in str(error):
-                raise  # a missing user, say: a bug in the caller, not a race
+        except Conflict as error:  # (a missing user is an IntegrityError: a bug, not a race)
             raise Conflict(f"user {user_id} already has an open interview") from error
         session = await self.get(session_id)
         assert session is not None
@@ -287,7 +282,7 @@ class SessionRepository:
         row = await self.db.fetch_one(
             "SELECT id, question FROM (SELECT id, json_extract(report_json, '$.weakest_questions[0]')"
             " AS question FROM interview_sessions WHERE user_id = ? AND report_json IS NOT NULL"
-            " ORDER BY id DESC LIMIT ?) WHERE question IS NOT NULL AND question != '' LIMIT 1",
+            " ORDER BY id DESC LIMIT ?) AS latest WHERE question IS NOT NULL AND question != '' LIMIT 1",
             (user_id, within),
         )
         return (int(row[0]), str(row[1])) if row else None

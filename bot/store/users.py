@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from bot.core.models import User
-from bot.store.database import Database, from_db_time, to_db_time
+from bot.store.database import Backend, Row, from_db_time, to_db_time
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: Row) -> User:
     enabled = row["nudges_enabled"]
     return User(
         user_id=row["user_id"],
@@ -21,7 +20,7 @@ def _user(row: sqlite3.Row) -> User:
 
 
 class UserRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def ensure(self, user_id: int, now: datetime) -> User:
@@ -78,7 +77,7 @@ class UserRepository:
 
 
 class GuildSettingsRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def interview_channel(self, guild_id: int) -> int | None:
@@ -100,7 +99,7 @@ class GuildSettingsRepository:
 class MetaRepository:
     """Small key/value facts about the bot itself (e.g. the synced command tree's hash)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def get(self, key: str) -> str | None:
