@@ -69,17 +69,18 @@ def bot_intents(message_content: bool = True) -> discord.Intents:
 
 
 class InterviewCoach(commands.Bot):
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, **sharding: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(settings.message_content),
             tree_cls=CoachTree,
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
             help_command=None,
+            **sharding,
         )
         self.settings = settings
         self.clock: Clock = clock or DiscordClock()
-        self.store = Store(settings.database_path)
+        self.store = Store(settings.database_target)
         self.library = TemplateLibrary(settings.prompts_dir)
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
@@ -102,13 +103,16 @@ class InterviewCoach(commands.Bot):
         await self.store.open()
         self.library.load()
         self.prep.load()
-        repaired = await self.interviews.repair_half_started()
-        if repaired:
-            log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
-        completed = await self.interviews.complete_followons()
-        if completed:
-            log.warning("Completed the follow-on work of %d interviews that finished before a restart",
-                        completed)
+        # Once across processes (PostgreSQL): a second process starting at the same moment waits
+        # here, then finds nothing left to repair.
+        async with self.store.exclusive("start-up repairs"):
+            repaired = await self.interviews.repair_half_started()
+            if repaired:
+                log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
+            completed = await self.interviews.complete_followons()
+            if completed:
+                log.warning("Completed the follow-on work of %d interviews that finished before a restart",
+                            completed)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)
@@ -158,11 +162,13 @@ class InterviewCoach(commands.Bot):
             log.info("Synced %d commands to the development server", len(synced))
             return synced
         digest = self.command_tree_hash()
-        if not force and await self.store.meta.get(TREE_HASH_KEY) == digest:
-            log.info("Command tree unchanged since the last sync; not syncing")
-            return []
-        synced = await self.tree.sync()
-        await self.store.meta.set(TREE_HASH_KEY, digest)
+        # Once across processes: the others wait, then see the stored hash and skip.
+        async with self.store.exclusive("command-tree sync"):
+            if not force and await self.store.meta.get(TREE_HASH_KEY) == digest:
+                log.info("Command tree unchanged since the last sync; not syncing")
+                return []
+            synced = await self.tree.sync()
+            await self.store.meta.set(TREE_HASH_KEY, digest)
         log.info("Synced %d global commands", len(synced))
         return synced
 
@@ -189,7 +195,19 @@ class InterviewCoach(commands.Bot):
         log.exception("Unhandled error in %s", event_method)
 
 
+class ShardedInterviewCoach(InterviewCoach, commands.AutoShardedBot):
+    """The same bot over several gateway shards (SHARD_COUNT, SHARD_IDS): one process runs the
+    shards it is given; several processes on one PostgreSQL split the servers between them.
+    Interactions and thread messages arrive at the shard of their server, DMs at shard 0."""
+
+
 def create_bot(settings: Settings | None = None, *, clock: Clock | None = None) -> InterviewCoach:
-    """Build a configured, unstarted bot. Tests, tools and the CLI all use this."""
-    return InterviewCoach(settings or Settings(), clock=clock)
+    """Build a configured, unstarted bot. Tests, tools and the CLI all use this. With
+    SHARD_COUNT set it is an AutoShardedBot over SHARD_IDS (all shards when unset)."""
+    settings = settings or Settings()
+    if settings.shard_count is None:
+        return InterviewCoach(settings, clock=clock)
+    shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
+    return ShardedInterviewCoach(settings, clock=clock, shard_count=settings.shard_count,
+                                 shard_ids=shard_ids)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,9 @@ class Settings:
     idle_pause_minutes: int = 30
     abandon_after_days: int = 7
     message_content: bool = True
+    database_url: Secret = field(default_factory=lambda: Secret(""))  # postgresql://...: wins over the path
+    shard_count: int | None = None  # run an AutoShardedBot over SHARD_IDS of SHARD_COUNT shards
+    shard_ids: tuple[int, ...] | None = None
 
     def __init__(
         self,
@@ -74,6 +78,9 @@ class Settings:
         idle_pause_minutes: int | str | None = None,
         abandon_after_days: int | str | None = None,
         message_content: bool | str | None = None,
+        database_url: str | Secret | None = None,
+        shard_count: int | str | None = None,
+        shard_ids: str | Sequence[int] | None = None,
         env_file: str | os.PathLike[str] | None = ".env",
         environ: dict[str, str] | None = None,
     ) -> None:
@@ -104,8 +111,22 @@ class Settings:
             pick(abandon_after_days, "ABANDON_AFTER_DAYS"), "ABANDON_AFTER_DAYS", 7))
         set_(self, "message_content", _boolean(
             pick(message_content, "MESSAGE_CONTENT_INTENT"), "MESSAGE_CONTENT_INTENT", True))
+        raw_url = pick(database_url, "DATABASE_URL")
+        url = raw_url.get() if isinstance(raw_url, Secret) else str(raw_url or "")
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError("DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host/database); "
+                                "leave it unset to use the SQLite file at DATABASE_PATH.")
+        set_(self, "database_url", Secret(url))
+        count = pick(shard_count, "SHARD_COUNT")
+        set_(self, "shard_count", None if count is None else _positive_int(count, "SHARD_COUNT", 1))
+        set_(self, "shard_ids", _shard_ids(pick(shard_ids, "SHARD_IDS"), self.shard_count))
         if not self.prompts_dir.is_dir():
             raise SettingsError(f"PROMPTS_DIR {str(self.prompts_dir)!r} is not a folder.")
+
+    @property
+    def database_target(self) -> str | Path:
+        """Where the store lives: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url.get() or self.database_path
 
     @property
     def log_level_number(self) -> int:
@@ -132,6 +153,27 @@ def _positive_int(value: int | str | None, name: str, default: int) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) <= 0:
         raise SettingsError(f"{name} must be a whole number above 0, not {text!r}.")
     return int(text)
+
+
+def _shard_ids(value: str | Sequence[int] | None, count: int | None) -> tuple[int, ...] | None:
+    """SHARD_IDS: the shards this process runs, "0,1" or "0-3"; all of SHARD_COUNT when unset."""
+    if value is None or value == "":
+        return None
+    if count is None:
+        raise SettingsError("SHARD_IDS needs SHARD_COUNT (the total number of shards of the bot).")
+    ids: list[int] = []
+    if isinstance(value, str):
+        for piece in (p.strip() for p in value.split(",") if p.strip()):
+            low, _, high = piece.partition("-")
+            if not (low.isdigit() and (not high or high.isdigit())):
+                raise SettingsError(f"SHARD_IDS must be shard numbers like 0,1 or 0-3, not {value!r}.")
+            ids.extend(range(int(low), int(high or low) + 1))
+    else:
+        ids = [int(i) for i in value]
+    bad = [i for i in ids if not 0 <= i < count]
+    if bad or not ids:
+        raise SettingsError(f"SHARD_IDS must be between 0 and SHARD_COUNT - 1 ({count - 1}), not {bad or value!r}.")
+    return tuple(sorted(set(ids)))
 
 
 def _parse_guild_id(value: int | str | None) -> int | None:

@@ -40,6 +40,21 @@ second going when each of Discord's answers takes up to about 300 ms, and one sl
 others go on. One user's nudges still go one at a time and in order. (bench/nudges.py measures
 all this against the old one-at-a-time pacing.)
 
+**Across processes** (PostgreSQL, several bot processes on one database): the dispatcher runs
+in exactly one of them. Each process's dispatcher tries for the lead (`store.leadership`: a
+PostgreSQL advisory lock held on a connection of its own) every `ELECTION_SECONDS` (2 s) until
+it gets it; the lock lives as long as that connection, so when the leading process dies (even
+by SIGKILL) its socket closes, the server frees the lock, and another process leads within one
+try: about 2 s, plus the server's notice of a vanished machine (TCP keepalives, ~25 s) when no
+socket close ever arrives. The new leader first applies the crash rule below to what the dead
+one left 'sending', then dispatches. A leader whose lock connection drops stops at once (its
+sends under way are left to the next leader's crash rule). Claims stay guarded by the status
+(and on PostgreSQL skip rows another process is locking: FOR UPDATE SKIP LOCKED), so even two
+dispatchers could not send one nudge twice. Wake-ups cross processes by LISTEN/NOTIFY: triggers
+on the nudges table NOTIFY `nudge_due` whenever a statement leaves a nudge waiting, and the
+leader LISTENs on its lock connection; the periodic re-check stays the safety net. On SQLite
+there is one process, which always leads.
+
 Crash rule (rows left 'sending' when the process died between claim and mark), applied once at
 start-up before anything else is sent:
 - Nudges whose fallback had begun are checked where the fallback went: a ping to that user in
@@ -71,7 +86,7 @@ from typing import Any, Protocol
 from bot.core.clock import Clock
 from bot.core.followups import NudgeMessage, Skip, assess, late_line
 from bot.core.models import Nudge
-from bot.store import Store
+from bot.store import Store, from_db_time
 from bot.store.nudges import Delivery
 
 log = logging.getLogger(__name__)
@@ -87,7 +102,15 @@ BACKOFF_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 900.0
 BATCH = 50
 
+ELECTION_SECONDS = 2.0     # a process that does not lead tries for the lead this often
+LEAD_NAME = "nudge dispatcher"
+NUDGE_CHANNEL = "nudge_due"  # NOTIFY channel of the nudges table's triggers (PostgreSQL)
+
 Sleep = Callable[[float], Coroutine[Any, Any, Any]]
+
+
+class _LeadLost(Exception):
+    """The lead's connection dropped while this process dispatched."""
 
 
 class DeliveryRefused(Exception):
@@ -193,7 +216,7 @@ class NudgeDispatcher:
                  in_flight: int = IN_FLIGHT, budget: RestBudget | None = None,
                  max_attempts: int = MAX_ATTEMPTS, backoff_seconds: float = BACKOFF_SECONDS,
                  batch: int = BATCH, before_start: Callable[[], Awaitable[Any]] | None = None,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, election_seconds: float = ELECTION_SECONDS) -> None:
         if in_flight < 1:
             raise ValueError("in_flight must be at least 1")
         self.store = store
@@ -209,6 +232,9 @@ class NudgeDispatcher:
         self.backoff_seconds = backoff_seconds
         self.batch = batch
         self.before_start = before_start
+        self.election_seconds = election_seconds
+        self.leading = False  # this process dispatches (always, on SQLite)
+        self._lead_lost = False
         self.next_due: datetime | None = None  # the only queue state kept in memory...
         self._sending: dict[int, asyncio.Task[bool]] = {}  # ...with the sends under way
         self._busy_users: dict[int, int] = {}  # user id -> their nudge being sent
@@ -258,8 +284,52 @@ class NudgeDispatcher:
     async def _run(self) -> None:
         if self.before_start is not None:
             await self.before_start()
+        while True:
+            lead = self.store.leadership(LEAD_NAME)
+            try:
+                while not await lead.try_acquire():
+                    await self._sleep(self.election_seconds)  # another process dispatches
+                self._lead_lost = False
+                lead.on_lost(self._lost_lead)
+                await lead.listen(NUDGE_CHANNEL, self._notified)
+                self.leading = True
+                await self._lead()
+            except _LeadLost:
+                log.error("The nudge dispatcher lost its lead; sends under way are left to the "
+                          "crash rule of whichever process leads next")
+                await self._abandon_sends()
+            finally:
+                self.leading = False
+                await lead.release()
+
+    def _lost_lead(self) -> None:
+        """The connection holding the lead dropped: another process may lead already."""
+        self._lead_lost = True
+        self._changed.set()
+        if self._napping and self._task is not None and not self._task.done():
+            self._task.cancel()  # lands in _nap's sleep, never in a send
+
+    def _notified(self, payload: str) -> None:
+        """A nudge was made waiting by some process (a NOTIFY from the nudges table)."""
+        try:
+            due = from_db_time(payload)
+        except ValueError:
+            due = None
+        self.wake(due)
+
+    async def _abandon_sends(self) -> None:
+        sends = list(self._sending.values())
+        for send in sends:
+            send.cancel()
+        if sends:
+            await asyncio.gather(*sends, return_exceptions=True)
+
+    async def _lead(self) -> None:
+        """The dispatcher's work while this process leads: the crash rule once, then the loop."""
         await self.recover_interrupted()
         while True:
+            if self._lead_lost:
+                raise _LeadLost
             self._changed.clear()
             try:
                 await self._start_due()

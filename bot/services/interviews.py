@@ -649,6 +649,11 @@ class InterviewService:
         for `abandon_after`. Returns (paused, abandoned). Each change goes through the state
         machine under the session's lock, and is made only if the session is still idle once
         the lock is held: an answer arriving at the same moment wins."""
+        async with self.store.exclusive("interview idle sweep"):  # one process at a time
+            return await self._sweep_idle(pause_after=pause_after, abandon_after=abandon_after)
+
+    async def _sweep_idle(self, *, pause_after: timedelta, abandon_after: timedelta
+                          ) -> tuple[list[InterviewSession], list[InterviewSession]]:
         now = self.clock.now()
         abandoned: list[InterviewSession] = []
         for status in ("active", "paused"):

@@ -3,6 +3,7 @@ given a `postgresql://` URL) and exposes one repository per area, the same on bo
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from bot.store.database import (
     Conflict,
     Database,
     IntegrityError,
+    Leadership,
     Stale,
     StoreError,
     from_db_time,
@@ -82,6 +84,19 @@ class Store:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    @property
+    def several_processes(self) -> bool:
+        """True on PostgreSQL: other bot processes may share this database."""
+        return self.db.dialect == "postgresql"
+
+    def leadership(self, name: str) -> Leadership:
+        """The right to run `name` in one process at a time (always held on SQLite)."""
+        return self.db.leadership(name)
+
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[None]:
+        """Run the block with no other process running work of the same name."""
+        return self.db.exclusive(name)
 
     async def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every row the bot holds about one user, table by table."""

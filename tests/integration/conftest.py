@@ -1,14 +1,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 
+from bot import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
 STRONG = ("At my last company our monthly reporting took 3 days. I was responsible for fixing it, so I "
           "rebuilt the pipeline in SQL and automated the checks. As a result it now takes 4 hours and "
           "errors fell 40% within two months.")
+
+
+@pytest.fixture
+def settings(database_target: Path | str, tmp_path: Path) -> Settings:
+    """Every integration test runs twice: on an SQLite file and on PostgreSQL (the `backend`
+    parameter), isolated from the developer's environment and .env file."""
+    url = database_target if isinstance(database_target, str) else None
+    path = database_target if isinstance(database_target, Path) else tmp_path / "bot.sqlite3"
+    return Settings(database_path=path, database_url=url, prompts_dir=ROOT / "prompts",
+                    env_file=None, environ={})
 
 
 @dataclass

@@ -24,8 +24,8 @@ async def make_plan(store: Store, key: str = "p1", user_id: int = 1) -> int:
     return plan.id
 
 
-async def test_delivery_columns_done_and_snooze(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_delivery_columns_done_and_snooze(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         plan_id = await make_plan(store)
         first = (await store.nudges.for_plan(plan_id))[0]
         assert await store.nudges.claim(first.id, NOW)
@@ -45,8 +45,8 @@ async def test_delivery_columns_done_and_snooze(tmp_path: Path) -> None:
         assert (await store.nudges.delivery(first.id)).done_at is None  # type: ignore[union-attr]
 
 
-async def test_retry_failure_and_cancel(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_retry_failure_and_cancel(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         plan_id = await make_plan(store)
         a, b, c = await store.nudges.for_plan(plan_id)
         await store.nudges.claim(a.id, NOW)
@@ -65,9 +65,8 @@ async def test_retry_failure_and_cancel(tmp_path: Path) -> None:
         assert await store.nudges.next_due_at() is None
 
 
-async def test_replace_plan_nudges_moves_waiting_ones_and_never_repeats_sent_ones(
-        tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_replace_plan_nudges_moves_waiting_ones_and_never_repeats_sent_ones(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         plan_id = await make_plan(store)
         a, _b, _c = await store.nudges.for_plan(plan_id)
         await store.nudges.claim(a.id, NOW)
@@ -95,8 +94,8 @@ async def test_replace_plan_nudges_moves_waiting_ones_and_never_repeats_sent_one
             NOW) == 2
 
 
-async def test_plans_with_pending_and_finishing(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_plans_with_pending_and_finishing(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         first = await make_plan(store, "p1")
         second = await make_plan(store, "p2")
         await store.nudges.cancel_plan_nudges(second, NOW)
@@ -109,8 +108,8 @@ async def test_plans_with_pending_and_finishing(tmp_path: Path) -> None:
         assert len(await store.nudges.upcoming_for_user(1)) == 3
 
 
-async def test_pending_notice_lines_accumulate_and_stay_short(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_pending_notice_lines_accumulate_and_stay_short(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         await store.nudges.append_pending_notice(99, "nobody")  # no user row: nothing happens
         await store.users.ensure(1, NOW)
         await store.nudges.append_pending_notice(1, "first")
@@ -123,8 +122,8 @@ async def test_pending_notice_lines_accumulate_and_stay_short(tmp_path: Path) ->
         assert notice is not None and len(notice) <= 500 and notice.endswith("line 099 " + "x" * 40)
 
 
-async def test_deleting_a_user_removes_their_plans_and_nudges(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_deleting_a_user_removes_their_plans_and_nudges(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         await make_plan(store, "p1", user_id=1)
         await make_plan(store, "p2", user_id=2)
         await store.delete_user(1)
@@ -133,8 +132,8 @@ async def test_deleting_a_user_removes_their_plans_and_nudges(tmp_path: Path) ->
         assert await store.nudges.count_pending() == 3
 
 
-async def test_every_way_of_adding_a_nudge_respects_its_dedupe_key(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_every_way_of_adding_a_nudge_respects_its_dedupe_key(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         await store.users.ensure(1, NOW)
         assert await store.nudges.add(user_id=1, plan_id=None, nudge=nudge("check_in", 1, "k:x"),
                                       now=NOW)

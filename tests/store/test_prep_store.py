@@ -12,8 +12,8 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
 
-async def test_a_checklist_is_saved_once_per_user_stage_and_company(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_a_checklist_is_saved_once_per_user_stage_and_company(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         for user in (1, 2):
             await store.users.ensure(user, NOW)
         key = checklist_key("final", "Acme")
@@ -34,8 +34,8 @@ async def test_a_checklist_is_saved_once_per_user_stage_and_company(tmp_path: Pa
         assert theirs.id != first.id
 
 
-async def test_ticked_items_are_set_exactly_and_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_ticked_items_are_set_exactly_and_survive_reopening(database_target: Path | str) -> None:
+    path = database_target
     async with Store(path) as store:
         await store.users.ensure(1, NOW)
         await store.checklists.set_done_items(1, "final:acme", {"a", "b"}, ["a", "b", "c"], NOW)
@@ -46,8 +46,8 @@ async def test_ticked_items_are_set_exactly_and_survive_reopening(tmp_path: Path
         assert await store.checklists.done_items(2, "final:acme") == set()
 
 
-async def test_stories_are_counted_per_user(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_stories_are_counted_per_user(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         await store.users.ensure(1, NOW)
         assert await store.stories.count(1) == 0
         await store.stories.add(1, now=NOW, title="One", situation="s")
@@ -55,8 +55,8 @@ async def test_stories_are_counted_per_user(tmp_path: Path) -> None:
         assert await store.stories.count(1) == 2 and await store.stories.count(2) == 0
 
 
-async def test_journal_pages_are_the_users_own_most_recent_first(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite3") as store:
+async def test_journal_pages_are_the_users_own_most_recent_first(database_target: Path | str) -> None:
+    async with Store(database_target) as store:
         for user in (1, 2):
             await store.users.ensure(user, NOW)
         for n in range(5):
