@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|rehearse|check-prompts|sync]`."""
+"""Command line: `python -m bot [run|rehearse|check-prompts|sync|migrate-db]`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="sync the slash commands to Discord now",
                    description="Log in and sync the slash-command tree (to DEV_GUILD_ID when "
                                "set, otherwise globally), then exit. Needs DISCORD_TOKEN.")
+    move = sub.add_parser(
+        "migrate-db", help="copy the SQLite database into an empty PostgreSQL database",
+        description="Copy every table of the SQLite file (DATABASE_PATH, or --from) into an empty "
+                    "PostgreSQL database, ids and all, in one transaction, and compare the row "
+                    "counts of every table before committing. Refuses a target that is not empty "
+                    "and a database of a newer version of the bot. Stop the bot first; then set "
+                    "DATABASE_URL to the target and start it again. Exit status: 0 copied, 1 refused "
+                    "or failed (nothing copied).")
+    move.add_argument("--to", required=True, metavar="postgresql://...", help="the target database")
+    move.add_argument("--from", dest="source", type=Path, metavar="PATH",
+                      help="the SQLite file (default: DATABASE_PATH)")
     return parser
 
 
@@ -80,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = "rehearse"
     if command == "check-prompts":
         return _check_prompts(args.prompts_dir or settings.prompts_dir)
+    if command == "migrate-db":
+        return _migrate_db(args.source or settings.database_path, args.to)
     if command == "rehearse":
         from bot.console import EXIT_INTERRUPTED, rehearse
 
@@ -119,6 +132,30 @@ def _check_prompts(prompts_dir: Path) -> int:
         return 1
     count = len(list(prompts_dir.rglob("*.j2")))
     print(f"All {count} templates in {prompts_dir} are valid.")
+    return 0
+
+
+def _migrate_db(source: Path, url: str) -> int:
+    from bot.store import StoreError, is_postgres_url
+
+    if not is_postgres_url(url):
+        print("--to must be a PostgreSQL URL: postgresql://user:password@host/database", file=sys.stderr)
+        return 2
+    try:
+        from bot.store.transfer import copy_sqlite_to_postgres
+    except ImportError:
+        print("migrate-db needs asyncpg: pip install 'interview-coach-bot[postgres]'", file=sys.stderr)
+        return 2
+    from bot.store.postgres import describe
+
+    print(f"Copying {source} into {describe(url)}")
+    try:
+        counts = asyncio.run(copy_sqlite_to_postgres(source, url, report=lambda line: print("  " + line)))
+    except StoreError as error:
+        print(f"migrate-db refused: {error}", file=sys.stderr)
+        return 1
+    print(f"Done: {sum(counts.values())} rows in {len(counts)} tables, every count checked. "
+          "Set DATABASE_URL to the new database and start the bot.")
     return 0
 
 
