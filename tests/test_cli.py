@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DISCORD_TOKEN", "DATABASE_PATH", "DEV_GUILD_ID", "PROMPTS_DIR"}}
+            if k not in {"DISCORD_TOKEN", "DATABASE_PATH", "DATABASE_URL", "DEV_GUILD_ID", "PROMPTS_DIR",
+                         "SHARD_COUNT", "SHARD_IDS"}}
     base["PYTHONPATH"] = str(ROOT)
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True,
                           text=True, env={**base, **(env or {})}, timeout=120, stdin=subprocess.DEVNULL)
@@ -76,7 +77,7 @@ def test_check_prompts_reports_a_broken_script_with_file_and_line(tmp_path: Path
     assert "interviews/x.j2:8: unknown category 'nonsense'" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "rehearse", "check-prompts", "sync"])
+@pytest.mark.parametrize("command", ["run", "rehearse", "check-prompts", "sync", "migrate-db"])
 def test_every_subcommand_has_help(tmp_path: Path, command: str) -> None:
     result = run_cli(command, "--help", cwd=tmp_path)
     assert result.returncode == 0 and "usage:" in result.stdout

@@ -1,0 +1,115 @@
+"""`python -m bot migrate-db`: an SQLite database with rows in every table, made through the
+repositories as the bot makes them, copied into PostgreSQL by the real command (a subprocess),
+compared table by table and user by user; then the refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.store import NewNudge, Store
+from test_cli import run_cli
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+async def fill(path: Path) -> None:
+    """Rows in every table, through the repositories (the rehearsal made the interview)."""
+    async with Store(path) as store:
+        for user in (1, 2):
+            await store.users.ensure(user, NOW)
+            await store.users.set_time_zone(user, "Europe/London", NOW)
+            await store.users.remember_dm_channel(user, 500 + user)
+            await store.users.set_pending_notice(user, f"notice for {user} ✓")
+            session = await store.sessions.create(user_id=user, script_id="final", script_version="v1",
+                                                  context={"company": "Acme", "role": "Analyst"}, now=NOW)
+            answer = await store.sessions.ask(session.id, question_id="q1", probe_index=0, category="c",
+                                              question_text="Tell me about a time…", now=NOW)
+            await store.sessions.add_part(answer.id, f"Ünïcødé answer {user} @everyone", source="message",
+                                          source_id=f"m{user}", attachments=["cv.pdf"], now=NOW)
+            session.status = "finished"
+            session.report = {"dimensions": [{"name": "structure", "score": 3}], "weakest_questions": ["q1"]}
+            await store.sessions.commit_transition(session, now=NOW, finished_answer=(answer.id, False),
+                                                   followons=("report", "hooks"))
+            entry = await store.journal.add(user, now=NOW, company="Acme", interview_at=NOW)
+            await store.journal.hold_draft(user, {"company": "Globex", "interview_at": NOW}, NOW,
+                                           keep_for=timedelta(days=1))
+            await store.nudges.create_plan(
+                user_id=user, kind="interview", dedupe_key=f"p{user}", now=NOW, journal_entry_id=entry.id,
+                guild_id=9, channel_id=10,
+                nudges=[NewNudge("thank_you", NOW + timedelta(hours=2), f"p{user}:t", {"a": 1}),
+                        NewNudge("check_in", NOW + timedelta(days=7), f"p{user}:c", {})])
+            await store.checklists.save(user, "final:acme", stage="final", company="Acme", role="Analyst",
+                                        interview_at=NOW, now=NOW)
+            await store.checklists.set_done(user, "final:acme", "review_cv", True, NOW)
+            await store.stories.add(user, now=NOW, title="Migration", situation="s", result="r")
+        await store.guilds.set_interview_channel(9, 11, NOW)
+        await store.meta.set("command_tree_hash", "abc")
+
+
+def sorted_rows(export: dict[str, list[dict]]) -> dict[str, list[str]]:
+    return {table: sorted(map(repr, rows)) for table, rows in export.items()}
+
+
+def table_rows(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        out = {}
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2').fetchall()
+            out[table] = (columns, rows)
+        return out
+    finally:
+        conn.close()
+
+
+async def test_migrate_db_copies_every_table_and_refuses_what_it_must(postgres_cluster, tmp_path: Path) -> None:
+    path = tmp_path / "data" / "interview_coach.sqlite3"
+    await fill(path)
+    before = table_rows(path)
+    empty = [table for table, (_cols, rows) in before.items() if not rows]
+    assert empty == [], f"the fill leaves tables empty, so their copy is untested: {empty}"
+
+    url = postgres_cluster.create_database("coach_migrate_db")
+    moved = run_cli("migrate-db", "--to", url, cwd=tmp_path, env={"DATABASE_PATH": str(path)})
+    assert moved.returncode == 0, moved.stderr
+    assert "every count checked" in moved.stdout
+
+    async with Store(url) as store:
+        for table, (columns, rows) in before.items():
+            names = ", ".join(f'"{c}"' for c in columns)
+            copied = [tuple(r) for r in await store.db.fetch_all(f'SELECT {names} FROM "{table}" ORDER BY 1, 2')]
+            assert copied == rows, table
+        async with Store(path) as sqlite_store:
+            for user in (1, 2):  # the same rows (the export does not promise an order)
+                assert sorted_rows(await store.export_user(user)) == sorted_rows(await sqlite_store.export_user(user))
+        # The repositories read the copy as they read the original...
+        assert (await store.sessions.report_dimensions(1, limit=5)) == [[{"name": "structure", "score": 3}]]
+        assert await store.sessions.latest_weakest(1, within=5) == (1, "q1")
+        # ...and new rows get ids after the copied ones.
+        await store.users.ensure(3, NOW)
+        new = await store.sessions.create(user_id=3, script_id="x", script_version="v", context={}, now=NOW)
+        assert new.id == max(r[0] for r in before["interview_sessions"][1]) + 1
+
+    again = run_cli("migrate-db", "--to", url, cwd=tmp_path, env={"DATABASE_PATH": str(path)})
+    assert again.returncode == 1 and "is not empty" in again.stderr and "users (3 rows)" in again.stderr
+
+    fresh = postgres_cluster.create_database("coach_migrate_db_newer")
+    async with Store(fresh) as store:
+        await store.db.write("INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future.sql')")
+    newer_target = run_cli("migrate-db", "--to", fresh, cwd=tmp_path, env={"DATABASE_PATH": str(path)})
+    assert newer_target.returncode == 1 and "newer version of the bot" in newer_target.stderr
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    newer_source = run_cli("migrate-db", "--to", postgres_cluster.create_database("coach_migrate_db_2"),
+                           cwd=tmp_path, env={"DATABASE_PATH": str(path)})
+    assert newer_source.returncode == 1 and "newer version of the bot" in newer_source.stderr
+
+    missing = run_cli("migrate-db", "--to", url, "--from", str(tmp_path / "nope.sqlite3"), cwd=tmp_path)
+    assert missing.returncode == 1 and "There is no SQLite database" in missing.stderr
