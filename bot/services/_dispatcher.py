@@ -298,6 +298,11 @@ class NudgeDispatcher:
                 log.error("The nudge dispatcher lost its lead; sends under way are left to the "
                           "crash rule of whichever process leads next")
                 await self._abandon_sends()
+            except Exception:  # the database went away under the lead, say: try again later
+                log.exception("The nudge dispatcher stopped; it tries for the lead again in %.0fs",
+                              self.election_seconds)
+                await self._abandon_sends()
+                await self._sleep(self.election_seconds)
             finally:
                 self.leading = False
                 await lead.release()

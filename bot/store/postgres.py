@@ -410,14 +410,16 @@ class AdvisoryLeadership:
                 self._conn = await asyncpg.connect(
                     self.url, server_settings={**_KEEPALIVES,
                                                "application_name": f"interview-coach {self.name}"})
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("Cannot reach PostgreSQL to lead %s: %s", self.name, error)
+            except Exception as error:  # unreachable, refused, timed out: try again later
+                log.warning("Cannot reach PostgreSQL to lead %s: %r", self.name, error)
                 return False
             self._conn.add_termination_listener(self._terminated)
         try:
             self._held = bool(await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self.key))
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            log.warning("Could not try the %s lead: %s", self.name, error)
+        except Exception as error:  # the connection died under the call: a new one next time
+            log.warning("Could not try the %s lead: %r", self.name, error)
+            conn, self._conn = self._conn, None
+            conn.terminate()
             return False
         if self._held:
             log.info("This process now leads %s", self.name)
