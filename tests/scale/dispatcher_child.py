@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.core.clock import SystemClock  # noqa: E402
-from bot.core.followups import NudgeMessage  # noqa: E402
-from bot.core.models import Nudge  # noqa: E402
-from bot.services._dispatcher import NudgeDispatcher, RestBudget, Sent  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.core.clock import SystemClock
+from bot.core.followups import NudgeMessage
+from bot.core.models import Nudge
+from bot.services._dispatcher import NudgeDispatcher, RestBudget, Sent
+from bot.store import Store
 
 
 class RecordingCourier:

@@ -8,8 +8,9 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.store import NewNudge, Store
 from test_cli import run_cli
+
+from bot.store import NewNudge, Store
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
