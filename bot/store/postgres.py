@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 
 PG_MIGRATIONS_DIR = Path(__file__).with_name("migrations_pg")
 POOL_SIZE = 10
+# Group-commit transactions under way at once, each on its own pooled connection: a statement
+# costs a round trip to the server, so one batch at a time would queue every writer behind one
+# connection's round trips; a few side by side keep the batches short and the WAL flushes shared.
+FLUSHERS = 4
 _MIGRATION_LOCK = "interview-coach: schema migrations"
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
@@ -175,6 +179,8 @@ class PostgresDatabase:
         self._pool: asyncpg.Pool | None = None
         self._identity: frozenset[str] = frozenset()  # tables whose `id` the database makes
         self._counts: list[StatementCount] = []
+        self._queued: list[tuple[list[tuple[str, tuple[Any, ...]]], asyncio.Future[list[int]]]] = []
+        self._flushers: set[asyncio.Task[None]] = set()
         self.commits = 0
         self.applied: list[str] = []  # migrations this process applied when it opened the store
 
@@ -208,6 +214,9 @@ class PostgresDatabase:
         self._pool = pool
 
     async def close(self) -> None:
+        running = {f for f in self._flushers if not f.done()}
+        if running:
+            await asyncio.wait(running)  # writes already queued are committed, not dropped
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()
@@ -303,11 +312,75 @@ class PostgresDatabase:
             self._committed()
 
     async def grouped(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
-        """As `Database.grouped`: the unit's statements in one transaction, each run only if the
-        one before changed a row; the counts once committed. Each unit has its own transaction
-        on a pooled connection: units arriving together run side by side, and PostgreSQL's WAL
-        writer flushes their commits together (its own group commit)."""
+        """As `Database.grouped`: a unit of statements, each meant to change one row and run
+        only if the one before did, in a transaction it may share with the units queued at the
+        same moment (group commit: one WAL flush for all of them instead of one each; up to
+        FLUSHERS such transactions side by side); the counts once committed. A batch where some
+        statement does not change exactly one row, or fails, is rolled back and each of its
+        units run again in its own transaction, so each gets its own counts and any failure is
+        its own."""
         unit = [(sql, tuple(params)) for sql, params in statements]
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._queued.append((unit, future))
+        self._flushers = {f for f in self._flushers if not f.done()}
+        if len(self._flushers) < FLUSHERS:
+            self._flushers.add(asyncio.create_task(self._flush(), name="store-group-commit"))
+        return await future
+
+    async def _flush(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            batch = [queued for queued in batch if not queued[1].done()]  # callers gone
+            if not batch:
+                continue
+            try:
+                together = len(batch) > 1 and await self._run_together([unit for unit, _ in batch])
+            except asyncio.CancelledError as error:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                raise
+            except Exception:
+                together = False
+            if together:
+                for unit, future in batch:
+                    if not future.done():
+                        future.set_result([1] * len(unit))
+                continue
+            results = await asyncio.gather(*(self._run_alone(unit) for unit, _ in batch),
+                                           return_exceptions=True)
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+    async def _run_together(self, units: Sequence[Sequence[tuple[str, tuple[Any, ...]]]]) -> bool:
+        """The units in one transaction; True when committed with one row changed by every
+        statement, False (rolled back) otherwise."""
+        async with self.pool.acquire() as conn:
+            if self._counts:
+                self._count("BEGIN")
+            tx = conn.transaction()
+            await tx.start()
+            try:
+                for unit in units:
+                    for sql, params in unit:
+                        if (await self._run(conn, sql, params)).rowcount != 1:
+                            await tx.rollback()
+                            return False
+            except BaseException:
+                await tx.rollback()
+                raise
+            await tx.commit()
+            if self._counts:
+                self._count("COMMIT")
+            self._committed()
+            return True
+
+    async def _run_alone(self, unit: Sequence[tuple[str, tuple[Any, ...]]]) -> list[int]:
         counts = [0] * len(unit)
         async with self.transaction() as conn:
             for position, (sql, params) in enumerate(unit):

@@ -222,11 +222,8 @@ async def test_grouped_writes_arriving_together_share_one_commit(database_target
         async with store.db.counting() as count:
             results = await asyncio.gather(*(store.db.grouped(_unit(i, 0, f"note {i}")) for i in range(1, 11)))
         assert results == [[1, 1]] * 10
-        if store.db.dialect == "sqlite":
-            # All ten were queued before the flusher ran: one transaction, one commit.
-            assert count.commits == 1 and count.kinds["BEGIN"] == 1
-        else:  # each its own transaction on a pooled connection, side by side
-            assert count.commits == 10 and count.kinds["BEGIN"] == 10
+        # All ten were queued before the flusher ran: one transaction, one commit.
+        assert count.commits == 1 and count.kinds["BEGIN"] == 1
         assert count.kinds["UPDATE"] == 10 and count.kinds["INSERT"] == 10 and count.reads == 0
         assert await store.db.fetch_value("SELECT SUM(n) FROM counters") == 10
         assert await store.db.fetch_value("SELECT COUNT(*) FROM notes") == 10
