@@ -284,3 +284,27 @@ async def test_session_writes_are_version_checked(database_target: Path | str) -
         loaded = await store.sessions.load_state(state.session.id)
         assert loaded is not None and loaded.version == 3
         assert [p.text for p in loaded.answers[0].parts] == ["a"]
+
+
+async def test_interview_summaries_match_their_labels_in_sql(database_target: Path | str) -> None:
+    """The SQL functions the summaries use (json_extract, json_array_length, instr, ||) mean the
+    same on both backends."""
+    async with Store(database_target) as store:
+        await store.users.ensure(1, NOW)
+        first = await store.sessions.create(user_id=1, script_id="final", script_version="v",
+                                            context={"company": "Acme"}, now=NOW)
+        first.status = "finished"
+        await store.sessions.save_state(first, NOW)
+        await store.sessions.create(user_id=1, script_id="second_round", script_version="v",
+                                    context={"company": "Globex", "only_questions": ["q1"]},
+                                    now=NOW + timedelta(hours=1))
+        titles = {"final": "Final round", "second_round": "Second round"}
+        everything = await store.sessions.summaries(1, limit=5)
+        assert [(s.company, s.practice, s.status) for s in everything] == [
+            ("Globex", True, "active"), ("Acme", False, "finished")]
+        practice = await store.sessions.summaries(1, limit=5, matching="PRACTICE: second", titles=titles)
+        assert [s.company for s in practice] == ["Globex"]
+        by_title = await store.sessions.summaries(1, limit=5, matching="final round", titles=titles)
+        assert [s.id for s in by_title] == [first.id]
+        assert await store.sessions.summaries(1, limit=5, matching="nothing like it", titles=titles) == []
+        assert [s.company for s in await store.sessions.summaries(1, limit=5, matching="acme")] == ["Acme"]

@@ -5,8 +5,8 @@
 -- not timestamptz: the repositories compare, sort and pass times as that text, so one set of
 -- repository code, one set of dataclasses and one export format serve both backends, and
 -- migrate-db copies rows as they are. Fixed width keeps text order equal to time order.
--- JSON is kept as text too; json_extract / json_array_length below answer the SQLite functions
--- the repositories use. Integers are BIGINT: Discord ids need 64 bits. Ids the database makes
+-- JSON is kept as text too; json_extract / json_array_length (and instr) below answer the SQLite
+-- functions the repositories use. Integers are BIGINT: Discord ids need 64 bits. Ids the database makes
 -- are identities BY DEFAULT, so migrate-db can copy the ids of an SQLite file as they are.
 
 CREATE FUNCTION json_path_parts(path TEXT) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
@@ -24,6 +24,11 @@ CREATE FUNCTION json_array_length(doc TEXT, path TEXT) RETURNS BIGINT LANGUAGE s
     SELECT CASE WHEN value IS NULL THEN NULL
                 WHEN jsonb_typeof(value) = 'array' THEN jsonb_array_length(value) ELSE 0 END
       FROM (SELECT doc::jsonb #> json_path_parts(path) AS value) AS found
+$$;
+
+-- SQLite's instr: the 1-based position of `needle` in `haystack`, 0 when absent.
+CREATE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER LANGUAGE sql IMMUTABLE AS $$
+    SELECT strpos(haystack, needle)
 $$;
 
 CREATE TABLE users (
