@@ -85,11 +85,6 @@ class Store:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    @property
-    def several_processes(self) -> bool:
-        """True on PostgreSQL: other bot processes may share this database."""
-        return self.db.dialect == "postgresql"
-
     def leadership(self, name: str) -> Leadership:
         """The right to run `name` in one process at a time (always held on SQLite)."""
         return self.db.leadership(name)
