@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
+from bot.core.job_fit import job_coverage, resume_use
+from bot.core.scripts import sample_job, sample_resume
 
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
@@ -36,7 +38,16 @@ def sample_report() -> dict[str, Any]:
         _scored(6, "my_questions", "candidate_questions", "What would you like to ask?",
                 "How is success measured in the first 90 days? Who would I work with?", (20, 120)),
     ]
-    return build_report(scored, company="Acme", values=["ownership"])
+    report = build_report(scored, company="Acme", values=["ownership"])
+    job = sample_job()
+    report["job_coverage"] = job_coverage(scored, job)
+    report["job_coverage"]["covered"].append({"requirement": "Strong SQL and Python", "question_number": 1,
+                                              "quote": "I rebuilt the pipeline in SQL."})
+    report["resume_use"] = [*resume_use(scored, sample_resume()),
+                            {"bullet": "Grew revenue by 20%", "employer": "Initech", "status": "contradicted",
+                             "question_number": 1, "quote": "", "resume_figure": "20%", "said_figure": "35%"},
+                            {"bullet": "Led a team of 4", "employer": "", "status": "unused"}]
+    return report
 
 
 def legacy_report() -> dict[str, Any]:
