@@ -88,7 +88,11 @@ _NOTES = [
     {"stage": "", "date": None, "interviewers": "", "notes": "", "feedback": ""},
 ]
 _EXTRA: dict[str, dict[str, Any]] = {
-    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"]},
+    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"], "job_map": [
+        {"requirement": "5+ years running pricing experiments", "kind": "must", "status": "chosen",
+         "story": "Repriced the Pro plan"},
+        {"requirement": "Strong SQL", "kind": "must", "status": "suggested", "story": "Rebuilt reporting"},
+        {"requirement": "Experience presenting to executives", "kind": "must", "status": "none", "story": ""}]},
     "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana"},
     "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7), "greeting": "Dana"},
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [

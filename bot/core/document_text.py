@@ -87,22 +87,22 @@ def clip(text: str, limit: int = ITEM_LIMIT) -> str:
 # --- the words worth matching ----------------------------------------------------------------
 
 # Words every job description or answer uses, which say nothing about what is asked for.
-_GENERIC = frozenset("""
+_GENERIC = frozenset(re.findall(r"\S+", """
 a about above across after all also an and any are as at be been being both but by can could do
-does e.g etc for from get give good great had has have having help how i ie if in into is it its
-just like lot make many may me more most much must my need needs new no not of on one or other
-our out over own per plus should so some such than that the their them then there these they
-this those to too up us use used using very was way we well were what when where which while who
-will with within work working would year years you your yourself
-experience experienced ability able strong strongly excellent proven demonstrated track record
-knowledge understanding skill skills solid deep good familiarity familiar comfortable hands-on
-role team teams job company candidate someone person people ideally preferably preferred bonus
-required requirement requirements minimum least including include includes related relevant
-equivalent similar environment world class fast-paced passion passionate love enjoy thrive
-day days week weeks month months time times thing things really want wants looking seeking
-nice have plus desirable essential responsible responsibility responsibilities
-tell told said says went got did done made lot lots
-""".split())
+does e.g etc for from get give good great had has have having help how i ie if in into is it
+its just like lot make many may me more most much must my need needs new no not of on one or
+other our out over own per plus should so some such than that the their them then there these
+they this those to too up us use used using very was way we well were what when where which
+while who will with within work working would year years you your yourself experience
+experienced ability able strong strongly excellent proven demonstrated track record knowledge
+understanding skill skills solid deep good familiarity familiar comfortable hands-on role team
+teams job company candidate someone person people ideally preferably preferred bonus required
+requirement requirements minimum least including include includes related relevant equivalent
+similar environment world class fast-paced passion passionate love enjoy thrive day days week
+weeks month months time times thing things really want wants looking seeking nice have plus
+desirable essential responsible responsibility responsibilities tell told said says went got
+did done made lot lots
+"""))
 _SUFFIXES = ("ational", "ation", "ition", "ments", "ment", "ness", "ities", "ity", "ings", "ing",
              "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "e")
 
