@@ -101,6 +101,36 @@ _EXTRA: dict[str, dict[str, Any]] = {
 _ANSWER_NOTES = "reports/answer_notes.md.j2"
 
 
+def _job_samples() -> list[dict[str, Any]]:
+    from bot.core.job_description import read_job_description
+
+    job = read_job_description(
+        "Pricing Analyst at Acme\n\nWhat you'll do\n- Run pricing experiments\n\nRequirements\n"
+        "- 3+ years of SQL\n- Experience presenting to executives\n\nNice to have\n- Looker\n\n"
+        "Our values\n- Ownership: we finish what we start").to_dict()
+    entries = [{"number": 1, "requirement": "3+ years of SQL", "kind": "must", "status": "chosen",
+                "story": "Rebuilt reporting"},
+               {"number": 2, "requirement": "Experience presenting to executives", "kind": "must",
+                "status": "suggested", "story": "Board update"},
+               {"number": 3, "requirement": "A degree", "kind": "must", "status": "none", "story": ""},
+               {"number": 4, "requirement": "Looker", "kind": "nice", "status": "none", "story": ""}]
+    bare = dict(job, title="", company="", responsibilities=[], skills=[], seniority=[], values=[],
+                headings=False)
+    return [dict(job=job, entries=entries, number=3, source="pasted"),
+            dict(job=bare, entries=[], number=4, source="advert.pdf")]
+
+
+def _resume_samples() -> list[dict[str, Any]]:
+    from bot.core.resume import read_resume
+
+    resume = read_resume("Experience\nAnalyst | Globex | 2021 - Present\n- Cut onboarding time by 40% by "
+                         "automating set-up\n- Answered customer emails every day").to_dict()
+    strongest = [{"text": "Cut onboarding time by 40% by automating set-up", "employer": "Globex"}]
+    return [dict(resume=resume, strongest=strongest, source="cv.docx"),
+            dict(resume={"roles": [{"title": "", "employer": "", "dates": "", "bullets": []}]},
+                 strongest=[], source="pasted")]
+
+
 def sample_for(name: str) -> list[dict[str, Any]]:
     """One or more contexts to render template `name` with: full and sparse variants."""
     base = generic_context()
@@ -115,6 +145,10 @@ def sample_for(name: str) -> list[dict[str, Any]]:
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
         return variants
+    if name == "jobs/job.md.j2":
+        return _job_samples()
+    if name == "jobs/resume.md.j2":
+        return _resume_samples()
     if name == _ANSWER_NOTES:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]

@@ -177,7 +177,7 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
     job = dict(raw["job"]) if raw.get("job") else None  # bot.core.job_fit.job_context
     values = [str(v).strip() for v in raw.get("values", []) if str(v).strip()]
     if not values and job:  # the job description's own values stand in for values not given
-        values = [str(v) for v in job.get("values") or []]
+        values = [str(v) for v in job.get("stated_values") or []]
     return {
         "candidate": str(raw.get("candidate", "")).strip() or "there",
         "role": role,

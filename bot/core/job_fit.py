@@ -96,7 +96,7 @@ def job_context(job: JobDescription, entries: Sequence[MapEntry]) -> dict[str, A
         "title": job.title, "company": job.company,
         "must_have": [r.text for r in job.must_have], "nice_to_have": [r.text for r in job.nice_to_have],
         "responsibilities": list(job.responsibilities), "skills": list(job.skills),
-        "seniority": list(job.seniority), "values": list(job.values),
+        "seniority": list(job.seniority), "stated_values": list(job.values),
         "requirements": [{"text": e.requirement.text, "kind": e.requirement.kind,
                           "story": e.story.title if e.story else ""} for e in entries],
         "with_story": [e.requirement.text for e in must if e.story is not None],
