@@ -181,11 +181,11 @@ def _items(lines: Sequence[Line]) -> list[str]:
     return [s for ln in lines for s in sentences(ln.text)]
 
 
-def _dedupe(items: Sequence[str], limit: int = MAX_ITEMS) -> tuple[str, ...]:
+def _dedupe(items: Sequence[str], limit: int = MAX_ITEMS, *, shortest: int = 3) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for item in items:
         text = clip(item.strip(" .;"))
-        if len(text) >= 3 and text.lower() not in seen:
+        if len(text) >= shortest and text.lower() not in seen:
             seen[text.lower()] = text
     return tuple(list(seen.values())[:limit])
 
@@ -219,7 +219,7 @@ def _title(lines: Sequence[Line], text: str) -> str:
         if field_match and len(field_match.group(1)) <= 80:
             return tidy(field_match.group(1))
     for line in lines[:3]:
-        candidate = re.split(r"\s[-–—|@]\s|\s+at\s+", line.text)[0].strip()
+        candidate = re.split(r"\s[-–—|@]\s|\s+at\s+|,\s+", line.text)[0].strip()
         if (not line.bullet and len(candidate) <= 70 and _ROLE_WORDS.search(candidate)
                 and not re.search(r"[.!?]$", candidate) and _heading_section(line) in (None, "other")):
             return tidy(candidate)
@@ -236,7 +236,7 @@ def _company(lines: Sequence[Line], text: str) -> str:
         if field_match and len(field_match.group(1)) <= 60:
             return tidy(field_match.group(1))
     for line in lines[:3]:  # "Data Analyst - Acme" / "Data Analyst at Acme"
-        parts = re.split(r"\s[-–—|@]\s|\s+at\s+", line.text)
+        parts = re.split(r"\s[-–—|@]\s|\s+at\s+|,\s+", line.text)
         if len(parts) == 2 and _ROLE_WORDS.search(parts[0]) and not _ROLE_WORDS.search(parts[1]) \
                 and len(parts[1]) <= 50 and parts[1][:1].isupper():
             return tidy(parts[1])
@@ -266,7 +266,7 @@ def _skills(text: str, listed: Sequence[str]) -> tuple[str, ...]:
     found = [tool for tool, pattern in _TOOL_PATTERNS if pattern.search(text)]
     short_listed = [s for item in listed for s in re.split(r",\s*|\s*/\s*(?=[A-Z])", item)
                     if 1 <= len(s.split()) <= 4]
-    return _dedupe([*found, *short_listed], 30)
+    return _dedupe([*found, *short_listed], 30, shortest=1)
 
 
 def read_job_description(text: str) -> JobDescription:
