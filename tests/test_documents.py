@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from documents_support import JOB_WITH_HEADINGS, docx_bytes, encrypted_pdf, job_docx, pdf_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from bot.core.document_text import DocumentError
 from bot.core.job_description import MUST, NICE, read_job_description
 from bot.core.resume import read_resume
 from bot.documents import MAX_FILE_BYTES, MAX_PDF_PAGES, extract_text
-from documents_support import JOB_WITH_HEADINGS, docx_bytes, encrypted_pdf, job_docx, pdf_bytes
 
 
 def test_text_and_markdown_files() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.clock import Clock
-from bot.core.document_text import DocumentError
+from bot.core.document_text import DocumentError, normalise_text
 from bot.core.fields import FieldError
 from bot.core.inputs import parse_record_id
 from bot.core.job_description import JobDescription, read_job_description
@@ -46,12 +46,12 @@ class SavedResume:
 
 
 def _read_job(filename: str | None, data: bytes | None, text: str | None) -> tuple[str, JobDescription]:
-    body = extract_text(filename or "", data or b"") if data is not None else (text or "")
+    body = normalise_text(extract_text(filename or "", data or b"") if data is not None else (text or "")).strip()
     return body, read_job_description(body)
 
 
 def _read_resume(filename: str | None, data: bytes | None, text: str | None) -> tuple[str, Resume]:
-    body = extract_text(filename or "", data or b"") if data is not None else (text or "")
+    body = normalise_text(extract_text(filename or "", data or b"") if data is not None else (text or "")).strip()
     return body, read_resume(body)
 
 

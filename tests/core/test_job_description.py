@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from documents_support import JOB_WITH_HEADINGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.document_text import MAX_DOCUMENT_CHARS, DocumentError
 from bot.core.job_description import MAX_ITEMS, MUST, NICE, JobDescription, read_job_description
-from documents_support import JOB_WITH_HEADINGS
 
 
 def texts(job: JobDescription, kind: str) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from documents_support import JOB_WITH_HEADINGS, RESUME_TEXT
+
 from bot.core.feedback import ScoredAnswer, analyze_answer
 from bot.core.interview import Interview
 from bot.core.job_description import read_job_description
@@ -21,7 +23,6 @@ from bot.core.job_fit import (
 from bot.core.models import StarStory
 from bot.core.resume import read_resume
 from bot.core.scripts import sample_context
-from documents_support import JOB_WITH_HEADINGS, RESUME_TEXT
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 JOB = read_job_description(JOB_WITH_HEADINGS)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from documents_support import RESUME_TEXT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.document_text import DocumentError
 from bot.core.resume import MAX_ROLES, Resume, bullet_strength, read_resume
-from documents_support import RESUME_TEXT
 
 
 def test_sections_pipes_and_dashes() -> None:
