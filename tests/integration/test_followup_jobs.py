@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from documents_support import JOB_WITH_HEADINGS
 
 import bot.bot
 import bot.services._dispatcher as nudge_dispatcher
-from documents_support import JOB_WITH_HEADINGS
 from integration._support import refusals
 
 EXTENSIONS = ["bot.exts.followup", "bot.exts.prep", "bot.exts.settings"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 
-from bot.documents import MAX_FILE_BYTES
 from documents_support import JOB_WITH_HEADINGS, RESUME_TEXT, job_docx, pdf_bytes
+
+from bot.documents import MAX_FILE_BYTES
 from integration._support import refusals
 from integration.conftest import World
 
