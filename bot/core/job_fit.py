@@ -14,7 +14,7 @@ from bot.core.feedback import ScoredAnswer
 from bot.core.job_description import MUST, JobDescription, Requirement
 from bot.core.models import StarStory
 from bot.core.resume import Resume, Role, has_figure
-from bot.core.stories import _concepts
+from bot.core.stories import skill_concepts
 from bot.core.text import shorten
 
 MAX_GAP_QUESTIONS = 3  # the scripts ask about at most this many must-haves with no story
@@ -41,13 +41,13 @@ class MapEntry:
 def story_fit(story: StarStory, text: str) -> float:
     """How well a story fits a requirement's wording: shared skill concepts count most, then
     the requirement's key words in the story's skills and title, then in its STAR parts."""
-    wanted_concepts, wanted = _concepts(text), key_terms(text)
+    wanted_concepts, wanted = skill_concepts(text), key_terms(text)
     if not wanted and not wanted_concepts:
         return 0.0
     labels = f"{story.title} {story.skills}"
     body = " ".join((story.situation, story.task, story.action, story.result))
-    score = 2.0 * len(wanted_concepts & _concepts(labels))
-    score += 0.5 * len(wanted_concepts & _concepts(body) - _concepts(labels))
+    score = 2.0 * len(wanted_concepts & skill_concepts(labels))
+    score += 0.5 * len(wanted_concepts & skill_concepts(body) - skill_concepts(labels))
     score += 1.5 * overlap(wanted, key_terms(labels))
     score += 0.5 * overlap(wanted, key_terms(body) - key_terms(labels))
     return score
@@ -129,7 +129,7 @@ def _evidence(terms: frozenset[str], concepts: set[str], answer: ScoredAnswer) -
         return None
     answer_terms = key_terms(answer.text)
     hits = overlap(terms, answer_terms)
-    concept_hits = len(concepts & _concepts(answer.text))
+    concept_hits = len(concepts & skill_concepts(answer.text))
     needed = 1 if len(terms) <= 2 else 2
     if hits < needed and not (hits >= 1 and concept_hits >= 1):
         return None
@@ -143,7 +143,7 @@ def job_coverage(scored: Sequence[ScoredAnswer], job: Mapping[str, Any]) -> dict
     covered each, quoted) and which they never touched. `job` is the script context's job."""
     covered, untouched = [], []
     for text in job.get("must_have") or []:
-        terms, concepts = key_terms(text), _concepts(text)
+        terms, concepts = key_terms(text), skill_concepts(text)
         found = [(ev, s) for s in scored if (ev := _evidence(terms, concepts, s)) is not None]
         if found:
             (_, quote), answer = max(found, key=lambda item: (item[0][0], -item[1].number))

@@ -196,9 +196,14 @@ class AcceptMatches(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.
             saved, accepted = await jobs.accept_suggestions(interaction.user.id, str(self.job_id))
         entries = await jobs.requirement_map(interaction.user.id, saved)
         pages = job_messages(interaction, saved, entries)
-        await interaction.response.edit_message(
-            content=f"Accepted {accepted} suggested stor{'y' if accepted == 1 else 'ies'}.",
-            embeds=pages[0], view=job_view(self.owner_id, self.job_id, entries), allowed_mentions=NO_MENTIONS)
+        note = f"Accepted {accepted} suggested stor{'y' if accepted == 1 else 'ies'}."
+        if len(pages) == 1:  # the whole card is this message: redraw it in place
+            await interaction.response.edit_message(content=note, embeds=pages[0],
+                                                    view=job_view(self.owner_id, self.job_id, entries),
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.edit_message(view=None)  # a long card: post it again, whole
+        await send_job(interaction, saved, note=note)
 
 
 class ResumeButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
