@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -631,10 +631,11 @@ async def timed(call: Callable[[], Awaitable[Any]], repeat: int) -> float:
     return statistics.median(samples)
 
 
-async def run_history(folder: Path, many: int, few: int = 10) -> list[tuple[str, float, float]]:
+async def run_history(folder: Path, many: int, few: int = 10, mid: int = 100
+                      ) -> list[tuple[str, float, float, float]]:
     settings = Settings(database_path=folder / "history.sqlite3", env_file=None, environ={})
     bot = create_bot(settings)
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float]] = []
     async with simcord.run(bot) as env:
         guild = env.create_guild()
         channel = guild.create_text_channel("practice")
@@ -646,18 +647,19 @@ async def run_history(folder: Path, many: int, few: int = 10) -> list[tuple[str,
             assert message is not None
             await member.click(message, label="Done")
         source = (await bot.store.sessions.for_user(member.id, limit=1))[0].id
-        few_user, many_user = 900_001, 900_002
-        await clone_history(bot, source, few_user, few)
-        await clone_history(bot, source, many_user, many)
+        few_user, mid_user, many_user = 900_001, 900_003, 900_002
+        sizes = {few_user: few, mid_user: mid, many_user: many}
+        for user, size in sizes.items():
+            await clone_history(bot, source, user, size)
         interviews, store = bot.interviews, bot.store
-        for user in (few_user, many_user):  # some journal entries too, for the report
-            for i in range(few if user == few_user else many):
+        for user, size in sizes.items():  # some journal entries too, for the report
+            for i in range(size):
                 await store.journal.add(user, now=bot.clock.now(), company=f"Company {i}", role="Analyst")
 
         cases: list[tuple[str, Callable[[int], Awaitable[Any]]]] = [
             ("/interview history, first page", lambda u: _history_view(interviews, u, 0)),
             ("/interview history, last page",
-             lambda u: _history_view(interviews, u, (few if u == few_user else many) // 5 - 1)),
+             lambda u: _history_view(interviews, u, sizes[u] // 5 - 1)),
             ("/interview report autocomplete (nothing typed)", lambda u: interviews.session_choices(u, "")),
             ("/interview report autocomplete (no match)", lambda u: interviews.session_choices(u, "zzz")),
             ("/interview practice autocomplete", lambda u: interviews.practice_choices(u, "")),
@@ -667,8 +669,9 @@ async def run_history(folder: Path, many: int, few: int = 10) -> list[tuple[str,
             ("follow-up list (store, not ours)", lambda u: store.nudges.upcoming_for_user(u, limit=11)),
         ]
         for name, call in cases:
-            rows.append((name, await timed(lambda c=call: c(few_user), 30),
-                         await timed(lambda c=call: c(many_user), 30)))
+            few_cost, mid_cost, many_cost = [await timed(lambda c=call, u=u: c(u), 30)
+                                             for u in (few_user, mid_user, many_user)]
+            rows.append((name, few_cost, mid_cost, many_cost))
     await bot.store.close()
     return rows
 
@@ -686,8 +689,8 @@ async def _journal_page(store: Any, user_id: int) -> None:
 
 # --- printing --------------------------------------------------------------------------------------
 
-def table(rows: list[tuple[str, str, str, str]]) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+def table(rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for i, r in enumerate(rows):
         print("  ".join(c.ljust(widths[j]) if j == 0 else c.rjust(widths[j]) for j, c in enumerate(r)))
         if i == 0:
@@ -816,11 +819,13 @@ def print_report(r: ReportResult) -> None:
     table(rows)
 
 
-def print_history(rows: list[tuple[str, float, float]], many: int) -> None:
-    print(f"\nLists for a user with {many:,} past interviews (baseline: one with 10), median of 30")
-    out = [("list", f"{many:,} past", "10 past", "ratio")]
-    for name, few, lots in rows:
-        out.append((name, ms(lots), ms(few), ratio(lots, few)))
+def print_history(rows: list[tuple[str, float, float, float]], many: int) -> None:
+    print(f"\nLists for a user with {many:,} past interviews (baselines: one with 10, one with 100), "
+          "median of 30. Searches look at the latest 100 interviews (20 for practice questions), so "
+          "against 100 past is the like-for-like ratio for them.")
+    out = [("list", f"{many:,} past", "10 past", "ratio", "100 past", "ratio")]
+    for name, few, mid, lots in rows:
+        out.append((name, ms(lots), ms(few), ratio(lots, few), ms(mid), ratio(lots, mid)))
     table(out)
 
 
