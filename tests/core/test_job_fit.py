@@ -95,11 +95,12 @@ def test_second_round_names_real_requirements_when_a_job_is_given(shipped_librar
     assert "job_gap_3" not in ids  # two must-haves have no story
     rendered = {spec.id: interview.script.render_question(spec, interview.render_context()).text
                 for spec in interview.plan}
-    assert 'The role asks for "5+ years of experience running pricing experiments"' in rendered["job_requirement"]
+    assert ('One requirement in the job description is "5+ years of experience running pricing experiments". '
+            "Walk me through the piece of work that best shows you meet it") in rendered["job_requirement"]
     assert '"Strong SQL and Python"' in rendered["job_gap_1"]
     assert '"Experience communicating results to executives"' in rendered["job_gap_2"]
     assert ('Your résumé says, from your time at Acme Corp: "Cut onboarding time by 40% by automating '
-            'account set-up". Walk me through how you did it.') in rendered["resume_bullet"]
+            'account set-up". Walk me through the project behind that achievement') in rendered["resume_bullet"]
     # The job's own values stand in for values not given, in the culture questions too.
     assert "ownership" in rendered["values_in_practice"].lower()
     assert interview.context["values"] == ["Ownership", "Curiosity", "Candour"]

@@ -61,8 +61,8 @@ async def test_from_a_job_file_to_a_tailored_interview_and_its_report(world: Wor
     thread = world.thread()
     await world.answer_all(thread, parts=(PRICING_ANSWER,))
     questions = "\n".join(m.embeds[0].description for m in world.questions(thread))
-    assert 'The role asks for "5+ years of experience running pricing experiments"' in questions
-    assert 'The role also asks for "Strong SQL and Python"' in questions  # no story for it
+    assert 'One requirement in the job description is "5+ years of experience running pricing' in questions
+    assert 'also lists the requirement "Strong SQL and Python"' in questions  # no story for it
     assert "The values we try to live by are Ownership, Curiosity, Candour" in questions
     report = "\n".join(e.description for m in world.reports(thread) for e in m.embeds)
     assert "Against the job description (Senior Pricing Analyst)" in report
@@ -136,7 +136,7 @@ async def test_resume_file_is_probed_and_privacy_covers_it(world: World, simcord
     thread = world.thread()
     await world.answer_all(thread)
     questions = "\n".join(m.embeds[0].description for m in world.questions(thread))
-    assert "One line on your résumé stood out to me" in questions
+    assert "One achievement on your résumé stood out to me, from Acme Corp" in questions
     report = "\n".join(e.description for m in world.reports(thread) for e in m.embeds)
     assert "Your résumé's strongest lines" in report and "you never used it" in report
     assert "Against the job description" not in report  # no job was given
