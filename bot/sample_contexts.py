@@ -153,6 +153,8 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
     variants = [base]
+    if name == "messages/interview_intro.md.j2":
+        variants.append(dict(base, job=sample_job(), resume=sample_resume()))
     if name.startswith("reports/"):
         empty = dict(base)
         empty["report"] = build_report([], company="", values=[])

@@ -59,6 +59,8 @@ async def test_from_a_job_file_to_a_tailored_interview_and_its_report(world: Wor
                                           role="Pricing Analyst", company="Acme", job=choice["value"])
     assert "ready in" in started.response.content
     thread = world.thread()
+    intro = thread.history()[0].embeds[0].description
+    assert "Tailored to:** your job description for Senior Pricing Analyst" in intro
     await world.answer_all(thread, parts=(PRICING_ANSWER,))
     questions = "\n".join(m.embeds[0].description for m in world.questions(thread))
     assert 'One requirement in the job description is "5+ years of experience running pricing' in questions
