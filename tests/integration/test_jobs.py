@@ -174,3 +174,28 @@ async def test_match_list_and_delete(world: World, simcord_env) -> None:
     deleted = await world.candidate.slash(world.channel, "prep job delete", job=str(job.id))
     assert "Deleted **Senior Pricing Analyst**" in deleted.response.content
     assert await simcord_env.bot.store.jobs.matches(job.id, world.candidate.id) == {}
+
+
+async def test_accept_button_and_paste_form_work_after_a_restart(world: World, simcord_env, settings) -> None:
+    from bot import create_bot
+    from bot.exts.prep._jobs import job_view
+
+    await world.candidate.submit_modal(await world.candidate.slash(world.channel, "prep star"), STORY)
+    added = await add_job_file(world)
+    card = [m for m in (added.response, *added.followups) if m is not None and m.components][-1]
+    form = await world.candidate.slash(world.channel, "prep resume")  # no résumé yet: the paste form
+    assert form.modal is not None
+    await simcord_env.restart_bot(create_bot(settings))
+
+    [job] = await simcord_env.bot.jobs.jobs(world.candidate.id)
+    public = await simcord_env.bot.get_channel(world.channel.id).send(  # the same button where a stranger sees it
+        "controls", view=job_view(world.candidate.id, job.id, await simcord_env.bot.jobs.requirement_map(
+            world.candidate.id, await simcord_env.bot.jobs.job(world.candidate.id, str(job.id)))))
+    stranger = await world.other.click(public, label="Accept the suggested stories")
+    assert "belongs to someone else" in stranger.response.content
+    assert await simcord_env.bot.store.jobs.matches(job.id, world.candidate.id) == {}
+    accepted = await world.candidate.click(card, label="Accept the suggested stories")
+    assert "Accepted 1 suggested story" in accepted.response.content
+    saved = await world.candidate.submit_modal(form, {"part1": RESUME_TEXT})
+    assert "Senior Operations Analyst · Acme Corp" in reply_text(saved)
+    assert (await simcord_env.bot.jobs.resume(world.candidate.id)) is not None
