@@ -31,7 +31,8 @@ def test_a_docx_job_and_bad_files(tmp_path):
     ok = rehearse(tmp_path, "--script", "final", *PERSON, "--job", "advert.docx",
                   stdin="\n".join(answers("CS", 60)) + "\n")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert 'We haven\'t yet heard how you meet the requirement "3+ years in customer success' in " ".join(ok.stdout.split())
+    said = " ".join(ok.stdout.split())
+    assert 'We haven\'t yet heard how you meet the requirement "3+ years in customer success' in said
 
     (tmp_path / "scan.pdf").write_bytes(pdf_bytes(None))
     scanned = rehearse(tmp_path, "--restart", "--script", "final", *PERSON, "--job", "scan.pdf")
