@@ -47,14 +47,17 @@ def _pasted(values: dict[str, str]) -> str:
     return "\n".join(values.get(f"part{n}", "") for n in range(1, FORM_PARTS + 1)).strip()
 
 
-async def read_attachment(attachment: discord.Attachment) -> bytes:
-    """The attachment's bytes, refused before downloading when its type or size will not do."""
+async def read_attachment(interaction: discord.Interaction, attachment: discord.Attachment) -> bytes:
+    """The attachment's bytes, refused before downloading when its type or size will not do. The
+    interaction is deferred before the download, which may take longer than Discord waits."""
     if not supported(attachment.filename):
         raise UserFacingError(f"I can read {', '.join(FILE_TYPES[:2])}, .pdf and .docx files; "
                               f"`{shorten(attachment.filename, 60)}` is not one of those. Nothing was saved.")
     if attachment.size > MAX_FILE_BYTES:
         raise UserFacingError(f"That file is {attachment.size / 1024 / 1024:.1f} MB; the most I read is "
                               f"{MAX_FILE_BYTES // 1024 // 1024} MB. Paste the text instead. Nothing was saved.")
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         return await attachment.read()
     except discord.HTTPException as exc:
@@ -135,7 +138,7 @@ def list_embed(jobs: list[Any]) -> discord.Embed:
 async def add_job(interaction: discord.Interaction, *, text: str | None = None,
                   attachment: discord.Attachment | None = None) -> None:
     """Read and keep a job description, then show what was read. Nothing is kept on a refusal."""
-    data = await read_attachment(attachment) if attachment is not None else None
+    data = await read_attachment(interaction, attachment) if attachment is not None else None
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=True, thinking=True)
     with as_user_error():
@@ -153,7 +156,7 @@ async def job_form_submitted(interaction: discord.Interaction, match: re.Match[s
 
 async def save_resume(interaction: discord.Interaction, *, text: str | None = None,
                       attachment: discord.Attachment | None = None) -> None:
-    data = await read_attachment(attachment) if attachment is not None else None
+    data = await read_attachment(interaction, attachment) if attachment is not None else None
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=True, thinking=True)
     with as_user_error():
