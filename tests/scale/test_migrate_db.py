@@ -45,6 +45,11 @@ async def fill(path: Path) -> None:
                                         interview_at=NOW, now=NOW)
             await store.checklists.set_done(user, "final:acme", "review_cv", True, NOW)
             await store.stories.add(user, now=NOW, title="Migration", situation="s", result="r")
+            job = await store.jobs.add(user, title="Analyst", company="Acme", source="pasted",
+                                       body="We need SQL.", reading={"requirements": ["SQL"]}, now=NOW)
+            await store.jobs.set_matches(job.id, user, {0: 1}, NOW)
+            await store.jobs.save_resume(user, source="cv.txt", body="Sam, analyst.", reading={"roles": []},
+                                         now=NOW)
         await store.guilds.set_interview_channel(9, 11, NOW)
         await store.meta.set("command_tree_hash", "abc")
 

@@ -308,3 +308,26 @@ async def test_interview_summaries_match_their_labels_in_sql(database_target: Pa
         assert [s.id for s in by_title] == [first.id]
         assert await store.sessions.summaries(1, limit=5, matching="nothing like it", titles=titles) == []
         assert [s.company for s in await store.sessions.summaries(1, limit=5, matching="acme")] == ["Acme"]
+
+
+async def test_job_materials_round_trip(database_target: Path | str) -> None:
+    """Migration 13 (its twin on PostgreSQL): jobs, the requirement map and the résumé."""
+    async with Store(database_target) as store:
+        for user in (1, 2):
+            await store.users.ensure(user, NOW)
+        job = await store.jobs.add(1, title="Analyst", company="Acme", source="pasted", body="SQL, Python.",
+                                   reading={"requirements": ["SQL", "Python"]}, now=NOW)
+        assert (await store.jobs.get(job.id, 1)).reading == {"requirements": ["SQL", "Python"]}
+        assert await store.jobs.get(job.id, 2) is None
+        await store.jobs.set_matches(job.id, 1, {0: 7, 1: 0}, NOW)
+        await store.jobs.set_matches(job.id, 1, {1: 8}, NOW)
+        await store.jobs.set_matches(job.id, 2, {0: 9}, NOW)  # not theirs: nothing written
+        assert await store.jobs.matches(job.id, 1) == {0: 7, 1: 8}
+        saved = await store.jobs.save_resume(1, source="cv.txt", body="Sam", reading={}, now=NOW)
+        again = await store.jobs.save_resume(1, source="cv2.txt", body="Sam 2", reading={},
+                                             now=NOW + timedelta(hours=1))
+        assert (again.source, again.created_at, again.updated_at) == ("cv2.txt", saved.created_at,
+                                                                       NOW + timedelta(hours=1))
+        assert await store.jobs.count(1) == 1
+        assert await store.jobs.delete(job.id, 1) and await store.jobs.matches(job.id, 1) == {}
+        assert await store.jobs.delete_resume(1)
