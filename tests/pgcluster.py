@@ -60,7 +60,11 @@ class Cluster:
 
     def start(self) -> Cluster:
         if self.as_root:
-            shutil.chown(self.folder, user="postgres", group="postgres")
+            try:
+                shutil.chown(self.folder, user="postgres", group="postgres")
+            except LookupError as error:
+                raise RuntimeError("running as root, initdb needs the unprivileged `postgres` user "
+                                   "(made by the postgresql package: apt-get install postgresql)") from error
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
         options = [f"-k {self.folder}", "-c listen_addresses=''", "-c max_connections=300",
