@@ -1099,6 +1099,8 @@ def _answer_entry(s: ScoredAnswer) -> dict[str, Any]:
         "category": s.category, "category_label": _category_label(s.category), "skipped": s.skipped,
         "score": a.overall if a else None, "words": a.words if a else 0,
         "notes": a.notes() if a and a.words else [],
+        # Per dimension (0..1), for comparing attempts at the same question (bot.core.progress).
+        "scores": {k: round(v, 2) for k, v in a.scores.items()} if a and a.words else {},
     }
 
 

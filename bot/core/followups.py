@@ -41,17 +41,20 @@ from bot.core.models import Answer, FollowUpPlan, JournalEntry
 from bot.core.stages import DEFAULT_STAGE, stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import local_time_on
+from bot.core.weekly import USEFUL_FOR as WEEKLY_USEFUL_FOR
+from bot.core.weekly import WEEKLY_SUMMARY
 
 DAY_BEFORE = "day_before"
 THANK_YOU = "thank_you"
 CHECK_IN = "check_in"
 PRACTICE_AGAIN = "practice_again"
-KINDS = (DAY_BEFORE, THANK_YOU, CHECK_IN, PRACTICE_AGAIN)
+KINDS = (DAY_BEFORE, THANK_YOU, CHECK_IN, PRACTICE_AGAIN, WEEKLY_SUMMARY)
 KIND_LABELS = {
     DAY_BEFORE: "Prep checklist (the day before)",
     THANK_YOU: "Thank-you note reminder, and how did it go?",
     CHECK_IN: "Polite check-in if there's no news",
     PRACTICE_AGAIN: "Practise your weakest answers again",
+    WEEKLY_SUMMARY: "Your weekly progress summary",
 }
 # Kinds that carry the "how did it go?" outcome buttons.
 ASKS_OUTCOME = frozenset({THANK_YOU, CHECK_IN})
@@ -68,7 +71,8 @@ QUIET_FROM, QUIET_UNTIL = time(22, 0), time(8, 0)  # follow-ups landing at night
 ON_TIME_GRACE = timedelta(minutes=15)
 DEFAULT_LENGTH = timedelta(minutes=60)
 
-USEFUL_AFTER_DUE = {CHECK_IN: timedelta(days=7), PRACTICE_AGAIN: timedelta(days=4)}
+USEFUL_AFTER_DUE = {CHECK_IN: timedelta(days=7), PRACTICE_AGAIN: timedelta(days=4),
+                    WEEKLY_SUMMARY: WEEKLY_USEFUL_FOR}
 FALLBACK_USEFUL = timedelta(days=1)
 
 
@@ -359,6 +363,8 @@ def nudge_summary(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == PRACTICE_AGAIN:
         title = escape_discord(payload.get("script_title") or "your mock interview")
         return f"🔁 Practise again: {title}. Your weakest answers are worth another go."
+    if kind == WEEKLY_SUMMARY:
+        return str(payload.get("summary_line") or "📈 Your weekly summary is ready: see `/interview history`.")
     return f"A reminder ({kind})."
 
 
@@ -368,6 +374,8 @@ def plan_title(plan: FollowUpPlan) -> str:
     if plan.kind == "practice":
         script = details.get("script_title") or details.get("script_id") or "mock interview"
         return f"Practice again: {script}"
+    if plan.kind == "weekly":
+        return "Weekly progress summary"
     stage = stage_label(details.get("stage"), missing="Interview")
     role = f" ({details['role']})" if details.get("role") else ""
     return f"{stage} at {details.get('company') or '?'}{role}"
@@ -511,6 +519,12 @@ def nudge_controls(kind: str, payload: Mapping[str, Any], *, in_plan: bool, done
     there is news; a practice button for each question a "practice again" nudge offers."""
     if plan_status == "cancelled":
         return ()
+    if kind == WEEKLY_SUMMARY:
+        # A summary to read: one question to start, and the way to stop them (its plan).
+        weekly = [NudgeControl(PRACTISE, "0", "Practise this question")] if payload.get("questions") else []
+        if in_plan:
+            weekly.append(NudgeControl(STOP, label="Stop weekly summaries"))
+        return tuple(weekly)
     controls: list[NudgeControl] = []
     if not done:
         controls.append(NudgeControl(DONE))

@@ -8,6 +8,7 @@ from typing import Any
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
+from bot.store.progress import ProgressRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
@@ -30,6 +31,8 @@ _USER_TABLES: dict[str, str] = {
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
     "checklists": "SELECT * FROM checklists WHERE user_id = ?",
     "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
+    "question_attempts": "SELECT * FROM question_attempts WHERE user_id = ?",
+    "question_bests": "SELECT * FROM question_bests WHERE user_id = ?",
 }
 
 
@@ -45,6 +48,7 @@ class Store:
         self.stories = StoryRepository(self.db)
         self.checklists = ChecklistRepository(self.db)
         self.nudges = NudgeRepository(self.db)
+        self.progress = ProgressRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()
