@@ -26,6 +26,7 @@ from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
 from bot.services.journal import JournalService
 from bot.services.prep import PrepLibrary
+from bot.services.progress import ProgressService
 from bot.services.users import UserSettingsService
 from bot.settings import Settings
 from bot.store import Store
@@ -86,8 +87,11 @@ class InterviewCoach(commands.Bot):
         self.interviews = InterviewService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
+        self.progress = ProgressService(self.store, self.library, self.clock)
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
-                                         journal=self.journal, before_start=self.wait_until_ready)
+                                         journal=self.journal, before_start=self.wait_until_ready,
+                                         progress=self.progress)
+        self.interviews.when_finished(self.progress.record_finished)  # attempts and best attempts
         self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True

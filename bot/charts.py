@@ -166,7 +166,8 @@ def render(chart: ProgressChart) -> bytes:
             value = f"{round(series.latest * 100)}"
             change, colour = _change(series.change)
             tail = big.getlength(value) + 10 + body.getlength(change)
-            draw.text((cx + 14, cy + 10), _fit(SHORT_LABELS.get(series.key, series.label), body, col_w - 40 - tail), font=body, fill=TEXT)
+            label = _fit(SHORT_LABELS.get(series.key, series.label), body, col_w - 40 - tail)
+            draw.text((cx + 14, cy + 10), label, font=body, fill=TEXT)
             draw.text((cx + col_w - 14, cy + 10), change, font=body, fill=colour, anchor="ra")
             draw.text((cx + col_w - 24 - body.getlength(change), cy + 8), value, font=big, fill=TEXT, anchor="ra")
             spark = (cx + 16, cy + 48, cx + col_w - 16, cy + cell_h - 26)

@@ -86,9 +86,59 @@ _EXTRA: dict[str, dict[str, Any]] = {
 _ANSWER_NOTES = "reports/answer_notes.md.j2"
 
 
+def _weekly_samples() -> list[dict[str, Any]]:
+    """A busy week with a suggestion, and a quiet week with nothing to suggest."""
+    from bot.core.feedback import DIMENSIONS
+    from bot.core.progress import InterviewScore, QuestionBest
+    from bot.core.weekly import weekly_summary
+
+    week_end = _WHEN
+    scores = [InterviewScore(i, "final", "Final interview", week_end - timedelta(days=12 - 2 * i),
+                             0.4 + 0.05 * i, {k: 0.3 + 0.06 * i for k in DIMENSIONS}) for i in range(6)]
+    best = QuestionBest("final", "why_us", "Why do you want to join Acme?", 3, 0.52, 5, 0.48, 2, True)
+    busy = weekly_summary(week_end=week_end, interviews=scores, practice_runs=2, bests=[best],
+                          labels=DIMENSIONS)
+    quiet = weekly_summary(week_end=week_end, interviews=[], practice_runs=0, bests=[], labels=DIMENSIONS)
+    return [{"summary": busy, "suggestion_text": best.question_text},
+            {"summary": quiet, "suggestion_text": ""}]
+
+
+def _comparison_samples() -> list[dict[str, Any]]:
+    from bot.core.feedback import DIMENSIONS
+    from bot.core.progress import Attempt, compare_attempts
+
+    note = {"kind": "fix", "dimension": "specificity", "label": "Specific evidence", "signal": "",
+            "text": "Add one number that shows the result.", "quote": ""}
+    before = Attempt(1, "final", "why_us", "Why do you want to join Acme?", 0.45,
+                     {"structure": 0.4, "specificity": 0.3, "relevance": 0.7}, (note,), _WHEN)
+    after = Attempt(2, "final", "why_us", "Why do you want to join Acme?", 0.66,
+                    {"structure": 0.7, "specificity": 0.32, "relevance": 0.6}, (), _WHEN, practice=True)
+    return [{"comparisons": [compare_attempts(before, after, None, DIMENSIONS)]}, {"comparisons": []}]
+
+
+def _readiness_samples() -> list[dict[str, Any]]:
+    from bot.core.readiness import MockResult, StoryText, readiness
+
+    items = ["review_application", "own_questions", "mock_interview"]
+    full = readiness(stage="final", company="Acme", interview_at=_WHEN, checklist_items=items,
+                     ticked=["own_questions"], mocks=[MockResult("final", "final", 0.62, _WHEN)],
+                     stories=[StoryText("Cut onboarding time", "process automation")],
+                     requirements=["SQL and dashboards", "stakeholder management"])
+    bare = readiness(stage="second_round", company="Acme", interview_at=_WHEN, checklist_items=[],
+                     ticked=[], mocks=[], stories=[])
+    return [{"readiness": full, "role": "Data Analyst", "days_left": 0.5},
+            {"readiness": bare, "role": "", "days_left": 4.0}]
+
+
 def sample_for(name: str) -> list[dict[str, Any]]:
     """One or more contexts to render template `name` with: full and sparse variants."""
     base = generic_context()
+    if name == "nudges/weekly_summary.md.j2":
+        return [dict(base, **extra) for extra in _weekly_samples()]
+    if name == "reports/practice_compare.md.j2":
+        return [dict(base, **extra) for extra in _comparison_samples()]
+    if name == "prep/readiness.md.j2":
+        return [dict(base, **extra) for extra in _readiness_samples()]
     if name.startswith(("nudges/", "checklists/", "tips/")):
         variants = []
         for full in (True, False):

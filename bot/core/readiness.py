@@ -6,12 +6,15 @@ when a job description is given); nothing here reads the database or Discord.
 The steps, in the order the next best step is chosen from (the practice that takes longest to
 make up first; the list that takes a minute last):
 
-| step | done when | from the seeds |
-|---|---|---|
-| mock | a mock interview of the interview's stage is finished | anticipate the questions, practise answering concisely |
-| stories | a STAR story for each of the job's requirements (with a job description), else `STORIES_WANTED` stories in the bank | examples of how you handled challenges, matched to the job description |
-| questions | "prepare your own questions" is ticked on the checklist | develop a list of your own questions |
-| checklist | every item of the stage's checklist is ticked | review notes, research the company and interviewers, logistics |
+- mock: a mock interview of the interview's stage is finished (seeds: anticipate the
+  questions, practise answering concisely);
+- stories: a STAR story for each of the job's requirements when a job description is given,
+  else `STORIES_WANTED` stories in the bank (seeds: examples of how you handled challenges,
+  matched to the job description);
+- questions: "prepare your own questions" is ticked on the checklist (seeds: develop a list
+  of your own questions);
+- checklist: every item of the stage's checklist is ticked (seeds: review notes, research the
+  company and the interviewers, logistics).
 """
 
 from __future__ import annotations
@@ -107,8 +110,7 @@ def uncovered(requirements: Iterable[str], stories: Sequence[StoryText]) -> list
 def readiness(*, stage: str, company: str, interview_at: datetime,
               checklist_items: Sequence[str], ticked: Iterable[str],
               mocks: Sequence[MockResult], stories: Sequence[StoryText],
-              requirements: Sequence[str] | None = None, role: str = "",
-              checklist_command: str = "") -> Readiness:
+              requirements: Sequence[str] | None = None, checklist_command: str = "") -> Readiness:
     """The steps for one upcoming interview and where each stands. `checklist_items` are the
     item ids of the stage's checklist and `ticked` those the user ticked for this company;
     `requirements` the job's (None when no job description is given)."""

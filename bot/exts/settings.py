@@ -89,6 +89,29 @@ class SettingsCog(commands.Cog, name="Settings"):
         await reply(interaction, text)
         await deliver_pending_notice(interaction)
 
+    @settings.command(name="weekly", description="A weekly progress summary by DM: on or off")
+    @app_commands.describe(state="on: a summary every Sunday at 18:00 your time; off: none")
+    @app_commands.choices(state=[app_commands.Choice(name="on", value="on"),
+                                 app_commands.Choice(name="off", value="off")])
+    async def weekly(self, interaction: discord.Interaction, state: app_commands.Choice[str]) -> None:
+        if state.value == "on":
+            nudge, nudges_off = await self.bot.followups.weekly_on(interaction.user.id)
+            at = discord.utils.format_dt(nudge.due_at, "F")
+            text = (f"Weekly summary **on**: every Sunday at 18:00 your time, the first "
+                    f"{at} ({discord.utils.format_dt(nudge.due_at, 'R')}). It says how much you "
+                    "practised, what improved, your weakest area, and one question to practise.")
+            if nudges_off:
+                text += ("\n\nYour nudges are **off**, so I won't DM it until you turn them on with "
+                         "`/settings nudges on`.")
+            elif await self.bot.user_settings.zone(interaction.user.id) is None:
+                text += "\n\nSet `/settings timezone` so 18:00 is your 18:00 (it is UTC until then)."
+        else:
+            cancelled = await self.bot.followups.weekly_off(interaction.user.id)
+            text = ("Weekly summary **off**." + (" The next one is cancelled." if cancelled else "")
+                    + " Turn it back on any time with `/settings weekly on`.")
+        await reply(interaction, text)
+        await deliver_pending_notice(interaction)
+
 
 async def setup(bot: InterviewCoach) -> None:
     await bot.add_cog(SettingsCog(bot))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import discord
@@ -12,12 +13,13 @@ from discord.ext import commands
 from bot.bot import InterviewCoach
 from bot.core.interview import InterviewError
 from bot.core.models import InterviewSession
+from bot.core.progress import chart_message
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import place_name, reply
 from bot.exts._ui import register_form, register_pages, unregister_form, unregister_pages
 from bot.exts.interview._controls import answer_form_submitted
-from bot.exts.interview._history import HISTORY_PAGES, history_page
+from bot.exts.interview._history import CHART_FILE, HISTORY_PAGES, history_page
 from bot.exts.interview._idle import IdleTimer
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._start import start_mock_interview, start_practice
@@ -129,7 +131,16 @@ class InterviewCog(commands.Cog, name="Interview"):
         if not await self.interviews.recent(interaction.user.id, limit=1):
             raise UserFacingError("No interviews yet. Start one with `/interview start`.")
         embed, view = await history_page(interaction, interaction.user.id, 0)
+        progress = self.bot.progress
+        chart = await progress.chart(interaction.user.id)
+        if chart.chart is None:
+            embed.add_field(name="Progress chart", value=chart_message(chart.finished), inline=False)
         await reply(interaction, embed=embed, view=view)
+        if chart.chart is not None:  # drawn after the reply, in a worker thread
+            png = await progress.render(chart.chart)
+            await reply(interaction, "Your progress over your latest finished mock interviews:",
+                        file=discord.File(io.BytesIO(png), filename=CHART_FILE,
+                                          description="Your scores over your finished mock interviews"))
 
     @group.command(name="report", description="Show the report and transcript of one of your interviews")
     @app_commands.describe(session="Which interview (default: your latest)")

@@ -226,6 +226,23 @@ class InterviewPlaces:
                 await target.send(**kwargs)
         if target is not None:
             await self.interviews.report_delivered(session.id)
+            try:
+                await self._send_before_and_after(target, session, report)
+            except discord.HTTPException as exc:  # the report itself is delivered
+                log.warning("Could not show the before-and-after of session %s: %s", session.id, exc)
+
+    async def _send_before_and_after(self, target: discord.abc.Messageable | discord.Interaction,
+                                     session: InterviewSession, report: dict[str, Any]) -> None:
+        """Under a practice run's report: each question beside the attempt before it."""
+        comparisons = await self.bot.progress.comparisons(session, report)
+        if not comparisons:
+            return
+        text = self.bot.library.render("reports/practice_compare.md.j2", comparisons=comparisons)
+        for embeds in embeds_for(text, title="Before and after"):
+            if isinstance(target, discord.Interaction):
+                await target.followup.send(ephemeral=True, embeds=embeds, allowed_mentions=NO_MENTIONS)
+            else:
+                await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
 
 
 def _render_report(library: TemplateLibrary, interview: Interview, report: dict[str, Any],

@@ -1,0 +1,233 @@
+"""Progress you can see: the chart of a candidate's scores, each question's attempts and best
+attempt (practice with before and after), the readiness view for an upcoming real interview,
+and the content of the weekly summary. Plain Python over the store, the core and the template
+library; no Discord here.
+
+Reads are bounded: the chart reads the latest `CHART_WINDOW` finished interviews (practice runs
+among twice as many rows are left out) in one indexed query; a question's earlier attempt and
+best are one indexed row each; "still weak after practice" reads the user's per-question rows
+(a few dozen whatever the history). So a user with 1,000 past interviews costs about what one
+with 10 does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.checklists import checklist_key, parse_checklist
+from bot.core.clock import Clock
+from bot.core.feedback import DIMENSIONS
+from bot.core.followups import parse_time
+from bot.core.models import FollowUpPlan, InterviewSession
+from bot.core.prep_content import PrepContentError
+from bot.core.progress import (
+    CHART_WINDOW,
+    Comparison,
+    InterviewScore,
+    ProgressChart,
+    QuestionBest,
+    attempts_from_report,
+    compare_attempts,
+    interview_score,
+    practice_pick,
+    progress_chart,
+)
+from bot.core.readiness import MockResult, Readiness, readiness, story_texts
+from bot.core.weekly import WEEK, WeeklySummary, weekly_summary
+from bot.library import TemplateLibrary
+from bot.store import Store
+from bot.store.progress import ReportedSession
+
+log = logging.getLogger(__name__)
+WEAK_SHOWN = 5  # questions still weak after practice, in /interview history
+
+
+class JobRequirements(Protocol):
+    """Where the readiness view finds a job's requirements, when the user gave a job description
+    (the job-materials feature implements it). None: no job description for that interview."""
+
+    async def requirements_for(self, user_id: int, company: str, role: str) -> Sequence[str] | None:
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """The chart's data (None with fewer than two finished interviews) and how many there are."""
+
+    chart: ProgressChart | None
+    finished: int
+
+
+def _practice(context_json: str) -> bool:
+    try:
+        return bool(json.loads(context_json).get("only_questions"))
+    except (ValueError, AttributeError):
+        return False
+
+
+class ProgressService:
+    def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, *,
+                 jobs: JobRequirements | None = None) -> None:
+        self.store = store
+        self.library = library
+        self.clock = clock
+        self.jobs = jobs  # set by the job-materials feature when it is there
+
+    def _title(self, script_id: str) -> str:
+        script = self.library.scripts.get(script_id)
+        return script.title if script else script_id
+
+    # --- what a finish records ---------------------------------------------------------------
+
+    async def record_finished(self, session: InterviewSession, report: Mapping[str, Any]) -> int:
+        """The finish hook: each answered question's attempt, and its question's best. Idempotent
+        (the hook runs again after a crash); returns how many attempts were new."""
+        attempts = attempts_from_report(
+            report, session_id=session.id, script_id=session.script_id,
+            finished_at=session.finished_at or self.clock.now(),
+            practice=bool(session.context.get("only_questions")))
+        if not attempts:
+            return 0
+        return await self.store.progress.record_attempts(session.user_id, attempts, self.clock.now())
+
+    # --- the chart ----------------------------------------------------------------------------
+
+    def _scores(self, rows: Sequence[ReportedSession]) -> tuple[list[InterviewScore], int]:
+        """Full interviews' scores, oldest first, and how many practice runs were among the rows
+        (CPU work: callers run it in a worker thread)."""
+        scores: list[InterviewScore] = []
+        practice_runs = 0
+        for row in reversed(rows):
+            if _practice(row.context_json):
+                practice_runs += 1
+                continue
+            try:
+                report = json.loads(row.report_json)
+            except ValueError:
+                continue
+            score = interview_score(row.session_id, row.script_id, self._title(row.script_id),
+                                    row.finished_at, report)
+            if score is not None:
+                scores.append(score)
+        return scores[-CHART_WINDOW:], practice_runs
+
+    async def interview_scores(self, user_id: int, *, since: datetime | None = None
+                               ) -> tuple[list[InterviewScore], int]:
+        rows = await self.store.progress.reported(user_id, limit=2 * CHART_WINDOW, since=since)
+        return await asyncio.to_thread(self._scores, rows)
+
+    async def chart(self, user_id: int) -> Chart:
+        scores, _ = await self.interview_scores(user_id)
+        total = await self.store.progress.count_reported(user_id) if len(scores) >= CHART_WINDOW else len(scores)
+        return Chart(progress_chart(scores, DIMENSIONS, total=total), len(scores))
+
+    async def render(self, chart: ProgressChart) -> bytes:
+        """The chart drawn as a PNG, in a worker thread (Pillow is imported only now)."""
+        from bot import charts
+
+        return await asyncio.to_thread(charts.render, chart)
+
+    async def chart_png(self, user_id: int) -> tuple[bytes | None, Chart]:
+        """The user's chart drawn, or None with too few interviews."""
+        chart = await self.chart(user_id)
+        return (None if chart.chart is None else await self.render(chart.chart)), chart
+
+    # --- practice with before and after ----------------------------------------------------------
+
+    async def comparisons(self, session: InterviewSession,
+                          report: Mapping[str, Any] | None = None) -> list[Comparison]:
+        """For a finished practice run: each question retaken beside the attempt before it and
+        the best so far. Empty for a question never answered before."""
+        if not session.context.get("only_questions"):
+            return []
+        attempts = await self.store.progress.attempts_of(session.id)
+        if not attempts and report is not None:  # the finish hook has not run (yet): from the report
+            attempts = attempts_from_report(report, session_id=session.id, script_id=session.script_id,
+                                            finished_at=session.finished_at or self.clock.now(),
+                                            practice=True)
+        found = []
+        for after in attempts:
+            before = await self.store.progress.previous_attempt(session.user_id, session.script_id,
+                                                                after.question_id, session.id)
+            if before is None:
+                continue
+            best_row = await self.store.progress.best(session.user_id, session.script_id, after.question_id)
+            best = None
+            if best_row is not None:
+                best = await self.store.progress.attempt(best_row.best_session_id, after.question_id)
+            found.append(compare_attempts(before, after, best, DIMENSIONS))
+        return found
+
+    async def still_weak(self, user_id: int, limit: int = WEAK_SHOWN) -> list[QuestionBest]:
+        """Questions practised again whose best attempt is still under the bar, weakest first."""
+        return await self.store.progress.weakest(user_id, limit=limit, practised_only=True, below=0.7)
+
+    async def practice_suggestion(self, user_id: int) -> QuestionBest | None:
+        return practice_pick(await self.store.progress.weakest(user_id, limit=10, below=0.7))
+
+    # --- the weekly summary ------------------------------------------------------------------
+
+    async def weekly(self, user_id: int, week_end: datetime) -> WeeklySummary:
+        scores, _ = await self.interview_scores(user_id)
+        rows = await self.store.progress.reported(user_id, limit=2 * CHART_WINDOW, since=week_end - WEEK)
+        runs = sum(1 for r in rows if _practice(r.context_json) and r.finished_at < week_end)
+        bests = await self.store.progress.weakest(user_id, limit=10, below=0.7)
+        return weekly_summary(week_end=week_end, interviews=scores, practice_runs=runs, bests=bests,
+                              labels=DIMENSIONS)
+
+    # --- readiness for a real interview -----------------------------------------------------------
+
+    async def upcoming_interviews(self, user_id: int) -> list[FollowUpPlan]:
+        """The user's real interviews still ahead (logged with `/followup add`), soonest first."""
+        now = self.clock.now()
+        plans = [p for p in await self.store.nudges.plans_for_user(user_id)
+                 if p.kind == "interview" and p.details.get("interview_at")
+                 and parse_time(p.details["interview_at"]) > now]
+        return sorted(plans, key=lambda p: parse_time(p.details["interview_at"]))
+
+    async def readiness(self, user_id: int, plan: FollowUpPlan) -> Readiness:
+        """Where the user stands on the preparation steps for the interview of `plan`: its
+        stage's checklist ticks for that company, mock interviews of that stage, STAR stories
+        (for the job's requirements when a job description is given), questions picked."""
+        details = plan.details
+        stage = details.get("stage") or "second_round"
+        company, role = details.get("company", ""), details.get("role", "")
+        interview_at = parse_time(details["interview_at"])
+        items = self._checklist_items(stage, company, role, interview_at)
+        ticked = await self.store.checklists.done_items(user_id, checklist_key(stage, company))
+        stories = story_texts({"title": s.title, "skills": s.skills, "situation": s.situation,
+                               "task": s.task, "action": s.action, "result": s.result}
+                              for s in await self.store.stories.for_user(user_id))
+        scores, _ = await self.interview_scores(user_id)
+        mocks = []
+        for s in scores:
+            script = self.library.scripts.get(s.script_id)
+            if script is not None:
+                mocks.append(MockResult(s.script_id, script.stage, s.overall, s.finished_at))
+        requirements = None
+        if self.jobs is not None:
+            try:
+                requirements = await self.jobs.requirements_for(user_id, company, role)
+            except Exception:
+                log.exception("Could not read the job's requirements for user %s", user_id)
+        return readiness(stage=stage, company=company, interview_at=interview_at,
+                         checklist_items=items, ticked=ticked, mocks=mocks, stories=stories,
+                         requirements=requirements)
+
+    def _checklist_items(self, stage: str, company: str, role: str, when: datetime) -> list[str]:
+        name = f"checklists/{stage}.md.j2"
+        if not self.library.renderer.exists(name):
+            return []
+        try:
+            rendered = self.library.render(name, company=company, role=role, when=when, notes=[])
+            return parse_checklist(rendered, name).item_ids
+        except PrepContentError:
+            log.warning("Checklist %s could not be read for the readiness view", name)
+            return []
+
+
