@@ -41,10 +41,12 @@ from bot.core.interview import (
     parse_interviewer,
     report_context,
 )
+from bot.core.progress import chart_message
 from bot.core.scripts import Script, ScriptError
 from bot.core.text import split_text
 from bot.library import TemplateLibrary
 from bot.services.interviews import ActiveInterviewExists, InterviewService, Step
+from bot.services.progress import ProgressService
 from bot.store import Store, StoreError
 
 try:
@@ -418,6 +420,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--restart", action="store_true",
                         help="abandon an unfinished rehearsal and start a new one")
     parser.add_argument("--list", action="store_true", help="list the available scripts")
+    parser.add_argument("--chart", type=Path,
+                        help="when the rehearsal is finished, draw your progress chart (PNG) here")
 
 
 async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir: Path,
@@ -440,6 +444,10 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
     if args.transcript is not None and args.transcript.is_dir():
         term.say(f"--transcript needs a file name; {args.transcript} is a folder.")
         return EXIT_USAGE
+    chart_path = getattr(args, "chart", None)
+    if chart_path is not None and (chart_path.is_dir() or chart_path.suffix.lower() != ".png"):
+        term.say(f"--chart needs a file name ending in .png; {chart_path} is not one.")
+        return EXIT_USAGE
     db_path = args.db or database_path
     store = Store(db_path)
     try:
@@ -449,10 +457,37 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
         return EXIT_ERROR
     try:
         service = InterviewService(store, library, clock or SystemClock())
+        progress = ProgressService(store, library, service.clock)
+        service.when_finished(progress.record_finished)  # attempts and best attempts, as on Discord
         with term.catching_interrupts():
-            return await Rehearsal(service, library, term, args, db_path).run()
+            status = await Rehearsal(service, library, term, args, db_path).run()
+        if status == EXIT_DONE and chart_path is not None:
+            await write_chart(progress, term, chart_path)
+        return status
     finally:
         await store.close()
+
+
+async def write_chart(progress: ProgressService, term: Terminal, path: Path) -> bool:
+    """The progress chart of the rehearsals on this database, written to `path`."""
+    png, chart = await progress.chart_png(LOCAL_USER_ID)
+    if png is None:
+        term.say("\n" + plain(chart_message(chart.finished)).replace("`/interview start`",
+                                                                     "another rehearsal"))
+        return False
+    try:
+        where = _write_file(path, png)
+    except OSError as exc:
+        term.say(f"\nCould not write the chart to {path}: {exc.strerror or exc}")
+        return False
+    term.say(f"\nYour progress chart ({chart.finished} rehearsals) is at {where}")
+    return True
+
+
+def _write_file(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path.absolute()
 
 
 def _script_order(library: TemplateLibrary) -> list[Script]:

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core.readiness import (
+    CHECKLIST,
+    MOCK,
+    QUESTIONS,
+    STORIES,
+    MockResult,
+    StoryText,
+    covers,
+    readiness,
+)
+
+WHEN = datetime(2026, 12, 10, 14, tzinfo=UTC)
+ITEMS = ["review_application", "own_questions", "mock_interview"]
+
+
+def ready(**overrides):
+    args = dict(stage="second_round", company="Acme", interview_at=WHEN, checklist_items=ITEMS,
+                ticked=[], mocks=[], stories=[])
+    args.update(overrides)
+    return readiness(**args)
+
+
+def test_nothing_done_starts_with_a_mock_interview_of_that_stage() -> None:
+    r = ready()
+    assert [s.key for s in r.steps] == [MOCK, STORIES, QUESTIONS, CHECKLIST]
+    assert r.done == 0 and r.next_step.key == MOCK
+    assert "script:second_round" in r.next_step.action and not r.with_job
+
+
+def test_a_mock_interview_of_another_stage_does_not_count() -> None:
+    final = MockResult("final", "final", 0.7, WHEN)
+    assert ready(mocks=[final]).next_step.key == MOCK
+    r = ready(mocks=[final, MockResult("second_round", "second_round", 0.55, WHEN)])
+    mock = r.steps[0]
+    assert mock.done and "1 done, it scored 55/100" == mock.detail and r.next_step.key == STORIES
+
+
+def test_without_a_job_the_story_bank_counts_and_with_one_each_requirement_needs_a_story() -> None:
+    stories = [StoryText("Rebuilt the SQL reporting pipeline", "sql automation dashboards")] * 6
+    r = ready(stories=stories)
+    assert r.steps[1].done and r.steps[1].detail == "6 of 6"
+    job = ready(stories=stories[:1], requirements=["Advanced SQL", "Stakeholder management", " "])
+    step = job.steps[1]
+    assert job.with_job and not step.done and step.missing == ("Stakeholder management",)
+    assert step.detail == "1 of 2 requirements have a story"
+
+
+def test_questions_picked_and_the_checklist_come_from_the_ticks() -> None:
+    r = ready(mocks=[MockResult("second_round", "second_round", 0.6, WHEN)],
+              stories=[StoryText("s", "")] * 6, ticked=["own_questions", "not_an_item"])
+    assert r.steps[2].done and not r.steps[3].done and r.steps[3].detail == "1 of 3 ticked"
+    assert r.next_step.key == CHECKLIST
+    done = ready(mocks=[MockResult("second_round", "second_round", 0.6, WHEN)],
+                 stories=[StoryText("s", "")] * 6, ticked=ITEMS)
+    assert done.next_step is None and done.done == 4
+
+
+def test_a_checklist_without_the_questions_item_has_no_questions_step() -> None:
+    r = ready(checklist_items=[])
+    assert [s.key for s in r.steps] == [MOCK, STORIES]
+
+
+def test_a_story_covers_a_requirement_when_half_its_words_are_there() -> None:
+    story = StoryText("Cut onboarding time", "process automation with Python")
+    assert covers("Python automation", story) and covers("Experience with process design", story)
+    assert not covers("Stakeholder management and budgeting", story) and not covers("and the", story)

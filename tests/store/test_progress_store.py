@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.core.progress import Attempt
+from bot.store import Store
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    s = await Store(tmp_path / "db.sqlite3").open()
+    await s.users.ensure(7, NOW)
+    yield s
+    await s.close()
+
+
+async def session(store: Store, *, report: dict | None = None, practice: bool = False, days: int = 0) -> int:
+    created = await store.sessions.create(user_id=7, script_id="final", script_version="1",
+                                          context={"only_questions": ["why_us"]} if practice else {},
+                                          now=NOW + timedelta(days=days))
+    created.status, created.report = "finished", report or {"overall": 0.5}
+    created.finished_at = NOW + timedelta(days=days)
+    await store.sessions.save_state(created, NOW + timedelta(days=days))
+    return created.id
+
+
+def attempt(session_id: int, score: float, *, practice: bool = False, question: str = "why_us") -> Attempt:
+    return Attempt(session_id, "final", question, "Why us?", score, {"structure": score}, (), NOW, practice)
+
+
+async def test_attempts_are_stored_once_and_fold_into_the_best(store: Store) -> None:
+    first, second, third = await session(store), await session(store, practice=True), await session(store)
+    assert await store.progress.record_attempts(7, [attempt(first, 0.4)], NOW) == 1
+    assert await store.progress.record_attempts(7, [attempt(first, 0.4)], NOW) == 0  # the hook again
+    await store.progress.record_attempts(7, [attempt(second, 0.8, practice=True)], NOW)
+    await store.progress.record_attempts(7, [attempt(third, 0.6)], NOW)
+    best = await store.progress.best(7, "final", "why_us")
+    assert (best.best_session_id, best.best_score, best.latest_session_id, best.latest_score) == (second, 0.8, third, 0.6)
+    assert best.attempts == 3 and best.practised
+    before = await store.progress.previous_attempt(7, "final", "why_us", third)
+    assert before.session_id == second and before.practice and before.scores == {"structure": 0.8}
+    assert await store.progress.previous_attempt(7, "final", "why_us", first) is None
+
+
+async def test_weakest_and_still_weak_after_practice(store: Store) -> None:
+    a, b = await session(store), await session(store, practice=True)
+    await store.progress.record_attempts(7, [attempt(a, 0.3, question="q1"), attempt(a, 0.5, question="q2"),
+                                             attempt(a, 0.9, question="q3")], NOW)
+    await store.progress.record_attempts(7, [attempt(b, 0.6, practice=True, question="q2")], NOW)
+    assert [q.question_id for q in await store.progress.weakest(7, limit=5, below=0.7)] == ["q1", "q2"]
+    assert [q.question_id for q in await store.progress.weakest(7, limit=5, practised_only=True, below=0.7)] == ["q2"]
+
+
+async def test_reported_reads_only_the_latest_finished_ones(store: Store) -> None:
+    ids = [await session(store, days=i) for i in range(5)]
+    rows = await store.progress.reported(7, limit=3)
+    assert [r.session_id for r in rows] == ids[::-1][:3]
+    recent = await store.progress.reported(7, limit=10, since=NOW + timedelta(days=3))
+    assert [r.session_id for r in recent] == [ids[4], ids[3]]
+    assert await store.progress.count_reported(7) == 5
+
+
+async def test_export_and_delete_include_the_progress_rows(store: Store) -> None:
+    s = await session(store)
+    await store.progress.record_attempts(7, [attempt(s, 0.5)], NOW)
+    exported = await store.export_user(7)
+    assert len(exported["question_attempts"]) == 1 and len(exported["question_bests"]) == 1
+    counts = await store.delete_user(7)
+    assert counts["question_attempts"] == 1 and await store.progress.best(7, "final", "why_us") is None
