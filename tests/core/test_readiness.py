@@ -36,7 +36,7 @@ def test_a_mock_interview_of_another_stage_does_not_count() -> None:
     assert ready(mocks=[final]).next_step.key == MOCK
     r = ready(mocks=[final, MockResult("second_round", "second_round", 0.55, WHEN)])
     mock = r.steps[0]
-    assert mock.done and "1 done, it scored 55/100" == mock.detail and r.next_step.key == STORIES
+    assert mock.done and mock.detail == "1 done, it scored 55/100" and r.next_step.key == STORIES
 
 
 def test_without_a_job_the_story_bank_counts_and_with_one_each_requirement_needs_a_story() -> None:
