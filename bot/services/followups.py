@@ -585,13 +585,19 @@ class FollowUpService:
                 return waiting
         zone = await self._zone(plan.user_id)
         due = weekly.next_due(after, zone)
-        generation = int(plan.details.get("generation") or 1)
-        key = weekly.nudge_key(plan.user_id, generation, due)
-        await self.store.nudges.add(user_id=plan.user_id, plan_id=plan.id,
-                                    nudge=NewNudge(weekly.WEEKLY_SUMMARY, due, key, {}), now=self.clock.now())
-        self._wake([due])
-        nudges = [n for n in await self.store.nudges.for_plan(plan.id) if n.dedupe_key == key]
-        return nudges[0]
+        base = weekly.nudge_key(plan.user_id, int(plan.details.get("generation") or 1), due)
+        for attempt in range(1, 10):
+            # The date's key taken by a summary that will not go out (dropped before it was
+            # composed, which is how a chain breaks): the mended one gets a key of its own.
+            key = base if attempt == 1 else f"{base}:r{attempt}"
+            await self.store.nudges.add(user_id=plan.user_id, plan_id=plan.id,
+                                        nudge=NewNudge(weekly.WEEKLY_SUMMARY, due, key, {}),
+                                        now=self.clock.now())
+            found = [n for n in await self.store.nudges.for_plan(plan.id) if n.dedupe_key == key]
+            if found and found[0].status in ("pending", "sending"):
+                self._wake([due])
+                return found[0]
+        raise PlanError("Could not plan the next weekly summary.")
 
     async def _zone(self, user_id: int) -> ZoneInfo | None:
         from bot.core.timeparse import TimeParseError, resolve_zone
