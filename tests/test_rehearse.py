@@ -495,3 +495,22 @@ def test_ctrl_c_with_piped_input_saves_and_exits_3(tmp_path):
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert "Stopped with Ctrl-C; your rehearsal is saved." in out
     assert rehearse(tmp_path, "--resume", stdin="/quit\n").returncode == 3
+
+
+def test_chart_after_a_finished_rehearsal(tmp_path):
+    chart = tmp_path / "charts" / "progress.png"
+    first = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(chart),
+                     stdin="\n".join(answers("ONE", 80)) + "\n")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "after your second finished" in first.stdout and not chart.exists()
+    second = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(chart),
+                      stdin="\n".join(answers("TWO", 80)) + "\n")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert f"Your progress chart (2 rehearsals) is at {chart}" in second.stdout
+    data = chart.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+def test_chart_needs_a_png_file_name(tmp_path):
+    result = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(tmp_path))
+    assert result.returncode == 2 and "--chart needs a file name ending in .png" in result.stdout
