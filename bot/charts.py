@@ -93,7 +93,7 @@ def render(chart: ProgressChart) -> bytes:
     """The chart as PNG bytes."""
     from PIL import Image, ImageDraw
 
-    title_font, big, body, small = _font(34, bold=True), _font(24, bold=True), _font(22), _font(19)
+    title_font, big, body, small = _font(34, bold=True), _font(24, bold=True), _font(22), _font(21)
     n = len(chart.interviews)
     colours = {sid: SCRIPT_COLOURS[i % len(SCRIPT_COLOURS)] for i, (sid, _t, _c) in enumerate(chart.scripts)}
 

@@ -78,7 +78,7 @@ async def test_practice_shows_before_and_after_and_keeps_the_best_attempt(world,
     assert earlier is not None and earlier.scores  # recorded when the interview finished
 
     # Weak again: about the same, and the question is still weak after practice.
-    again, thread = await practise(world, simcord_env, WEAK + " Again.")
+    _, thread = await practise(world, simcord_env, WEAK + " Again.")
     [text] = before_and_after(thread)
     assert f"{round(earlier.score * 100)} →" in text and "Notes on your earlier attempt" in text
     assert "Still below 70" in text

@@ -66,7 +66,8 @@ async def test_the_weekly_summary_fits_discord_with_the_longest_question(service
     message = await followups.compose(nudge, None)
     assert isinstance(message, NudgeMessage)
     check_fits(message, nudge)
-    assert "3** times: 3 mock interviews" in message.text  # the other three are older and "**One question to practise:**" in message.text
+    assert "3** times: 3 mock interviews" in message.text  # the other three are older
+    assert "**One question to practise:**" in message.text
     stored = await progress.store.nudges.get(nudge.id)
     assert stored.payload["questions"][0]["id"] == "q"
     # Composing it planned the next one, a week later; composing again plans no other.
