@@ -113,6 +113,9 @@ class InterviewCoach(commands.Bot):
         if completed:
             log.warning("Completed the follow-on work of %d interviews that finished before a restart",
                         completed)
+        caught_up = await self.progress.catch_up()
+        if caught_up:
+            log.info("Read %d finished interviews into the progress records", caught_up)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)

@@ -470,6 +470,7 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
 
 async def write_chart(progress: ProgressService, term: Terminal, path: Path) -> bool:
     """The progress chart of the rehearsals on this database, written to `path`."""
+    await progress.catch_up()  # rehearsals finished before progress was recorded
     png, chart = await progress.chart_png(LOCAL_USER_ID)
     if png is None:
         term.say("\n" + plain(chart_message(chart.finished)).replace("`/interview start`",

@@ -3,11 +3,14 @@ attempt (practice with before and after), the readiness view for an upcoming rea
 and the content of the weekly summary. Plain Python over the store, the core and the template
 library; no Discord here.
 
-Reads are bounded: the chart reads the latest `CHART_WINDOW` finished interviews (practice runs
-among twice as many rows are left out) in one indexed query; a question's earlier attempt and
-best are one indexed row each; "still weak after practice" reads the user's per-question rows
-(a few dozen whatever the history). So a user with 1,000 past interviews costs about what one
-with 10 does."""
+Every finished interview records its scores, each answered question's attempt and the
+question's best (`record_finished`, the interview service's durable finish hook); interviews
+finished before this was recorded are read in at start-up (`catch_up`), a batch at a time.
+
+Reads are bounded: the chart reads the latest `CHART_WINDOW` full interviews' score rows in one
+indexed query (no report is parsed); a question's earlier attempt and best are one indexed row
+each; "still weak after practice" reads the user's per-question rows (a few dozen whatever the
+history). So a user with 1,000 past interviews costs about what one with 10 does."""
 
 from __future__ import annotations
 
@@ -43,6 +46,10 @@ from bot.library import TemplateLibrary
 from bot.store import Store
 from bot.store.progress import ReportedSession
 
+CATCH_UP_KEY = "progress.recorded_through"  # bot_meta: the last session read in by `catch_up`
+CATCH_UP_BATCH = 200
+CATCH_UP_LIMIT = 5_000  # sessions read in at one start-up; the rest at the next
+
 log = logging.getLogger(__name__)
 WEAK_SHOWN = 5  # questions still weak after practice, in /interview history
 
@@ -70,6 +77,18 @@ def _practice(context_json: str) -> bool:
         return False
 
 
+def _parse_reports(rows: Sequence[ReportedSession]) -> list[tuple[ReportedSession, dict[str, Any] | None]]:
+    """Stored reports parsed (CPU work: run in a worker thread); None for one that cannot be read."""
+    parsed: list[tuple[ReportedSession, dict[str, Any] | None]] = []
+    for row in rows:
+        try:
+            report = json.loads(row.report_json)
+        except ValueError:
+            report = None
+        parsed.append((row, report if isinstance(report, dict) else None))
+    return parsed
+
+
 class ProgressService:
     def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, *,
                  jobs: JobRequirements | None = None) -> None:
@@ -85,45 +104,52 @@ class ProgressService:
     # --- what a finish records ---------------------------------------------------------------
 
     async def record_finished(self, session: InterviewSession, report: Mapping[str, Any]) -> int:
-        """The finish hook: each answered question's attempt, and its question's best. Idempotent
-        (the hook runs again after a crash); returns how many attempts were new."""
-        attempts = attempts_from_report(
-            report, session_id=session.id, script_id=session.script_id,
-            finished_at=session.finished_at or self.clock.now(),
-            practice=bool(session.context.get("only_questions")))
-        if not attempts:
+        """The finish hook: the interview's scores, each answered question's attempt, and its
+        question's best. Idempotent (the hook runs again after a crash); returns how many attempts
+        were new."""
+        return await self._record(session.id, session.user_id, session.script_id,
+                                  bool(session.context.get("only_questions")),
+                                  session.finished_at or self.clock.now(), report)
+
+    async def _record(self, session_id: int, user_id: int, script_id: str, practice: bool,
+                      finished_at: datetime, report: Mapping[str, Any]) -> int:
+        score = interview_score(session_id, script_id, self._title(script_id), finished_at, report)
+        attempts = attempts_from_report(report, session_id=session_id, script_id=script_id,
+                                        finished_at=finished_at, practice=practice)
+        if score is None and not attempts:
             return 0
-        return await self.store.progress.record_attempts(session.user_id, attempts, self.clock.now())
+        return await self.store.progress.record_finished(user_id, score, practice, attempts, self.clock.now())
+
+    async def catch_up(self, *, limit: int = CATCH_UP_LIMIT) -> int:
+        """At start-up: interviews finished before progress was recorded (or while the hook
+        failed) are read in, oldest first, up to `limit` a start-up; a marker in bot_meta keeps
+        the place, so a start-up with nothing to read costs one query. Returns how many were read."""
+        done = 0
+        after = int(await self.store.meta.get(CATCH_UP_KEY) or 0)
+        while done < limit:
+            rows = await self.store.progress.reported_after(after, limit=min(CATCH_UP_BATCH, limit - done))
+            if not rows:
+                break
+            parsed = await asyncio.to_thread(_parse_reports, rows)
+            for row, report in parsed:
+                if report is not None:
+                    await self._record(row.session_id, row.user_id, row.script_id,
+                                       _practice(row.context_json), row.finished_at, report)
+            after = rows[-1].session_id
+            done += len(rows)
+            await self.store.meta.set(CATCH_UP_KEY, str(after))
+        return done
 
     # --- the chart ----------------------------------------------------------------------------
 
-    def _scores(self, rows: Sequence[ReportedSession]) -> tuple[list[InterviewScore], int]:
-        """Full interviews' scores, oldest first, and how many practice runs were among the rows
-        (CPU work: callers run it in a worker thread)."""
-        scores: list[InterviewScore] = []
-        practice_runs = 0
-        for row in reversed(rows):
-            if _practice(row.context_json):
-                practice_runs += 1
-                continue
-            try:
-                report = json.loads(row.report_json)
-            except ValueError:
-                continue
-            score = interview_score(row.session_id, row.script_id, self._title(row.script_id),
-                                    row.finished_at, report)
-            if score is not None:
-                scores.append(score)
-        return scores[-CHART_WINDOW:], practice_runs
-
-    async def interview_scores(self, user_id: int, *, since: datetime | None = None
-                               ) -> tuple[list[InterviewScore], int]:
-        rows = await self.store.progress.reported(user_id, limit=2 * CHART_WINDOW, since=since)
-        return await asyncio.to_thread(self._scores, rows)
+    async def interview_scores(self, user_id: int) -> list[InterviewScore]:
+        """The user's latest `CHART_WINDOW` full interviews, oldest first."""
+        rows = await self.store.progress.scores(user_id, limit=CHART_WINDOW)
+        return [row.point(self._title(row.script_id)) for row in reversed(rows)]
 
     async def chart(self, user_id: int) -> Chart:
-        scores, _ = await self.interview_scores(user_id)
-        total = await self.store.progress.count_reported(user_id) if len(scores) >= CHART_WINDOW else len(scores)
+        scores = await self.interview_scores(user_id)
+        total = await self.store.progress.count_scores(user_id) if len(scores) >= CHART_WINDOW else len(scores)
         return Chart(progress_chart(scores, DIMENSIONS, total=total), len(scores))
 
     async def render(self, chart: ProgressChart) -> bytes:
@@ -173,9 +199,9 @@ class ProgressService:
     # --- the weekly summary ------------------------------------------------------------------
 
     async def weekly(self, user_id: int, week_end: datetime) -> WeeklySummary:
-        scores, _ = await self.interview_scores(user_id)
-        rows = await self.store.progress.reported(user_id, limit=2 * CHART_WINDOW, since=week_end - WEEK)
-        runs = sum(1 for r in rows if _practice(r.context_json) and r.finished_at < week_end)
+        scores = await self.interview_scores(user_id)
+        runs = await self.store.progress.count_scores(user_id, practice=True, since=week_end - WEEK,
+                                                      until=week_end)
         bests = await self.store.progress.weakest(user_id, limit=10, below=0.7)
         return weekly_summary(week_end=week_end, interviews=scores, practice_runs=runs, bests=bests,
                               labels=DIMENSIONS)
@@ -203,7 +229,7 @@ class ProgressService:
         stories = story_texts({"title": s.title, "skills": s.skills, "situation": s.situation,
                                "task": s.task, "action": s.action, "result": s.result}
                               for s in await self.store.stories.for_user(user_id))
-        scores, _ = await self.interview_scores(user_id)
+        scores = await self.interview_scores(user_id)
         mocks = []
         for s in scores:
             script = self.library.scripts.get(s.script_id)

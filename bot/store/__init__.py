@@ -31,6 +31,7 @@ _USER_TABLES: dict[str, str] = {
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
     "checklists": "SELECT * FROM checklists WHERE user_id = ?",
     "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
+    "interview_scores": "SELECT * FROM interview_scores WHERE user_id = ?",
     "question_attempts": "SELECT * FROM question_attempts WHERE user_id = ?",
     "question_bests": "SELECT * FROM question_bests WHERE user_id = ?",
 }

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.progress import Attempt, QuestionBest
+from bot.core.progress import Attempt, InterviewScore, QuestionBest
 from bot.store.database import Database, from_db_time, to_db_time
 
 _INSERT_ATTEMPT = (
@@ -36,15 +36,43 @@ _UPSERT_BEST = (
     " updated_at = excluded.updated_at")
 
 
+_INSERT_SCORE = (
+    "INSERT INTO interview_scores (session_id, user_id, script_id, practice, overall, dimensions_json,"
+    " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO NOTHING")
+
+
 @dataclass(frozen=True, slots=True)
 class ReportedSession:
     """A finished interview's report as stored (parsed by the caller, off the event loop)."""
 
     session_id: int
+    user_id: int
     script_id: str
     context_json: str
     report_json: str
     finished_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScore:
+    """An interview's scores as stored: the chart's point, with the script's id."""
+
+    session_id: int
+    script_id: str
+    practice: bool
+    overall: float
+    dimensions: dict[str, float]
+    finished_at: datetime
+
+    def point(self, title: str) -> InterviewScore:
+        return InterviewScore(self.session_id, self.script_id, title, self.finished_at, self.overall,
+                              self.dimensions)
+
+
+def _score(row: sqlite3.Row) -> StoredScore:
+    return StoredScore(int(row["session_id"]), str(row["script_id"]), bool(row["practice"]),
+                       float(row["overall"]), json.loads(row["dimensions_json"] or "{}"),
+                       from_db_time(row["finished_at"]))  # type: ignore[arg-type]
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
@@ -70,13 +98,18 @@ class ProgressRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def record_attempts(self, user_id: int, attempts: Sequence[Attempt], now: datetime) -> int:
-        """Store a finished interview's attempts and fold each into its question's best, in one
-        transaction. An attempt stored before (the finish hook run again) changes nothing.
-        Returns how many were new."""
+    async def record_finished(self, user_id: int, score: InterviewScore | None, practice: bool,
+                              attempts: Sequence[Attempt], now: datetime) -> int:
+        """Store a finished interview's scores and its attempts, folding each attempt into its
+        question's best, in one transaction. What was stored before (the finish hook run again,
+        the start-up read of older interviews) changes nothing. Returns how many attempts were new."""
         stamp = to_db_time(now)
         new = 0
         async with self.db.transaction() as conn:
+            if score is not None:
+                await conn.execute(_INSERT_SCORE, (
+                    score.session_id, user_id, score.script_id, int(practice), score.overall,
+                    json.dumps(score.dimensions), to_db_time(score.finished_at)))
             for a in attempts:
                 cursor = await conn.execute(_INSERT_ATTEMPT, (
                     a.session_id, a.question_id, user_id, a.script_id, int(a.practice), a.question_text,
@@ -89,6 +122,41 @@ class ProgressRepository:
                     user_id, a.script_id, a.question_id, a.question_text, a.session_id, a.score,
                     a.session_id, a.score, int(a.practice), stamp))
         return new
+
+    async def record_attempts(self, user_id: int, attempts: Sequence[Attempt], now: datetime) -> int:
+        """Attempts alone (see `record_finished`)."""
+        return await self.record_finished(user_id, None, False, attempts, now)
+
+    async def scores(self, user_id: int, *, limit: int, practice: bool = False) -> list[StoredScore]:
+        """The user's latest `limit` full interviews (or practice runs), newest first: one read
+        of the (user, practice, session) index, whatever the history's length."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM interview_scores WHERE user_id = ? AND practice = ?"
+            " ORDER BY session_id DESC LIMIT ?", (user_id, int(practice), limit))
+        return [_score(r) for r in rows]
+
+    async def count_scores(self, user_id: int, *, practice: bool = False,
+                           since: datetime | None = None, until: datetime | None = None) -> int:
+        sql = "SELECT COUNT(*) FROM interview_scores WHERE user_id = ? AND practice = ?"
+        params: list[object] = [user_id, int(practice)]
+        if since is not None:
+            sql += " AND finished_at >= ?"
+            params.append(to_db_time(since))
+        if until is not None:
+            sql += " AND finished_at < ?"
+            params.append(to_db_time(until))
+        return int(await self.db.fetch_value(sql, params))
+
+    async def reported_after(self, after_id: int, *, limit: int) -> list[ReportedSession]:
+        """Finished sessions with a report after session `after_id`, oldest first (the start-up
+        read of interviews finished before progress was recorded)."""
+        rows = await self.db.fetch_all(
+            "SELECT id, user_id, script_id, context_json, report_json, finished_at FROM interview_sessions"
+            " WHERE id > ? AND report_json IS NOT NULL ORDER BY id LIMIT ?", (after_id, limit))
+        return [ReportedSession(int(r["id"]), int(r["user_id"]), str(r["script_id"]), str(r["context_json"]),
+                                str(r["report_json"]),
+                                from_db_time(r["finished_at"]))  # type: ignore[arg-type]
+                for r in rows if r["finished_at"]]
 
     async def attempt(self, session_id: int, question_id: str) -> Attempt | None:
         row = await self.db.fetch_one(
@@ -126,24 +194,3 @@ class ProgressRepository:
         rows = await self.db.fetch_all(sql + " ORDER BY best_score, attempts LIMIT ?",
                                        (user_id, below, limit))
         return [_best(r) for r in rows]
-
-    async def reported(self, user_id: int, *, limit: int,
-                       since: datetime | None = None) -> list[ReportedSession]:
-        """The user's latest `limit` finished sessions with a report, newest first (the index of
-        finished interviews serves the order; nothing older is read)."""
-        sql = ("SELECT id, script_id, context_json, report_json, finished_at FROM interview_sessions"
-               " WHERE user_id = ? AND report_json IS NOT NULL")
-        params: list[object] = [user_id]
-        if since is not None:
-            sql += " AND finished_at >= ?"
-            params.append(to_db_time(since))
-        rows = await self.db.fetch_all(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
-        return [ReportedSession(int(r["id"]), str(r["script_id"]), str(r["context_json"]),
-                                str(r["report_json"]),
-                                from_db_time(r["finished_at"]))  # type: ignore[arg-type]
-                for r in rows if r["finished_at"]]
-
-    async def count_reported(self, user_id: int) -> int:
-        return int(await self.db.fetch_value(
-            "SELECT COUNT(*) FROM interview_sessions WHERE user_id = ? AND report_json IS NOT NULL",
-            (user_id,)))

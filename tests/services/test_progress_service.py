@@ -59,6 +59,8 @@ async def test_the_weekly_summary_fits_discord_with_the_longest_question(service
     for day in range(-6, 0):
         session = await finished(progress.store, report_of(0.2 + day / 100, text=long_question), days=day)
         await progress.record_finished(session, session.report)
+    retake = await finished(progress.store, report_of(0.3, text=long_question), days=-0.5, practice=True)
+    await progress.record_finished(retake, retake.report)
     nudge, _ = await followups.weekly_on(USER)
     assert nudge.due_at == datetime(2026, 12, 6, 18, tzinfo=UTC)  # Sunday, 18:00 UTC (no zone)
     progress.clock.set(nudge.due_at)  # type: ignore[attr-defined]
@@ -66,7 +68,8 @@ async def test_the_weekly_summary_fits_discord_with_the_longest_question(service
     message = await followups.compose(nudge, None)
     assert isinstance(message, NudgeMessage)
     check_fits(message, nudge)
-    assert "3** times: 3 mock interviews" in message.text  # the other three are older
+    assert "4** times: 3 mock interviews" in message.text  # the other three are older
+    assert "and 1 practice run." in message.text
     assert "**One question to practise:**" in message.text
     stored = await progress.store.nudges.get(nudge.id)
     assert stored.payload["questions"][0]["id"] == "q"
@@ -92,11 +95,13 @@ async def test_a_practice_comparison_is_made_from_its_report_before_the_hook_run
 async def test_the_chart_reads_at_most_its_window(services) -> None:
     progress, _ = services
     for i in range(CHART_WINDOW + 15):
-        await finished(progress.store, report_of(0.3 + i / 200), days=i / 24)
-    await finished(progress.store, report_of(0.9), days=5, practice=True)  # left out of the chart
+        session = await finished(progress.store, report_of(0.3 + i / 200), days=i / 24)
+        await progress.record_finished(session, session.report)
+    practice = await finished(progress.store, report_of(0.9), days=5, practice=True)
+    await progress.record_finished(practice, practice.report)  # left out of the chart
     chart = await progress.chart(USER)
     assert chart.chart is not None and len(chart.chart.interviews) == CHART_WINDOW
-    assert chart.chart.total == CHART_WINDOW + 16  # it says how many there are in all
+    assert chart.chart.total == CHART_WINDOW + 15  # it says how many there are in all
     assert chart.chart.interviews[-1].overall == pytest.approx(0.3 + (CHART_WINDOW + 14) / 200)
     png, _ = await progress.chart_png(USER)
     assert png is not None and png.startswith(b"\x89PNG")
@@ -109,3 +114,19 @@ async def test_attempts_recorded_twice_count_once(services) -> None:
     assert await progress.record_finished(session, session.report) == 0
     best = await progress.store.progress.best(USER, "final", "q")
     assert best.attempts == 1 and isinstance(await progress.store.progress.attempt(session.id, "q"), Attempt)
+
+
+async def test_interviews_finished_before_progress_was_recorded_are_read_in_once(services) -> None:
+    progress, _ = services
+    for i in range(5):
+        await finished(progress.store, report_of(0.3 + i / 10), days=i)  # no hook ran for these
+    await finished(progress.store, {"overall": 0.0, "answered": 0}, days=6)  # nothing answered
+    assert (await progress.chart(USER)).finished == 0
+    assert await progress.catch_up(limit=3) == 3  # a start-up reads a bounded number...
+    assert await progress.catch_up() == 3  # ...and the next one the rest
+    assert await progress.catch_up() == 0  # then one query finds nothing to do
+    chart = await progress.chart(USER)
+    assert chart.finished == 5 and chart.chart is not None
+    assert [round(p.overall, 2) for p in chart.chart.interviews] == [0.3, 0.4, 0.5, 0.6, 0.7]
+    best = await progress.store.progress.best(USER, "final", "q")
+    assert best.attempts == 5 and best.best_score == pytest.approx(0.7)

@@ -56,13 +56,23 @@ async def test_weakest_and_still_weak_after_practice(store: Store) -> None:
     assert [q.question_id for q in await store.progress.weakest(7, limit=5, practised_only=True, below=0.7)] == ["q2"]
 
 
-async def test_reported_reads_only_the_latest_finished_ones(store: Store) -> None:
-    ids = [await session(store, days=i) for i in range(5)]
-    rows = await store.progress.reported(7, limit=3)
-    assert [r.session_id for r in rows] == ids[::-1][:3]
-    recent = await store.progress.reported(7, limit=10, since=NOW + timedelta(days=3))
-    assert [r.session_id for r in recent] == [ids[4], ids[3]]
-    assert await store.progress.count_reported(7) == 5
+async def test_scores_read_only_the_latest_and_count_by_kind_and_time(store: Store) -> None:
+    from bot.core.progress import InterviewScore
+
+    ids = []
+    for i in range(5):
+        sid = await session(store, days=i)
+        ids.append(sid)
+        point = InterviewScore(sid, "final", "Final", NOW + timedelta(days=i), 0.1 * i, {"structure": 0.5})
+        await store.progress.record_finished(7, point, i == 4, [], NOW)
+        await store.progress.record_finished(7, point, i == 4, [], NOW)  # again: nothing changes
+    rows = await store.progress.scores(7, limit=3)
+    assert [r.session_id for r in rows] == ids[3::-1][:3] and rows[0].dimensions == {"structure": 0.5}
+    assert [r.session_id for r in await store.progress.scores(7, limit=3, practice=True)] == [ids[4]]
+    assert await store.progress.count_scores(7) == 4
+    assert await store.progress.count_scores(7, since=NOW + timedelta(days=1), until=NOW + timedelta(days=3)) == 2
+    later = await store.progress.reported_after(ids[2], limit=10)
+    assert [r.session_id for r in later] == ids[3:] and later[0].user_id == 7
 
 
 async def test_export_and_delete_include_the_progress_rows(store: Store) -> None:

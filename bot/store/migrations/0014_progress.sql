@@ -1,6 +1,21 @@
 -- Progress across interviews (issue 15). Written by the interview service's finish hook, in one
--- transaction per finished interview, idempotently (a hook run again after a crash adds nothing).
+-- transaction per finished interview, idempotently (a hook run again after a crash adds nothing);
+-- interviews finished before this migration are read into it at start-up, a batch at a time.
 --
+-- Each finished interview or practice run's scores, read by the progress chart and the weekly
+-- summary without parsing whole reports.
+CREATE TABLE interview_scores (
+    session_id      INTEGER PRIMARY KEY REFERENCES interview_sessions(id) ON DELETE CASCADE,
+    user_id         INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+    script_id       TEXT NOT NULL,
+    practice        INTEGER NOT NULL DEFAULT 0,    -- 1: a practice run of single questions
+    overall         REAL NOT NULL,                 -- 0..1
+    dimensions_json TEXT NOT NULL DEFAULT '{}',    -- dimension -> 0..1, the ones it measured
+    finished_at     TEXT NOT NULL
+);
+-- The latest full interviews (or practice runs) of a user, newest first.
+CREATE INDEX interview_scores_user ON interview_scores(user_id, practice, session_id);
+
 -- Each answered question of a finished interview or practice run: its score, its scores per
 -- dimension and its notes, so a practice run can show the earlier attempt beside the new one.
 CREATE TABLE question_attempts (
