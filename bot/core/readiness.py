@@ -11,8 +11,8 @@ make up first; the list that takes a minute last):
 - stories: a STAR story for each of the job's requirements when a job description is given,
   else `STORIES_WANTED` stories in the bank (seeds: examples of how you handled challenges,
   matched to the job description);
-- questions: "prepare your own questions" is ticked on the checklist (seeds: develop a list
-  of your own questions);
+- questions: `QUESTIONS_WANTED` questions to ask picked on `/prep questions`, or "prepare your
+  own questions" ticked on the checklist (seeds: develop a list of your own questions);
 - checklist: every item of the stage's checklist is ticked (seeds: review notes, research the
   company and the interviewers, logistics).
 """
@@ -28,7 +28,8 @@ from bot.core.stages import FINAL, SECOND_ROUND, script_for_stage, stage_label
 
 STORIES_WANTED = {SECOND_ROUND: 6, FINAL: 3}  # as the stage's checklist asks ("six STAR stories")
 STORIES_DEFAULT = 4
-QUESTIONS_ITEM = "own_questions"  # the checklist item that says the questions to ask are picked
+QUESTIONS_ITEM = "own_questions"  # the checklist item that says the questions to ask are written
+QUESTIONS_WANTED = 3  # picked on /prep questions ("pick three or four")
 MOCK, STORIES, QUESTIONS, CHECKLIST = "mock", "stories", "questions", "checklist"
 ORDER = (MOCK, STORIES, QUESTIONS, CHECKLIST)
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.-]*[a-z0-9+#]|[a-z0-9]")
@@ -110,10 +111,12 @@ def uncovered(requirements: Iterable[str], stories: Sequence[StoryText]) -> list
 def readiness(*, stage: str, company: str, interview_at: datetime,
               checklist_items: Sequence[str], ticked: Iterable[str],
               mocks: Sequence[MockResult], stories: Sequence[StoryText],
-              requirements: Sequence[str] | None = None, checklist_command: str = "") -> Readiness:
+              requirements: Sequence[str] | None = None, picked: int = 0,
+              checklist_command: str = "") -> Readiness:
     """The steps for one upcoming interview and where each stands. `checklist_items` are the
     item ids of the stage's checklist and `ticked` those the user ticked for this company;
-    `requirements` the job's (None when no job description is given)."""
+    `requirements` the job's (None when no job description is given); `picked` how many
+    questions to ask the user picked."""
     ticked_ids = set(ticked) & set(checklist_items)
     label = stage_label(stage, missing="interview")
     steps: list[ReadinessStep] = []
@@ -142,12 +145,15 @@ def readiness(*, stage: str, company: str, interview_at: datetime,
             f"{min(len(stories), wanted)} of {wanted}" + (f" ({len(stories)} saved)" if len(stories) > wanted else ""),
             "/prep star"))
 
-    if QUESTIONS_ITEM in checklist_items:
-        picked = QUESTIONS_ITEM in ticked_ids
-        steps.append(ReadinessStep(
-            QUESTIONS, "Your questions to ask them, picked", picked,
-            "picked and ticked on your checklist" if picked else "not picked yet",
-            "/prep questions, then tick it on /prep checklist"))
+    written = QUESTIONS_ITEM in ticked_ids
+    if picked >= QUESTIONS_WANTED:
+        detail = f"{picked} picked"
+    elif written:
+        detail = "written, and ticked on your checklist"
+    else:
+        detail = f"{picked} of {QUESTIONS_WANTED} picked"
+    steps.append(ReadinessStep(QUESTIONS, "Your questions to ask them, picked",
+                               picked >= QUESTIONS_WANTED or written, detail, "/prep questions"))
 
     if checklist_items:
         command = checklist_command or f"/prep checklist stage:{stage} company:{company}"

@@ -206,6 +206,18 @@ class ProgressService:
         return weekly_summary(week_end=week_end, interviews=scores, practice_runs=runs, bests=bests,
                               labels=DIMENSIONS)
 
+    # --- questions to ask, picked ----------------------------------------------------------------
+
+    async def picked_questions(self, user_id: int) -> set[str]:
+        return await self.store.progress.picked_questions(user_id)
+
+    async def pick_questions(self, user_id: int, shown: Sequence[str], chosen: Sequence[str]) -> set[str]:
+        """Of the questions shown, exactly those chosen are picked; returns every pick."""
+        now = self.clock.now()
+        await self.store.users.ensure(user_id, now)
+        await self.store.progress.set_picked(user_id, list(shown), [q for q in chosen if q in set(shown)], now)
+        return await self.picked_questions(user_id)
+
     # --- readiness for a real interview -----------------------------------------------------------
 
     async def upcoming_interviews(self, user_id: int) -> list[FollowUpPlan]:
@@ -243,7 +255,7 @@ class ProgressService:
                 log.exception("Could not read the job's requirements for user %s", user_id)
         return readiness(stage=stage, company=company, interview_at=interview_at,
                          checklist_items=items, ticked=ticked, mocks=mocks, stories=stories,
-                         requirements=requirements)
+                         requirements=requirements, picked=len(await self.picked_questions(user_id)))
 
     def _checklist_items(self, stage: str, company: str, role: str, when: datetime) -> list[str]:
         name = f"checklists/{stage}.md.j2"

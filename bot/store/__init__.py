@@ -34,6 +34,7 @@ _USER_TABLES: dict[str, str] = {
     "interview_scores": "SELECT * FROM interview_scores WHERE user_id = ?",
     "question_attempts": "SELECT * FROM question_attempts WHERE user_id = ?",
     "question_bests": "SELECT * FROM question_bests WHERE user_id = ?",
+    "picked_questions": "SELECT * FROM picked_questions WHERE user_id = ?",
 }
 
 

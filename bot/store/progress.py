@@ -194,3 +194,25 @@ class ProgressRepository:
         rows = await self.db.fetch_all(sql + " ORDER BY best_score, attempts LIMIT ?",
                                        (user_id, below, limit))
         return [_best(r) for r in rows]
+
+    # --- questions to ask, picked on /prep questions -----------------------------------------
+
+    async def picked_questions(self, user_id: int) -> set[str]:
+        rows = await self.db.fetch_all("SELECT question_id FROM picked_questions WHERE user_id = ?",
+                                       (user_id,))
+        return {str(r[0]) for r in rows}
+
+    async def set_picked(self, user_id: int, shown: Sequence[str], chosen: Sequence[str],
+                         now: datetime) -> None:
+        """Of the questions `shown`, exactly `chosen` are picked (one transaction)."""
+        dropped = [q for q in shown if q not in set(chosen)]
+        async with self.db.transaction() as conn:
+            if dropped:
+                marks = ",".join("?" * len(dropped))
+                await conn.execute(
+                    f"DELETE FROM picked_questions WHERE user_id = ? AND question_id IN ({marks})",
+                    (user_id, *dropped))
+            await conn.executemany(
+                "INSERT INTO picked_questions (user_id, question_id, picked_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(user_id, question_id) DO NOTHING",
+                [(user_id, q, to_db_time(now)) for q in chosen])

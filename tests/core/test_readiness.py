@@ -59,9 +59,16 @@ def test_questions_picked_and_the_checklist_come_from_the_ticks() -> None:
     assert done.next_step is None and done.done == 4
 
 
-def test_a_checklist_without_the_questions_item_has_no_questions_step() -> None:
+def test_questions_are_picked_with_three_or_written_on_the_checklist() -> None:
+    assert ready(picked=2).steps[2].detail == "2 of 3 picked" and not ready(picked=2).steps[2].done
+    assert ready(picked=3).steps[2].done and ready(picked=4).steps[2].detail == "4 picked"
+    written = ready(ticked=["own_questions"]).steps[2]
+    assert written.done and written.detail == "written, and ticked on your checklist"
+
+
+def test_a_stage_without_a_checklist_has_no_checklist_step() -> None:
     r = ready(checklist_items=[])
-    assert [s.key for s in r.steps] == [MOCK, STORIES]
+    assert [s.key for s in r.steps] == [MOCK, STORIES, QUESTIONS]
 
 
 def test_a_story_covers_a_requirement_when_half_its_words_are_there() -> None:

@@ -145,6 +145,10 @@ async def test_prep_progress_for_an_upcoming_interview_with_and_without_a_job(wo
     assert "2 of 15 ticked" in later and "1 of 6" in later
     assert "Next best step:** 6 STAR stories in your bank" in later
 
+    await bot.progress.pick_questions(world.candidate.id, ["a", "b", "c"], ["a", "b", "c"])
+    picked = readiness_text(await world.candidate.slash(world.channel, "prep progress"))
+    assert "Your questions to ask them, picked**: 3 picked" in picked
+
     jobs = bot.progress.jobs = Jobs(["Advanced SQL and dashboards", "Stakeholder management"])
     with_job = readiness_text(await world.candidate.slash(world.channel, "prep progress"))
     assert jobs.asked == [(world.candidate.id, "Acme", "Data Analyst")]

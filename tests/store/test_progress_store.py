@@ -82,3 +82,13 @@ async def test_export_and_delete_include_the_progress_rows(store: Store) -> None
     assert len(exported["question_attempts"]) == 1 and len(exported["question_bests"]) == 1
     counts = await store.delete_user(7)
     assert counts["question_attempts"] == 1 and await store.progress.best(7, "final", "why_us") is None
+
+
+async def test_picked_questions_change_only_for_those_shown(store: Store) -> None:
+    await store.progress.set_picked(7, ["a", "b", "c"], ["a", "b"], NOW)
+    await store.progress.set_picked(7, ["d", "e"], ["e"], NOW)
+    assert await store.progress.picked_questions(7) == {"a", "b", "e"}
+    await store.progress.set_picked(7, ["a", "b", "c"], ["c"], NOW)
+    await store.progress.set_picked(7, ["a", "b", "c"], ["c"], NOW)  # again: the same
+    assert await store.progress.picked_questions(7) == {"c", "e"}
+    assert len((await store.export_user(7))["picked_questions"]) == 2

@@ -30,7 +30,13 @@ from bot.exts._ui import (
 )
 from bot.exts.prep._checklist import ChecklistSelect, checklist_message
 from bot.exts.prep._progress import interview_choices, readiness_embed
-from bot.exts.prep._questions import QUESTION_PAGES, questions_message, questions_page, resolve_category
+from bot.exts.prep._questions import (
+    QUESTION_PAGES,
+    QuestionPickSelect,
+    questions_message,
+    questions_page,
+    resolve_category,
+)
 from bot.exts.prep._stories import (
     BANK_FULL,
     STORY_CARD,
@@ -54,7 +60,7 @@ from bot.exts.prep._tips import (
 
 STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in MOCK_STAGES.items()]
 # The persistent controls of /prep (the pages and story cards are the shared ones in _ui).
-DYNAMIC_ITEMS = (TopicsButton, TipIndexSelect, ChecklistSelect, StoryPickSelect)
+DYNAMIC_ITEMS = (TopicsButton, TipIndexSelect, ChecklistSelect, StoryPickSelect, QuestionPickSelect)
 
 
 class Prep(commands.GroupCog, group_name="prep",
@@ -144,7 +150,8 @@ class Prep(commands.GroupCog, group_name="prep",
     async def questions(self, interaction: discord.Interaction, category: str | None = None,
                         stage: str | None = None) -> None:
         embed, view = questions_message(self.bot.prep, interaction.user.id,
-                                        resolve_category(category), valid_stage(stage), 0)
+                                        resolve_category(category), valid_stage(stage), 0,
+                                        await self.bot.progress.picked_questions(interaction.user.id))
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:

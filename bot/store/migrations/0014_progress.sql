@@ -53,5 +53,14 @@ CREATE TABLE question_bests (
 );
 CREATE INDEX question_bests_weak ON question_bests(user_id, best_score);
 
+-- The questions to ask the interviewers a user picked on /prep questions (ids from
+-- prompts/prep/questions.txt); the readiness view counts them.
+CREATE TABLE picked_questions (
+    user_id         INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+    question_id     TEXT NOT NULL,
+    picked_at       TEXT NOT NULL,
+    PRIMARY KEY (user_id, question_id)
+);
+
 -- The weekly summary's start-up repair reads only the active weekly plans.
 CREATE INDEX followup_plans_kind ON followup_plans(kind, status);
