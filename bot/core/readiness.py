@@ -8,9 +8,10 @@ make up first; the list that takes a minute last):
 
 - mock: a mock interview of the interview's stage is finished (seeds: anticipate the
   questions, practise answering concisely);
-- stories: a STAR story for each of the job's requirements when a job description is given,
-  else `STORIES_WANTED` stories in the bank (seeds: examples of how you handled challenges,
-  matched to the job description);
+- stories: a STAR story for each of the job's must-have requirements when a job description is
+  given (the job feature's requirement map: a story chosen or suggested for it), else
+  `STORIES_WANTED` stories in the bank (seeds: examples of how you handled challenges, matched
+  to the job description);
 - questions: `QUESTIONS_WANTED` questions to ask picked on `/prep questions`, or "prepare your
   own questions" ticked on the checklist (seeds: develop a list of your own questions);
 - checklist: every item of the stage's checklist is ticked (seeds: review notes, research the
@@ -19,7 +20,6 @@ make up first; the list that takes a minute last):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,11 +32,6 @@ QUESTIONS_ITEM = "own_questions"  # the checklist item that says the questions t
 QUESTIONS_WANTED = 3  # picked on /prep questions ("pick three or four")
 MOCK, STORIES, QUESTIONS, CHECKLIST = "mock", "stories", "questions", "checklist"
 ORDER = (MOCK, STORIES, QUESTIONS, CHECKLIST)
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#.-]*[a-z0-9+#]|[a-z0-9]")
-_STOP = frozenset({"and", "the", "for", "with", "you", "your", "our", "are", "have", "has", "will",
-                   "who", "can", "able", "ability", "experience", "experienced", "strong", "good",
-                   "skills", "skill", "knowledge", "years", "year", "plus", "working", "work", "using",
-                   "etc", "of", "in", "to", "a", "an", "on", "or", "as", "at", "be", "is", "it", "we"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,34 +84,24 @@ class Readiness:
         return (self.interview_at - now).total_seconds() / 86400
 
 
-def words(text: str) -> set[str]:
-    """The content words of a text, lower-cased (what a requirement and a story share)."""
-    return {w.rstrip(".") for w in _WORD.findall(text.lower())} - _STOP
+@dataclass(frozen=True, slots=True)
+class RequirementStory:
+    """One of the job's requirements, and whether a story of the user's speaks to it."""
 
-
-def covers(requirement: str, story: StoryText) -> bool:
-    """Whether a story speaks to a requirement: at least half of the requirement's content words
-    (and at least one) are in the story's title or text."""
-    wanted = words(requirement)
-    if not wanted:
-        return False
-    found = wanted & words(f"{story.title} {story.text}")
-    return len(found) * 2 >= len(wanted)
-
-
-def uncovered(requirements: Iterable[str], stories: Sequence[StoryText]) -> list[str]:
-    return [r for r in requirements if not any(covers(r, s) for s in stories)]
+    requirement: str
+    has_story: bool
+    chosen: bool = False  # the user picked (or accepted) the story; False: only suggested
 
 
 def readiness(*, stage: str, company: str, interview_at: datetime,
               checklist_items: Sequence[str], ticked: Iterable[str],
               mocks: Sequence[MockResult], stories: Sequence[StoryText],
-              requirements: Sequence[str] | None = None, picked: int = 0,
+              requirements: Sequence[RequirementStory] | None = None, picked: int = 0,
               checklist_command: str = "") -> Readiness:
     """The steps for one upcoming interview and where each stands. `checklist_items` are the
     item ids of the stage's checklist and `ticked` those the user ticked for this company;
-    `requirements` the job's (None when no job description is given); `picked` how many
-    questions to ask the user picked."""
+    `requirements` the job's, each with whether a story covers it (None when no job description
+    is given); `picked` how many questions to ask the user picked."""
     ticked_ids = set(ticked) & set(checklist_items)
     label = stage_label(stage, missing="interview")
     steps: list[ReadinessStep] = []
@@ -131,13 +116,16 @@ def readiness(*, stage: str, company: str, interview_at: datetime,
     steps.append(ReadinessStep(MOCK, f"A {label.lower()} mock interview", bool(of_stage), detail,
                                f"/interview start script:{script_for_stage(stage)}"))
 
-    reqs = [r.strip() for r in requirements or [] if r and r.strip()]
+    reqs = [r for r in requirements or [] if r.requirement.strip()]
     if reqs:
-        missing = uncovered(reqs, stories)
-        covered = len(reqs) - len(missing)
+        missing = tuple(r.requirement for r in reqs if not r.has_story)
+        suggested = sum(1 for r in reqs if r.has_story and not r.chosen)
+        detail = f"{len(reqs) - len(missing)} of {len(reqs)} requirements have a story"
+        if suggested:
+            detail += f" ({suggested} only suggested: confirm with /prep job match)"
         steps.append(ReadinessStep(
-            STORIES, "A STAR story for each of the job's requirements", not missing,
-            f"{covered} of {len(reqs)} requirements have a story", "/prep star", tuple(missing)))
+            STORIES, "A STAR story for each of the job's requirements", not missing, detail,
+            "/prep star, then /prep job match", missing))
     else:
         wanted = STORIES_WANTED.get(stage, STORIES_DEFAULT)
         steps.append(ReadinessStep(

@@ -26,6 +26,8 @@ from bot.core.checklists import checklist_key, parse_checklist
 from bot.core.clock import Clock
 from bot.core.feedback import DIMENSIONS
 from bot.core.followups import parse_time
+from bot.core.job_description import MUST, JobDescription
+from bot.core.job_fit import MapEntry
 from bot.core.models import FollowUpPlan, InterviewSession
 from bot.core.prep_content import PrepContentError
 from bot.core.progress import (
@@ -40,10 +42,12 @@ from bot.core.progress import (
     practice_pick,
     progress_chart,
 )
-from bot.core.readiness import MockResult, Readiness, readiness, story_texts
+from bot.core.readiness import MockResult, Readiness, RequirementStory, readiness, story_texts
 from bot.core.weekly import WEEK, WeeklySummary, weekly_summary
 from bot.library import TemplateLibrary
+from bot.services.jobs import SavedJob
 from bot.store import Store
+from bot.store.jobs import StoredJob
 from bot.store.progress import ReportedSession
 
 CATCH_UP_KEY = "progress.recorded_through"  # bot_meta: the last session read in by `catch_up`
@@ -55,11 +59,14 @@ WEAK_SHOWN = 5  # questions still weak after practice, in /interview history
 
 
 class JobRequirements(Protocol):
-    """Where the readiness view finds a job's requirements, when the user gave a job description
-    (the job-materials feature implements it). None: no job description for that interview."""
+    """Where the readiness view finds the job's requirements and the stories that cover them,
+    when a job description is given for the interview (`bot.services.jobs.JobService`)."""
 
-    async def requirements_for(self, user_id: int, company: str, role: str) -> Sequence[str] | None:
-        ...
+    async def jobs(self, user_id: int) -> list[StoredJob]: ...
+
+    async def job(self, user_id: int, typed: str | None) -> SavedJob: ...
+
+    async def requirement_map(self, user_id: int, saved: SavedJob) -> list[MapEntry]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,7 @@ class ProgressService:
         self.store = store
         self.library = library
         self.clock = clock
-        self.jobs = jobs  # set by the job-materials feature when it is there
+        self.jobs = jobs  # the job descriptions, for the readiness view
 
     def _title(self, script_id: str) -> str:
         script = self.library.scripts.get(script_id)
@@ -247,15 +254,40 @@ class ProgressService:
             script = self.library.scripts.get(s.script_id)
             if script is not None:
                 mocks.append(MockResult(s.script_id, script.stage, s.overall, s.finished_at))
-        requirements = None
-        if self.jobs is not None:
-            try:
-                requirements = await self.jobs.requirements_for(user_id, company, role)
-            except Exception:
-                log.exception("Could not read the job's requirements for user %s", user_id)
         return readiness(stage=stage, company=company, interview_at=interview_at,
                          checklist_items=items, ticked=ticked, mocks=mocks, stories=stories,
-                         requirements=requirements, picked=len(await self.picked_questions(user_id)))
+                         requirements=await self._requirements(user_id, plan),
+                         picked=len(await self.picked_questions(user_id)))
+
+    async def _requirements(self, user_id: int, plan: FollowUpPlan) -> list[RequirementStory] | None:
+        """The must-haves of the interview's job description (the one given with `/followup add`,
+        else the latest saved for the same company), each with whether a story covers it; None
+        when no job description is given."""
+        if self.jobs is None:
+            return None
+        job_id = plan.details.get("job_id")
+        saved = None
+        if job_id:
+            saved = await self._saved_job(user_id, str(job_id))
+        if saved is None and plan.details.get("company"):
+            company = " ".join(str(plan.details["company"]).split()).casefold()
+            for record in await self.jobs.jobs(user_id):
+                if record.company and " ".join(record.company.split()).casefold() == company:
+                    saved = SavedJob(record, JobDescription.from_dict(record.reading))
+                    break
+        if saved is None:
+            return None
+        entries = await self.jobs.requirement_map(user_id, saved)
+        must = [e for e in entries if e.requirement.kind == MUST] or entries
+        return [RequirementStory(e.requirement.text, e.story is not None, e.chosen) for e in must]
+
+    async def _saved_job(self, user_id: int, typed: str) -> SavedJob | None:
+        from bot.services.jobs import JobNotFound
+
+        try:
+            return await self.jobs.job(user_id, typed) if self.jobs is not None else None
+        except JobNotFound:
+            return None  # deleted since the interview was logged
 
     def _checklist_items(self, stage: str, company: str, role: str, when: datetime) -> list[str]:
         name = f"checklists/{stage}.md.j2"

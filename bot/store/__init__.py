@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
+from bot.store.jobs import JobRepository
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.progress import ProgressRepository
@@ -35,6 +36,9 @@ _USER_TABLES: dict[str, str] = {
     "question_attempts": "SELECT * FROM question_attempts WHERE user_id = ?",
     "question_bests": "SELECT * FROM question_bests WHERE user_id = ?",
     "picked_questions": "SELECT * FROM picked_questions WHERE user_id = ?",
+    "job_descriptions": "SELECT * FROM job_descriptions WHERE user_id = ?",
+    "job_story_matches": "SELECT * FROM job_story_matches WHERE user_id = ?",
+    "resumes": "SELECT * FROM resumes WHERE user_id = ?",
 }
 
 
@@ -51,6 +55,7 @@ class Store:
         self.checklists = ChecklistRepository(self.db)
         self.nudges = NudgeRepository(self.db)
         self.progress = ProgressRepository(self.db)
+        self.jobs = JobRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()

@@ -104,16 +104,8 @@ async def test_a_question_never_answered_before_gets_no_before_and_after(world, 
     assert world.reports(thread) and before_and_after(thread) == []
 
 
-class Jobs:
-    """The job-materials feature's side of the readiness view, as a test double."""
-
-    def __init__(self, requirements):
-        self.requirements = requirements
-        self.asked = []
-
-    async def requirements_for(self, user_id, company, role):
-        self.asked.append((user_id, company, role))
-        return self.requirements
+JOB = ("Data Analyst at Acme\n\nRequirements\n- Advanced SQL and dashboards for reporting\n"
+       "- Experience presenting to executives\n\nNice to have\n- Looker")
 
 
 def readiness_text(result) -> str:
@@ -149,16 +141,27 @@ async def test_prep_progress_for_an_upcoming_interview_with_and_without_a_job(wo
     picked = readiness_text(await world.candidate.slash(world.channel, "prep progress"))
     assert "Your questions to ask them, picked**: 3 picked" in picked
 
-    jobs = bot.progress.jobs = Jobs(["Advanced SQL and dashboards", "Stakeholder management"])
+    # A job description given: a story for each of its must-haves (the job feature's map).
+    saved = await bot.jobs.add_job(world.candidate.id, text=JOB)
+    await world.candidate.slash(world.channel, "followup add", company="Acme", role="Data Analyst",
+                                when="Jan 12 10:00", stage="second_round", job=str(saved.record.id))
     with_job = readiness_text(await world.candidate.slash(world.channel, "prep progress"))
-    assert jobs.asked == [(world.candidate.id, "Acme", "Data Analyst")]
-    assert "1 of 2 requirements have a story" in with_job and "No story yet for: Stakeholder management" in with_job
+    musts = [r.text for r in saved.job.must_have]
+    entries = await bot.jobs.requirement_map(world.candidate.id, saved)
+    covered = sum(1 for e in entries if e.requirement.kind == "must" and e.story is not None)
+    assert len(musts) == 2 and covered == 1
+    assert "1 of 2 requirements have a story" in with_job and "No story yet for: Experience presenting" in with_job
+    assert "only suggested: confirm with /prep job match" in with_job
     assert "No job description given" not in with_job
+    # The other interview at Acme had no job given: the latest job saved for Acme is used.
+    later_one = readiness_text(await world.candidate.slash(world.channel, "prep progress", interview="#1"))
+    assert "1 of 2 requirements have a story" in later_one
 
     choices = await world.candidate.autocomplete(world.channel, "prep progress", "interview", "acme")
-    [choice] = choices
-    assert choice["name"].startswith("Second round at Acme (Data Analyst)")
-    picked = await world.candidate.slash(world.channel, "prep progress", interview=choice["value"])
+    upcoming = await bot.progress.upcoming_interviews(world.candidate.id)
+    assert [c["value"] for c in choices] == [str(p.id) for p in upcoming] and len(upcoming) == 2  # soonest first
+    assert choices[0]["name"].startswith("Second round at Acme (Data Analyst), Mon 12 Jan")
+    picked = await world.candidate.slash(world.channel, "prep progress", interview=choices[0]["value"])
     assert readiness_text(picked) == with_job
     wrong = await world.candidate.slash(world.channel, "prep progress", interview="#999")
     assert "not one of your upcoming interviews" in wrong.response.content
