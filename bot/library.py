@@ -125,7 +125,6 @@ def _check_prep(library: TemplateLibrary) -> list[str]:
 def _walk_script(script: Script, ctx: dict[str, object]) -> None:
     """Render every planned question and evaluate every probe with a sample answer."""
     from bot.core.feedback import answer_signals
-
     from bot.core.panel import assign_askers, panel_of
 
     plan = script.plan(ctx)

@@ -14,12 +14,15 @@ import re
 from bot.core.signals import fold
 
 _CUES: tuple[tuple[str, int, str], ...] = (
-    ("case_challenge", 7, r"\b(?:what if (?:your|the|that) (?:assumption|numbers?|data|estimate|figures?)|push(?:ing)? back on|"
+    ("case_challenge", 7, r"\b(?:what if (?:your|the|that) (?:assumption|numbers?|data|estimate|figures?)|"
+                          r"push(?:ing)? back on|"
                           r"challenge (?:your|that)|change your (?:recommendation|mind)|devil'?s advocate|"
-                          r"(?:biggest|weakest) (?:risk|weakness|hole|gap|point) in your (?:plan|recommendation|case|proposal|analysis)|"
+                          r"(?:biggest|weakest) (?:risk|weakness|hole|gap|point) in your "
+                          r"(?:plan|recommendation|case|proposal|analysis)|"
                           r"why not (?:the other|option)|not convinced|bring (?:them|people|the team) along)\b"),
     ("case_presentation", 6, r"\b(?:present your (?:recommendation|case|findings|analysis|proposal|plan)|"
-                             r"(?:take|walk) (?:me|us) through your (?:slides|presentation|analysis|recommendation|proposal)|"
+                             r"(?:take|walk) (?:me|us) through your "
+                             r"(?:slides|presentation|analysis|recommendation|proposal)|"
                              r"(?:here is|here's) your brief|over to you to present|time to present)\b"),
     ("strategy", 5, r"\b(?:trade-?offs?|your strategy|strategic (?:choice|bet|priorit\w*)|long-term vision|"
                     r"vision for|where would you take|what would you stop doing|say no to|the wrong call|"
