@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
+from bot.core.panel import Interviewer, panel_facts
 
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
@@ -36,7 +37,16 @@ def sample_report() -> dict[str, Any]:
         _scored(6, "my_questions", "candidate_questions", "What would you like to ask?",
                 "How is success measured in the first 90 days? Who would I work with?", (20, 120)),
     ]
-    return build_report(scored, company="Acme", values=["ownership"])
+    report = build_report(scored, company="Acme", values=["ownership"])
+    report["panel"] = panel_facts(
+        [Interviewer("Dana Lee", "Head of Data", "senior_leader"), Interviewer("Ravi Patel", "", "hiring_manager"),
+         Interviewer("Mo Okafor", "People Partner", "people_partner"),
+         Interviewer("Jo Kim", "Chief Wizard", "senior_leader")],
+        [{"number": s.number, "question_id": s.question_id, "category": s.category, "category_label": s.category,
+          "text": s.text, "skipped": s.skipped, "score": s.analysis.overall if s.analysis else None,
+          "key_point": s.analysis.key_point if s.analysis else ""} for s in scored],
+        [0, 0, 2, 1, 0, 1])
+    return report
 
 
 def legacy_report() -> dict[str, Any]:
@@ -65,7 +75,7 @@ def generic_context() -> dict[str, Any]:
         "script": {"id": "final", "title": "Final interview", "stage": "final",
                    "stage_label": "Final round", "minutes": 45,
                    "description": "The last conversation before an offer."},
-        "total": 12, "late": False, "entries": [], "practice": False,
+        "total": 12, "late": False, "entries": [], "practice": False, "preparation_minutes": 0,
         "commands": [("interview start", "Start a mock interview"), ("help", "How to use the bot")],
         "scripts": [],
     }
@@ -104,6 +114,21 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
     variants = [base]
+    if name == "messages/interview_intro.md.j2":  # no panel; a panel of four with a case exercise
+        variants.append(dict(base, interviewers=[], preparation_minutes=0))
+        variants.append(dict(base, preparation_minutes=15, interviewers=[
+            {"name": n, "title": t} for n, t in (("Dana Lee", "Head of Data"), ("Ravi Patel", ""),
+                                                 ("Mo Okafor", "People Partner"), ("Jo Kim", "Chief Wizard"))]))
+    if name == "reports/transcript.md.j2":  # questions asked by a panel, a case brief with and without notes
+        asker = {"name": "Dana Lee", "title": "Head of Data", "kind": "senior_leader"}
+        entry = {"number": 1, "question_id": "q", "category": "opening", "category_label": "Opening",
+                 "question": "Hello.", "answer": "Hi.", "skipped": False, "seconds": 3, "probes": [],
+                 "analysis": None, "score": None, "notes": [], "asker": asker, "handover": "", "prepares": False}
+        variants.append(dict(base, entries=[
+            entry, dict(entry, number=2, asker=dict(asker, name="Ravi Patel", title=""),
+                        handover="Dana hands over to Ravi Patel.", prepares=True, answer=""),
+            dict(entry, number=3, prepares=True, answer="notes", probes=[{"question": "Why?", "answer": "Because.",
+                                                                            "skipped": False}])]))
     if name.startswith("reports/"):
         empty = dict(base)
         empty["report"] = build_report([], company="", values=[])

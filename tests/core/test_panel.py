@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -202,7 +203,8 @@ def test_panel_facts_say_what_each_interviewer_heard():
     assert dana["best"]["quote"] == "I'd test a cheaper plan"
     assert dana["thanked"] and dana["question_for_them"].startswith("What is the strategy")
     assert ravi["thanked"] and ravi["question_for_them"].startswith("Ravi, how will you")
-    assert ravi["best"]["number"] == 5 and ravi["weakest"]["number"] == 4  # the opening is not rated (a tie: the earlier)
+    # The opening is not rated; on a tie the earlier answer is the best.
+    assert ravi["best"]["number"] == 5 and ravi["weakest"]["number"] == 4
     assert mo["asked"] == 0 and mo["best"] is None and not mo["thanked"] and not mo["question_for_them"]
 
 
@@ -241,7 +243,7 @@ def test_each_question_says_who_asks_it_and_hands_over(shipped_library):
         when += timedelta(minutes=2)
         interview.finish_answer(when)
     assert {a.asker["name"] for a in seen} == {"Dana Lee", "Ravi Patel"}
-    changes = [a for prev, a in zip(seen, seen[1:], strict=False)
+    changes = [a for prev, a in itertools.pairwise(seen)
                if not a.is_probe and a.asker != prev.asker]
     assert changes and all(a.handover for a in changes)
     assert all(not a.handover for a in seen if a.is_probe)

@@ -49,7 +49,7 @@ def test_the_deadline_and_what_is_left():
     assert time_left(deadline - timedelta(seconds=40), deadline) == "40 seconds left"
     assert time_left(deadline, deadline) == "time is up"
     with pytest.raises(ValueError):
-        ready_by(datetime(2026, 12, 1, 10, 0), 5)  # naive: refused
+        ready_by(datetime(2026, 12, 1, 10, 0), 5)  # noqa: DTZ001 (naive on purpose: refused)
 
 
 def _case(library, minutes=7, **context):
