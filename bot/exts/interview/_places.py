@@ -166,9 +166,8 @@ class InterviewPlaces:
         embed = discord.Embed(title=title[:256], description=question_text(asked)[:4096],
                               colour=discord.Colour.blurple())
         if asked.ready_by is not None:
-            embed.add_field(name="Preparation time",
-                            value=f"{asked.preparation_minutes} minutes, until "
-                                  f"{discord_timestamp(asked.ready_by, 't')} ({discord_timestamp(asked.ready_by, 'R')})")
+            until = f"{discord_timestamp(asked.ready_by, 't')} ({discord_timestamp(asked.ready_by, 'R')})"
+            embed.add_field(name="Preparation time", value=f"{asked.preparation_minutes} minutes, until {until}")
             embed.set_footer(text="Prepare now; notes typed here are kept, not judged. Press Done when you are "
                                   "ready to present, or wait: the bot asks when the time is up.")
         else:
