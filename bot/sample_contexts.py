@@ -88,7 +88,9 @@ _NOTES = [
 ]
 _EXTRA: dict[str, dict[str, Any]] = {
     "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"]},
-    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana"},
+    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana", "drafts": [
+        {"name": "Dana Lee", "title": "Head of Data", "greeting": "Dana", "kind": kind}
+        for kind in ("senior_leader", "people_partner", "technical_lead", "peer", "hiring_manager")]},
     "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7), "greeting": "Dana"},
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
@@ -109,6 +111,8 @@ def sample_for(name: str) -> list[dict[str, Any]]:
                        when=_WHEN if full or not name.startswith("checklists/") else None)
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
+        if name == "nudges/thank_you.md.j2":  # one person (or none) met: the single draft
+            variants.append(dict(variants[0], drafts=[]))
         return variants
     if name == _ANSWER_NOTES:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
