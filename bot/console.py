@@ -28,6 +28,7 @@ import sys
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, TextIO
@@ -38,9 +39,10 @@ from bot.core.interview import (
     MAX_PART_CHARS,
     AskedQuestion,
     InterviewError,
-    parse_interviewer,
     report_context,
 )
+from bot.core.panel import PanelError, parse_panel
+from bot.core.preparation import PreparationError, check_minutes, time_left
 from bot.core.scripts import Script, ScriptError
 from bot.core.text import split_text
 from bot.library import TemplateLibrary
@@ -406,6 +408,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--company", help="the company")
     parser.add_argument("--interviewer", action="append", default=[],
                         help='"Name, Title" (repeat for a panel)')
+    parser.add_argument("--prep-minutes", dest="prep_minutes", default=None,
+                        help="case exercise: minutes to prepare after the brief (1-30, default 10)")
     parser.add_argument("--values", default="", help='company values, comma separated')
     parser.add_argument("--notes", default="", help="notes from an earlier round")
     parser.add_argument("--db", type=Path, help="SQLite file (default: DATABASE_PATH)")
@@ -514,6 +518,7 @@ class Rehearsal:
         self.transcript: Path | None = None  # where the user asked for the transcript
         self.answer = AnswerInput(piped=not term.interactive)
         self.answer_chars = 0  # of the answer in progress, as recorded
+        self.ready_by: datetime | None = None  # while a case brief is on screen: when preparation ends
 
     async def run(self) -> int:
         try:
@@ -560,9 +565,15 @@ class Rehearsal:
                 term.say(f"--{key} is required (e.g. --name Sam --role \"Data Analyst\" "
                          "--company Acme).")
                 return EXIT_USAGE
+        try:
+            panel = parse_panel(args.interviewer)
+            minutes = check_minutes(getattr(args, "prep_minutes", None))
+        except (PanelError, PreparationError) as exc:
+            term.say(str(exc))
+            return EXIT_USAGE
         context = {
             "candidate": details["name"], "role": details["role"], "company": details["company"],
-            "interviewers": [parse_interviewer(i) for i in args.interviewer if i.strip()],
+            "interviewers": panel, "preparation_minutes": minutes,
             "values": [v for v in args.values.split(",") if v.strip()],
             "earlier_notes": args.notes,
         }
@@ -579,6 +590,9 @@ class Rehearsal:
         assert asked is not None
         term.say(f"{script.title} · {script.stage_label} · {asked.total} questions · "
                  f"about {script.minutes} minutes")
+        if step.interview.panel:
+            term.say("Your panel: " + ", ".join(
+                f"{p.name} ({p.title})" if p.title else p.name for p in step.interview.panel))
         self._tell_rules()
         return await self._loop(asked)
 
@@ -648,12 +662,37 @@ class Rehearsal:
 
     def _show(self, asked: AskedQuestion) -> None:
         self.term.say("")
+        self.ready_by = asked.ready_by
         if asked.is_probe:
             self.term.say(_wrap(f"Follow-up: {asked.text}", "  "))
+            return
+        if asked.handover:
+            self.term.say(_wrap(f"({asked.handover})"))
+        who = f" · {asked.asker_label} asks" if asked.asker else ""
+        self.term.say(f"[{asked.number}/{asked.total}] {plain(asked.category_label)}{who}")
+        self.term.say(_wrap(asked.text))
+        if asked.ready_by is not None:
+            left = time_left(self.service.clock.now(), asked.ready_by)
+            self.term.say(_wrap(f"  (preparation: {asked.preparation_minutes} minutes, until "
+                                f"{asked.ready_by:%H:%M} UTC, {left}. Notes are kept, not judged; "
+                                "/done when you are ready. A line typed after the time is up "
+                                "starts your presentation.)", "  "))
         else:
-            self.term.say(f"[{asked.number}/{asked.total}] {plain(asked.category_label)}")
-            self.term.say(_wrap(asked.text))
             self.term.say(f"  (suggested: {plain(asked.length_hint)})")
+
+    async def _preparation_over(self) -> int | None:
+        """While the candidate prepares a case: once the time is up, on to the presentation."""
+        if self.ready_by is None or self.service.clock.now() < self.ready_by:
+            return None
+        self.ready_by = None
+        for action in self.answer.flush():  # notes typed before the time was up stay notes
+            await self._carry_out(action)
+        try:
+            step = await self.service.end_preparation(self.session_id)
+        except InterviewError:
+            return None
+        self.term.say("\nYour preparation time is up. Over to you!")
+        return await self._advance(step)
 
     async def _loop(self, asked: AskedQuestion, *, so_far: str = "") -> int:
         """Read answers and commands until the rehearsal finishes or stops. `so_far` is the
@@ -676,6 +715,9 @@ class Rehearsal:
                 waiting = term.waiting(PASTE_GRACE_SECONDS if blank and term.interactive else 0)
             except Interrupted:
                 return await self._interrupted()
+            outcome = await self._preparation_over()
+            if outcome is not None:
+                return outcome
             for action in self.answer.feed(line, waiting=waiting):
                 outcome = await self._carry_out(action)
                 if outcome is not None:
@@ -738,6 +780,9 @@ class Rehearsal:
                 self.answer.has_answer = self.answer_chars > 0
 
     async def _finish_answer(self) -> Step | None:
+        if self.ready_by is not None:  # a brief: ready to present, with or without notes
+            self.ready_by = None
+            return await self.service.finish_answer(self.session_id)
         if not self.answer.has_answer:
             self.note("There is no answer to finish yet: type your answer first, or /skip to "
                       "pass on this question.")

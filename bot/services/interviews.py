@@ -578,6 +578,11 @@ class InterviewService:
                    user_id: int | None = None) -> Step:
         return await self._transition(session_id, "skip", expected, user_id)
 
+    async def end_preparation(self, session_id: int, *, user_id: int | None = None) -> Step:
+        """The candidate's preparation time has run out: on to the presentation (refused, with
+        InterviewError, when they are not preparing or it has not run out)."""
+        return await self._transition(session_id, "end_preparation", None, user_id)
+
     async def end(self, session_id: int, *, user_id: int | None = None) -> Step:
         return await self._transition(session_id, "finish", None, user_id)
 
@@ -723,7 +728,7 @@ class InterviewService:
             if deadline > now:
                 continue
             try:
-                steps.append(await self._transition(session_id, "end_preparation", None, None))
+                steps.append(await self.end_preparation(session_id))
             except InterviewError:
                 continue  # moved on, paused or ended meanwhile
         return steps

@@ -43,10 +43,11 @@ def _render(library, interviewer):
 
 
 def test_a_panel_gets_a_draft_per_interviewer_written_for_their_role(shipped_library):
-    drafts = thank_you_drafts("Dana Lee, Head of Data; Mo Okafor, People Partner; Ravi Patel, Engineering Manager")
+    panel = "Dana Lee, Head of Data; Mo Okafor, People Partner; Ravi Patel, Engineering Manager"
+    drafts = thank_you_drafts(panel)
     assert [(d["greeting"], d["kind"]) for d in drafts] == [
         ("Dana", "senior_leader"), ("Mo", "people_partner"), ("Ravi", "hiring_manager")]
-    text = _render(shipped_library, "Dana Lee, Head of Data; Mo Okafor, People Partner; Ravi Patel, Engineering Manager")
+    text = _render(shipped_library, panel)
     assert "You met 3 people" in text
     assert text.count("> Subject: Thank you for today") == 3
     for greeting in ("Dear Dana,", "Dear Mo,", "Dear Ravi,"):

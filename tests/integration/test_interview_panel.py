@@ -123,7 +123,7 @@ async def test_the_case_exercise_brief_preparation_time_presentation_and_questio
     assert "preparation time is up" in thread.history()[-2].content
     present = world.current(thread)
     assert present.id != brief.id
-    assert not [m for m in thread.history() if m.id == brief.id][0].components  # its buttons went
+    assert not next(m for m in thread.history() if m.id == brief.id).components  # its buttons went
     assert "Time to present" in present.embeds[0].description
     timers = [t for t in asyncio.all_tasks() if t.get_name() == "interview-preparation-timer" and not t.done()]
     assert len(timers) == 1
