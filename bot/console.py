@@ -435,8 +435,9 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
         return EXIT_ERROR
     if args.list:
         for script in _script_order(library):
+            kind = "Assessment: " if script.family == "assessment" else ""
             term.say(f"{script.id:<24} {script.stage_label:<13} ~{script.minutes} min  "
-                     f"{script.title}: {script.description}")
+                     f"{kind}{script.title}: {script.description}")
         return EXIT_DONE
     if args.resume and args.restart:
         term.say("Use --resume to continue your rehearsal, or --restart to start over; not both.")
@@ -460,9 +461,9 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
 
 
 def _script_order(library: TemplateLibrary) -> list[Script]:
-    """The default first, then by stage and id."""
+    """The default first, then the interviews by stage and id, then the assessments."""
     return sorted(library.scripts.values(),
-                  key=lambda s: (s.id != DEFAULT_SCRIPT, s.stage, s.id))
+                  key=lambda s: (s.id != DEFAULT_SCRIPT, s.family != "interview", s.stage, s.id))
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -602,7 +603,8 @@ class Rehearsal:
         self.term.say("Which interview would you like to rehearse?")
         for number, script in enumerate(scripts, start=1):
             self.term.say(textwrap.fill(
-                f"{script.title} ({script.stage_label}, about {script.minutes} min): "
+                f"{'Assessment: ' if script.family == 'assessment' else ''}{script.title} "
+                f"({script.stage_label}, about {script.minutes} min): "
                 f"{plain(script.description)}", width=_width(),
                 initial_indent=f"  {number}. ", subsequent_indent="     "))
         while True:

@@ -6,10 +6,11 @@ import argparse
 import io
 from pathlib import Path
 
-from bot.console import EXIT_DONE, EXIT_USAGE, rehearse
-from bot.core.clock import ManualClock
 from test_rehearse import PERSON, PROMPTS_DIR, answers
 from test_rehearse import rehearse as rehearse_command
+
+from bot.console import EXIT_DONE, EXIT_USAGE, rehearse
+from bot.core.clock import ManualClock
 
 PANEL = ["--interviewer", "Dana Lee, Head of Data", "--interviewer", "Ravi Patel, Engineering Manager",
          "--interviewer", "Mo Okafor, People Partner"]
