@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
 
-from bot.core.panel import INTERVIEWER_KINDS
+from bot.core.panel import INTERVIEWER_KINDS, interviewer_kind
 from bot.core.stages import MOCK_STAGES
 
 CATEGORIES: dict[str, str] = {
@@ -416,8 +416,6 @@ def sample_context(role_family: str = "general", stage: str = "second_round",
                    *, with_optional: bool = True, panel: int | None = None) -> dict[str, Any]:
     """A realistic candidate context for checking that scripts render; `panel` names how many
     interviewers (0-4; by default two with the optional details, none without)."""
-    from bot.core.panel import interviewer_kind
-
     size = (2 if with_optional else 0) if panel is None else panel
     interviewers = [dict(person, kind=interviewer_kind(person["title"])) for person in SAMPLE_PANEL[:size]]
     return {
