@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
+from bot.core.job_fit import job_coverage, resume_use
 from bot.core.panel import Interviewer, panel_facts
+from bot.core.scripts import sample_job, sample_resume
 
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
@@ -46,6 +48,14 @@ def sample_report() -> dict[str, Any]:
           "text": s.text, "skipped": s.skipped, "score": s.analysis.overall if s.analysis else None,
           "key_point": s.analysis.key_point if s.analysis else ""} for s in scored],
         [0, 0, 2, 1, 0, 1])
+    job = sample_job()
+    report["job_coverage"] = job_coverage(scored, job)
+    report["job_coverage"]["covered"].append({"requirement": "Strong SQL and Python", "question_number": 1,
+                                              "quote": "I rebuilt the pipeline in SQL."})
+    report["resume_use"] = [*resume_use(scored, sample_resume()),
+                            {"bullet": "Grew revenue by 20%", "employer": "Initech", "status": "contradicted",
+                             "question_number": 1, "quote": "", "resume_figure": "20%", "said_figure": "35%"},
+                            {"bullet": "Led a team of 4", "employer": "", "status": "unused"}]
     return report
 
 
@@ -87,7 +97,11 @@ _NOTES = [
     {"stage": "", "date": None, "interviewers": "", "notes": "", "feedback": ""},
 ]
 _EXTRA: dict[str, dict[str, Any]] = {
-    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"]},
+    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"], "job_map": [
+        {"requirement": "5+ years running pricing experiments", "kind": "must", "status": "chosen",
+         "story": "Repriced the Pro plan"},
+        {"requirement": "Strong SQL", "kind": "must", "status": "suggested", "story": "Rebuilt reporting"},
+        {"requirement": "Experience presenting to executives", "kind": "must", "status": "none", "story": ""}]},
     "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana", "drafts": [
         {"name": "Dana Lee", "title": "Head of Data", "greeting": "Dana", "kind": kind}
         for kind in ("senior_leader", "people_partner", "technical_lead", "peer", "hiring_manager")]},
@@ -96,6 +110,36 @@ _EXTRA: dict[str, dict[str, Any]] = {
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }
 _ANSWER_NOTES = "reports/answer_notes.md.j2"
+
+
+def _job_samples() -> list[dict[str, Any]]:
+    from bot.core.job_description import read_job_description
+
+    job = read_job_description(
+        "Pricing Analyst at Acme\n\nWhat you'll do\n- Run pricing experiments\n\nRequirements\n"
+        "- 3+ years of SQL\n- Experience presenting to executives\n\nNice to have\n- Looker\n\n"
+        "Our values\n- Ownership: we finish what we start").to_dict()
+    entries = [{"number": 1, "requirement": "3+ years of SQL", "kind": "must", "status": "chosen",
+                "story": "Rebuilt reporting"},
+               {"number": 2, "requirement": "Experience presenting to executives", "kind": "must",
+                "status": "suggested", "story": "Board update"},
+               {"number": 3, "requirement": "A degree", "kind": "must", "status": "none", "story": ""},
+               {"number": 4, "requirement": "Looker", "kind": "nice", "status": "none", "story": ""}]
+    bare = dict(job, title="", company="", responsibilities=[], skills=[], seniority=[], values=[],
+                headings=False)
+    return [dict(job=job, entries=entries, number=3, source="pasted"),
+            dict(job=bare, entries=[], number=4, source="advert.pdf")]
+
+
+def _resume_samples() -> list[dict[str, Any]]:
+    from bot.core.resume import read_resume
+
+    resume = read_resume("Experience\nAnalyst | Globex | 2021 - Present\n- Cut onboarding time by 40% by "
+                         "automating set-up\n- Answered customer emails every day").to_dict()
+    strongest = [{"text": "Cut onboarding time by 40% by automating set-up", "employer": "Globex"}]
+    return [dict(resume=resume, strongest=strongest, source="cv.docx"),
+            dict(resume={"roles": [{"title": "", "employer": "", "dates": "", "bullets": []}]},
+                 strongest=[], source="pasted")]
 
 
 def sample_for(name: str) -> list[dict[str, Any]]:
@@ -114,11 +158,16 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         if name == "nudges/thank_you.md.j2":  # one person (or none) met: the single draft
             variants.append(dict(variants[0], drafts=[]))
         return variants
+    if name == "jobs/job.md.j2":
+        return _job_samples()
+    if name == "jobs/resume.md.j2":
+        return _resume_samples()
     if name == _ANSWER_NOTES:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
     variants = [base]
-    if name == "messages/interview_intro.md.j2":  # no panel; a panel of four with a case exercise
+    if name == "messages/interview_intro.md.j2":  # no panel; a panel of four with a case exercise; a job
+        variants.append(dict(base, job=sample_job(), resume=sample_resume()))
         variants.append(dict(base, interviewers=[], preparation_minutes=0))
         variants.append(dict(base, preparation_minutes=15, interviewers=[
             {"name": n, "title": t} for n, t in (("Dana Lee", "Head of Data"), ("Ravi Patel", ""),

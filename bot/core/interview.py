@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.feedback import AnswerAnalysis, ScoredAnswer, analyze_answer, answer_signals, build_report
+from bot.core.job_fit import job_coverage, resume_use
 from bot.core.models import Answer, InterviewSession
 from bot.core.panel import Interviewer, assign_askers, handover_line, panel_facts, panel_of
 from bot.core.panel import parse_interviewer as _parse_interviewer
@@ -193,6 +194,10 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
         minutes = int(raw.get("preparation_minutes") or DEFAULT_MINUTES)
     except (TypeError, ValueError):
         minutes = DEFAULT_MINUTES
+    job = dict(raw["job"]) if raw.get("job") else None  # bot.core.job_fit.job_context
+    values = [str(v).strip() for v in raw.get("values", []) if str(v).strip()]
+    if not values and job:  # the job description's own values stand in for values not given
+        values = [str(v) for v in job.get("stated_values") or []]
     return {
         "candidate": str(raw.get("candidate", "")).strip() or "there",
         "role": role,
@@ -200,9 +205,12 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
         "role_family": raw.get("role_family") or infer_role_family(role),
         "stage": raw.get("stage", "second_round"),
         "interviewers": interviewers,
-        "values": [str(v).strip() for v in raw.get("values", []) if str(v).strip()],
+        "values": values,
         "earlier_notes": str(raw.get("earlier_notes", "") or ""),
         "preparation_minutes": max(1, minutes),
+        # The candidate's job description and résumé as read when the interview started (or None).
+        "job": job,
+        "resume": dict(raw["resume"]) if raw.get("resume") else None,
         # A practice session retakes only these questions from the script.
         "only_questions": [str(q) for q in raw.get("only_questions", []) or []],
     }
@@ -549,6 +557,10 @@ class Interview:
         report["complete"] = self.question_index >= len(self.plan)
         if self.panel:
             report["panel"] = self.panel_report(scored)
+        if self.context["job"]:
+            report["job_coverage"] = job_coverage(scored, self.context["job"])
+        if self.context["resume"]:
+            report["resume_use"] = resume_use(scored, self.context["resume"])
         return report
 
     def panel_report(self, scored: Sequence[ScoredAnswer]) -> list[dict[str, Any]]:

@@ -91,17 +91,24 @@ class InterviewCog(commands.Cog, name="Interview"):
         interviewer3='Optional: a third panel member, "Name, Title"',
         interviewer4='Optional: a fourth panel member, "Name, Title"',
         preparation="Case exercise: minutes to prepare after the brief (1-30, default 10)",
+        job="Optional: practise against one of your job descriptions (`/prep job add`)",
     )
     @app_commands.choices(where=[app_commands.Choice(name="Private thread", value="thread"),
                                  app_commands.Choice(name="Direct messages", value="dm")])
     async def start(self, interaction: discord.Interaction, script: str, role: str, company: str,
-                    interviewer: str | None = None, where: str | None = None,
+                    interviewer: str | None = None, where: str | None = None, job: str | None = None,
                     interviewer2: str | None = None, interviewer3: str | None = None,
                     interviewer4: str | None = None, preparation: int | None = None) -> None:
         await start_mock_interview(interaction, script_id=script, role=role, company=company,
-                                   interviewer=interviewer, where=where,
+                                   interviewer=interviewer, where=where, job=job,
                                    interviewers=[interviewer2, interviewer3, interviewer4],
                                    preparation=preparation)
+
+    @start.autocomplete("job")
+    async def job_autocomplete(self, interaction: discord.Interaction,
+                               current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=label, value=value)
+                for label, value in await self.bot.jobs.job_choices(interaction.user.id, current)]
 
     @start.autocomplete("script")
     async def script_autocomplete(self, interaction: discord.Interaction,

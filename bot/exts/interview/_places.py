@@ -147,7 +147,8 @@ class InterviewPlaces:
             total=len(interview.plan), practice=interview.is_practice,
             interviewers=interview.context["interviewers"],
             preparation_minutes=interview.context["preparation_minutes"] if any(
-                q.prepares for q in interview.plan) else 0)
+                q.prepares for q in interview.plan) else 0,
+            job=interview.context.get("job"), resume=interview.context.get("resume"))
         for embeds in embeds_for(text, title=f"{script.title} · {script.stage_label}"):
             await channel.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
         asked = interview.current_question()

@@ -12,6 +12,7 @@ from bot.core.panel import PanelError, parse_panel
 from bot.core.preparation import MAX_MINUTES, PreparationError, check_minutes
 from bot.errors import UserFacingError
 from bot.exts._common import bot_of, place_name, reply
+from bot.exts._ui import as_user_error
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._views import buttons
 from bot.services.interviews import ActiveInterviewExists
@@ -41,12 +42,16 @@ def panel_from(interviewers: Sequence[str | None]) -> list[dict[str, str]]:
 async def start_mock_interview(interaction: discord.Interaction, *, script_id: str, role: str,
                                company: str, interviewer: str | None = None, where: str | None = None,
                                only_questions: list[str] | None = None,
-                               values: list[str] | None = None,
+                               values: list[str] | None = None, job: str | None = None,
+                               materials: dict[str, Any] | None = None,
                                interviewers: Sequence[str | None] = (),
                                preparation: int | None = None) -> None:
     """Start an interview for the user who interacted, in a private thread here (in a server) or
-    their DMs, and post its introduction and first question. `interviewer` and `interviewers`
-    name the panel (up to four); `preparation` is a case exercise's preparation time in minutes."""
+    their DMs, and post its introduction and first question. `job` is the id of one of the user's
+    job descriptions (typed or picked); `materials` the job and résumé of an earlier interview
+    (a practice run); without either, the user's résumé is used when they keep one. `interviewer`
+    and `interviewers` name the panel (up to four); `preparation` is a case exercise's preparation
+    time in minutes."""
     bot = bot_of(interaction)
     role = check_text("role", role)
     company = check_text("company", company)
@@ -64,11 +69,14 @@ async def start_mock_interview(interaction: discord.Interaction, *, script_id: s
                                  f"{existing.context.get('company', '')}). Resume it or end it first.",
                     view=buttons(existing.id, "resume", "endnow"))
         return
+    if materials is None:
+        with as_user_error():  # someone else's job, or a made-up id, is refused before anything starts
+            materials = await bot.jobs.interview_materials(interaction.user.id, job)
     await interaction.response.defer(ephemeral=True, thinking=True)
     context: dict[str, Any] = {
         "candidate": interaction.user.display_name, "role": role, "company": company,
         "interviewers": panel, "preparation_minutes": minutes,
-        "values": values or [], "only_questions": only_questions or [],
+        "values": values or [], "only_questions": only_questions or [], **materials,
     }
     try:
         step = await bot.interviews.start(user_id=interaction.user.id, script_id=script_id,
@@ -93,4 +101,4 @@ async def start_practice(interaction: discord.Interaction, *, session_id: int, q
     await start_mock_interview(
         interaction, script_id=setup.script_id, role=setup.role, company=setup.company,
         interviewer=setup.interviewer, where="dm" if setup.in_dms else None,
-        only_questions=[setup.question_id], values=setup.values)
+        only_questions=[setup.question_id], values=setup.values, materials=setup.materials)
