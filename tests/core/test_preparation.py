@@ -123,3 +123,14 @@ def test_the_presentation_is_judged_on_its_structure(shipped_library):
     assert "push back" in asked.text
     nxt = interview.skip(NOW + timedelta(minutes=8)).question
     assert nxt is not None and nxt.asker["name"] == "Ravi Patel" and nxt.handover
+
+
+def test_the_brief_draws_on_the_job_description_when_one_is_given(shipped_library):
+    from bot.core.scripts import sample_job
+
+    job = sample_job()
+    with_job = _to_brief(_case(shipped_library, job=job))
+    without = _to_brief(_case(shipped_library))
+    assert with_job is not None and without is not None
+    assert job["responsibilities"][0] in with_job.text
+    assert job["responsibilities"][0] not in without.text and "what this role" not in without.text
