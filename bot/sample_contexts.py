@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
 from bot.core.job_fit import job_coverage, resume_use
+from bot.core.panel import Interviewer, panel_facts
 from bot.core.scripts import sample_job, sample_resume
 
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
@@ -39,6 +40,14 @@ def sample_report() -> dict[str, Any]:
                 "How is success measured in the first 90 days? Who would I work with?", (20, 120)),
     ]
     report = build_report(scored, company="Acme", values=["ownership"])
+    report["panel"] = panel_facts(
+        [Interviewer("Dana Lee", "Head of Data", "senior_leader"), Interviewer("Ravi Patel", "", "hiring_manager"),
+         Interviewer("Mo Okafor", "People Partner", "people_partner"),
+         Interviewer("Jo Kim", "Chief Wizard", "senior_leader")],
+        [{"number": s.number, "question_id": s.question_id, "category": s.category, "category_label": s.category,
+          "text": s.text, "skipped": s.skipped, "score": s.analysis.overall if s.analysis else None,
+          "key_point": s.analysis.key_point if s.analysis else ""} for s in scored],
+        [0, 0, 2, 1, 0, 1])
     job = sample_job()
     report["job_coverage"] = job_coverage(scored, job)
     report["job_coverage"]["covered"].append({"requirement": "Strong SQL and Python", "question_number": 1,
@@ -76,7 +85,7 @@ def generic_context() -> dict[str, Any]:
         "script": {"id": "final", "title": "Final interview", "stage": "final",
                    "stage_label": "Final round", "minutes": 45,
                    "description": "The last conversation before an offer."},
-        "total": 12, "late": False, "entries": [], "practice": False,
+        "total": 12, "late": False, "entries": [], "practice": False, "preparation_minutes": 0,
         "commands": [("interview start", "Start a mock interview"), ("help", "How to use the bot")],
         "scripts": [],
     }
@@ -93,7 +102,9 @@ _EXTRA: dict[str, dict[str, Any]] = {
          "story": "Repriced the Pro plan"},
         {"requirement": "Strong SQL", "kind": "must", "status": "suggested", "story": "Rebuilt reporting"},
         {"requirement": "Experience presenting to executives", "kind": "must", "status": "none", "story": ""}]},
-    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana"},
+    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana", "drafts": [
+        {"name": "Dana Lee", "title": "Head of Data", "greeting": "Dana", "kind": kind}
+        for kind in ("senior_leader", "people_partner", "technical_lead", "peer", "hiring_manager")]},
     "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7), "greeting": "Dana"},
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
@@ -194,6 +205,8 @@ def sample_for(name: str) -> list[dict[str, Any]]:
                        when=_WHEN if full or not name.startswith("checklists/") else None)
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
+        if name == "nudges/thank_you.md.j2":  # one person (or none) met: the single draft
+            variants.append(dict(variants[0], drafts=[]))
         return variants
     if name == "jobs/job.md.j2":
         return _job_samples()
@@ -203,8 +216,22 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
     variants = [base]
-    if name == "messages/interview_intro.md.j2":
+    if name == "messages/interview_intro.md.j2":  # no panel; a panel of four with a case exercise; a job
         variants.append(dict(base, job=sample_job(), resume=sample_resume()))
+        variants.append(dict(base, interviewers=[], preparation_minutes=0))
+        variants.append(dict(base, preparation_minutes=15, interviewers=[
+            {"name": n, "title": t} for n, t in (("Dana Lee", "Head of Data"), ("Ravi Patel", ""),
+                                                 ("Mo Okafor", "People Partner"), ("Jo Kim", "Chief Wizard"))]))
+    if name == "reports/transcript.md.j2":  # questions asked by a panel, a case brief with and without notes
+        asker = {"name": "Dana Lee", "title": "Head of Data", "kind": "senior_leader"}
+        entry = {"number": 1, "question_id": "q", "category": "opening", "category_label": "Opening",
+                 "question": "Hello.", "answer": "Hi.", "skipped": False, "seconds": 3, "probes": [],
+                 "analysis": None, "score": None, "notes": [], "asker": asker, "handover": "", "prepares": False}
+        variants.append(dict(base, entries=[
+            entry, dict(entry, number=2, asker=dict(asker, name="Ravi Patel", title=""),
+                        handover="Dana hands over to Ravi Patel.", prepares=True, answer=""),
+            dict(entry, number=3, prepares=True, answer="notes", probes=[{"question": "Why?", "answer": "Because.",
+                                                                            "skipped": False}])]))
     if name.startswith("reports/"):
         empty = dict(base)
         empty["report"] = build_report([], company="", values=[])

@@ -11,7 +11,8 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
-SCRIPTS = ("second_round", "final", "final_leadership", "behavioural_deep_dive")
+SCRIPTS = ("second_round", "final", "final_leadership", "behavioural_deep_dive", "case_presentation",
+           "senior_staff")
 PERSON = ["--name", "Sam", "--role", "Data Analyst", "--company", "Acme"]
 
 
@@ -428,10 +429,11 @@ def test_first_run_prompt_offers_the_scripts(tmp_path, terminal):
     at.expect("Which interview would you like to rehearse?")
     at.expect("(Enter for Second-round interview): ")
     listed = at.output
-    for title in ("1. Second-round interview", "2. Final interview", "Behavioural deep dive"):
+    for title in ("1. Second-round interview", "2. Final interview", "Behavioural deep dive",
+                  "5. Assessment: Case or presentation exercise", "6. Assessment: Conversation with a senior leader"):
         assert title in listed
     at.type("9\n")
-    at.expect("Type a number from 1 to 4, or press Enter.")
+    at.expect("Type a number from 1 to 6, or press Enter.")
     at.expect("(Enter for Second-round interview): ")
     at.type("2\n")
     at.expect("Your first name: ")

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from bot.core.fields import FieldError
 from bot.core.inputs import parse_record_id
 from bot.core.models import Answer, FollowUpPlan, JournalEntry
+from bot.core.panel import DEFAULT_KIND, MAX_PANEL, interviewer_kind
 from bot.core.stages import DEFAULT_STAGE, stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import local_time_on
@@ -318,7 +319,8 @@ def nudge_template(kind: str, details: Mapping[str, Any], *, items: Sequence[str
     if kind == THANK_YOU:
         deadline = parse_time(details.get("deadline") or details["interview_end"])
         return "nudges/thank_you.md.j2", dict(common, deadline=deadline,
-                                              greeting=greeting_name(common["interviewer"]))
+                                              greeting=greeting_name(common["interviewer"]),
+                                              drafts=thank_you_drafts(common["interviewer"]))
     if kind == CHECK_IN:
         return "nudges/check_in.md.j2", dict(common,
                                              interview_date=parse_time(details["interview_at"]),
@@ -418,6 +420,41 @@ def greeting_name(interviewer: str) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_SEVERAL = re.compile(r"\s*(?:;|/|&|\+|\band\b)\s*", re.IGNORECASE)
+
+
+def interviewer_people(interviewer: str) -> list[dict[str, str]]:
+    """The people in what someone typed as "interviewer" for a real interview, each with the
+    title given after their name: "Dana Lee, Head of Data; Ravi Patel, Engineering Manager" ->
+    two people; "Dana Lee and Ravi Patel" -> two, with no titles; "the panel" -> none. After a
+    comma, two or more capitalised words with no job-title word are another person ("Dana Lee,
+    Ravi Patel"), anything else the title of the person before. At most `MAX_PANEL`."""
+    people: list[dict[str, str]] = []
+    for chunk in _SEVERAL.split(_ASIDE.sub(" ", interviewer)):
+        parts = [" ".join(p.split()) for p in chunk.split(",")]
+        for index, part in enumerate(parts):
+            if not part:
+                continue
+            words = part.split()
+            looks_like_person = (
+                len(words) >= 2 and all(w[:1].isupper() for w in words)
+                and interviewer_kind(part) == DEFAULT_KIND and not any(w.lower() in NOT_A_NAME for w in words))
+            if people and index > 0 and not looks_like_person:
+                if not people[-1]["title"]:
+                    people[-1]["title"] = part
+                continue
+            if greeting_name(part):
+                people.append({"name": part, "title": ""})
+    return people[:MAX_PANEL]
+
+
+def thank_you_drafts(interviewer: str) -> list[dict[str, str]]:
+    """One thank-you draft's details per person met (greeting, name, title and their kind of
+    role, which the letter's middle line is written for); empty when no person can be read."""
+    return [{"name": p["name"], "title": p["title"], "greeting": greeting_name(p["name"]),
+             "kind": interviewer_kind(p["title"])} for p in interviewer_people(interviewer)]
 
 
 # --------------------------------------------------------------------------- what people type

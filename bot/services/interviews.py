@@ -390,9 +390,9 @@ class InterviewService:
         if not any(q.id == question_id for q in script.questions):
             raise SessionNotFound("That question is no longer in the script.")
         ctx = source.context
-        interviewers = ctx.get("interviewers") or []
-        first = interviewers[0] if interviewers else None
-        interviewer = (f"{first['name']}, {first.get('title', '')}".strip(", ") if first else None)
+        # The whole panel, as "Name, Title; Name, Title" (bot.core.panel.parse_panel reads it).
+        interviewer = "; ".join(f"{i['name']}, {i.get('title', '')}".strip(", ")
+                                for i in ctx.get("interviewers") or [] if i.get("name")) or None
         return PracticeSetup(script_id=source.script_id, role=ctx.get("role", ""),
                              company=ctx.get("company", ""), interviewer=interviewer,
                              in_dms=source.guild_id is None, question_id=question_id,
@@ -577,6 +577,11 @@ class InterviewService:
                    user_id: int | None = None) -> Step:
         return await self._transition(session_id, "skip", expected, user_id)
 
+    async def end_preparation(self, session_id: int, *, user_id: int | None = None) -> Step:
+        """The candidate's preparation time has run out: on to the presentation (refused, with
+        InterviewError, when they are not preparing or it has not run out)."""
+        return await self._transition(session_id, "end_preparation", None, user_id)
+
     async def end(self, session_id: int, *, user_id: int | None = None) -> Step:
         return await self._transition(session_id, "finish", None, user_id)
 
@@ -688,6 +693,44 @@ class InterviewService:
         if any_open is not None:
             deadlines.append(any_open + abandon_after)
         return min(deadlines, default=None)
+
+    # --- preparation time (case exercises) ---------------------------------------------
+
+    def _preparing_scripts(self) -> list[str]:
+        return sorted(s.id for s in self.library.scripts.values() if any(q.prepares for q in s.questions))
+
+    async def preparation_deadlines(self) -> list[tuple[int, datetime]]:
+        """(session id, deadline) of every candidate preparing a case now. The deadline is the
+        brief's stored asking time plus the minutes stored with the session, so it survives a
+        restart with no timer of its own; only active sessions of case scripts are looked at."""
+        deadlines = []
+        for session in await self.store.sessions.active_with_scripts(self._preparing_scripts()):
+            try:
+                _, interview = await self.load(session.id)
+            except (SessionNotFound, KeyError):
+                continue
+            deadline = interview.preparation_deadline()
+            if deadline is not None and interview.status == "active":
+                deadlines.append((session.id, deadline))
+        return deadlines
+
+    async def next_preparation_deadline(self) -> datetime | None:
+        return min((d for _, d in await self.preparation_deadlines()), default=None)
+
+    async def end_due_preparations(self) -> list[Step]:
+        """Every preparation time that has run out: the brief is closed and the presentation
+        asked for, each through the state machine under the session's lock (a candidate who
+        pressed Done meanwhile wins: theirs is then not a preparation any more)."""
+        now = self.clock.now()
+        steps = []
+        for session_id, deadline in await self.preparation_deadlines():
+            if deadline > now:
+                continue
+            try:
+                steps.append(await self.end_preparation(session_id))
+            except InterviewError:
+                continue  # moved on, paused or ended meanwhile
+        return steps
 
     async def _transition(self, session_id: int, action: str, expected: str | None,
                           user_id: int | None) -> Step:

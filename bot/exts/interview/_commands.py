@@ -22,6 +22,7 @@ from bot.exts.interview._controls import answer_form_submitted
 from bot.exts.interview._history import CHART_FILE, HISTORY_PAGES, history_page
 from bot.exts.interview._idle import IdleTimer
 from bot.exts.interview._places import InterviewPlaces
+from bot.exts.interview._preparation import PreparationTimer
 from bot.exts.interview._start import start_mock_interview, start_practice
 from bot.exts.interview._views import ANSWER_FORM, InterviewButton
 
@@ -36,6 +37,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         self.interviews = bot.interviews
         self.places = InterviewPlaces(bot)
         self.idle = IdleTimer(bot)
+        self.preparation = PreparationTimer(bot)
 
     async def cog_load(self) -> None:
         # The persistent controls come and go with the feature (a reload registers them once).
@@ -43,16 +45,22 @@ class InterviewCog(commands.Cog, name="Interview"):
         register_pages(HISTORY_PAGES, history_page)
         register_form("interview answer", ANSWER_FORM, answer_form_submitted)
         self.idle.start()
+        self.preparation.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(InterviewButton)
         unregister_pages(HISTORY_PAGES)
         unregister_form("interview answer")
         await self.idle.stop()
+        await self.preparation.stop()
 
     @commands.Cog.listener()
     async def on_interview_started(self, session: InterviewSession) -> None:
         self.idle.wake()
+
+    @commands.Cog.listener()
+    async def on_interview_preparing(self, session: InterviewSession) -> None:
+        self.preparation.wake()
 
     @commands.Cog.listener()
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
@@ -79,16 +87,24 @@ class InterviewCog(commands.Cog, name="Interview"):
         script="Which interview (start typing to see them)",
         role='The role, e.g. "Data Analyst"',
         company="The company",
-        interviewer='Optional: "Name, Title" of who will interview you',
+        interviewer='Optional: "Name, Title" of who will interview you (the panel\'s lead)',
         where="A private thread here (default in a server) or your DMs",
+        interviewer2='Optional: a second panel member, "Name, Title"',
+        interviewer3='Optional: a third panel member, "Name, Title"',
+        interviewer4='Optional: a fourth panel member, "Name, Title"',
+        preparation="Case exercise: minutes to prepare after the brief (1-30, default 10)",
         job="Optional: practise against one of your job descriptions (`/prep job add`)",
     )
     @app_commands.choices(where=[app_commands.Choice(name="Private thread", value="thread"),
                                  app_commands.Choice(name="Direct messages", value="dm")])
     async def start(self, interaction: discord.Interaction, script: str, role: str, company: str,
-                    interviewer: str | None = None, where: str | None = None, job: str | None = None) -> None:
+                    interviewer: str | None = None, where: str | None = None, job: str | None = None,
+                    interviewer2: str | None = None, interviewer3: str | None = None,
+                    interviewer4: str | None = None, preparation: int | None = None) -> None:
         await start_mock_interview(interaction, script_id=script, role=role, company=company,
-                                   interviewer=interviewer, where=where, job=job)
+                                   interviewer=interviewer, where=where, job=job,
+                                   interviewers=[interviewer2, interviewer3, interviewer4],
+                                   preparation=preparation)
 
     @start.autocomplete("job")
     async def job_autocomplete(self, interaction: discord.Interaction,
@@ -101,8 +117,9 @@ class InterviewCog(commands.Cog, name="Interview"):
                                   current: str) -> list[app_commands.Choice[str]]:
         text = current.lower()
         scripts = sorted(self.bot.library.scripts.values(), key=lambda s: (s.stage, s.id))
-        return [app_commands.Choice(name=shorten(f"{s.title} ({s.stage_label}, ~{s.minutes} min)", 100),
-                                    value=s.id)
+        scripts = sorted(scripts, key=lambda s: s.family != "interview")  # interviews, then assessments
+        return [app_commands.Choice(name=shorten(f"{'Assessment: ' if s.family == 'assessment' else ''}{s.title} "
+                                                 f"({s.stage_label}, ~{s.minutes} min)", 100), value=s.id)
                 for s in scripts if text in s.id or text in s.title.lower()][:25]
 
     @group.command(name="resume", description="Continue your interview where you left it")
