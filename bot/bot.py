@@ -26,6 +26,7 @@ from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
 from bot.services.journal import JournalService
 from bot.services.prep import PrepLibrary
+from bot.services.server_scripts import ServerScriptService
 from bot.services.users import UserSettingsService
 from bot.settings import Settings
 from bot.store import Store
@@ -84,6 +85,7 @@ class InterviewCoach(commands.Bot):
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
+        self.server_scripts = ServerScriptService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
@@ -102,6 +104,7 @@ class InterviewCoach(commands.Bot):
         await self.store.open()
         self.library.load()
         self.prep.load()
+        await self.server_scripts.load()  # before any session that may run on one is read
         repaired = await self.interviews.repair_half_started()
         if repaired:
             log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)

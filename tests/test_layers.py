@@ -60,4 +60,4 @@ def test_every_extension_loads_its_commands() -> None:
 
     assert discover_extensions() == ["bot.exts.followup", "bot.exts.help", "bot.exts.interview",
                                      "bot.exts.journal", "bot.exts.prep", "bot.exts.privacy",
-                                     "bot.exts.settings"]
+                                     "bot.exts.server_scripts", "bot.exts.settings"]

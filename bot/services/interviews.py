@@ -309,7 +309,7 @@ class InterviewService:
         return self._title(session.script_id, bool(session.context.get("only_questions")))
 
     def _title(self, script_id: str, practice: bool) -> str:
-        script = self.library.scripts.get(script_id)
+        script = self.library.find(script_id)
         title = script.title if script else script_id
         return f"Practice: {title}" if practice else title
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
+from bot.store.server_scripts import ServerScriptRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
@@ -45,6 +46,7 @@ class Store:
         self.stories = StoryRepository(self.db)
         self.checklists = ChecklistRepository(self.db)
         self.nudges = NudgeRepository(self.db)
+        self.server_scripts = ServerScriptRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()

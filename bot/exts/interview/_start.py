@@ -13,6 +13,7 @@ from bot.exts._common import bot_of, place_name, reply
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._views import buttons
 from bot.services.interviews import ActiveInterviewExists
+from bot.services.server_scripts import ScriptRefused
 
 MAX_FIELD = 100
 
@@ -37,9 +38,10 @@ async def start_mock_interview(interaction: discord.Interaction, *, script_id: s
     role = check_text("role", role)
     company = check_text("company", company)
     interviewer = check_text("interviewer", interviewer, required=False)
-    if script_id not in bot.library.scripts:
-        known = ", ".join(sorted(bot.library.scripts))
-        raise UserFacingError(f"There is no script called {script_id!r}. Pick one from the list ({known}).")
+    try:  # one of ours, or this server's own script at its latest version
+        script_id = (await bot.server_scripts.resolve(interaction.guild_id, script_id)).id
+    except ScriptRefused as error:
+        raise UserFacingError(str(error)) from None
     existing = await bot.interviews.open_session(interaction.user.id)
     if existing is not None:
         await reply(interaction, f"You already have an interview in progress ({bot.interviews.title(existing)}, "
