@@ -25,6 +25,7 @@ from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
 from bot.services.journal import JournalService
+from bot.services.mocks import MockService
 from bot.services.prep import PrepLibrary
 from bot.services.server_scripts import ServerScriptService
 from bot.services.users import UserSettingsService
@@ -90,6 +91,8 @@ class InterviewCoach(commands.Bot):
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
                                          journal=self.journal, before_start=self.wait_until_ready)
+        self.mocks = MockService(self.store, self.library, self.clock, interviews=self.interviews,
+                                 followups=self.followups)
         self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True

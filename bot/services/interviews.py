@@ -578,6 +578,11 @@ class InterviewService:
                    user_id: int | None = None) -> Step:
         return await self._transition(session_id, "skip", expected, user_id)
 
+    async def probe(self, session_id: int, *, expected: str | None = None,
+                    user_id: int | None = None) -> Step:
+        """A human interviewer's follow-up (`Interview.probe`)."""
+        return await self._transition(session_id, "probe", expected, user_id)
+
     async def end(self, session_id: int, *, user_id: int | None = None) -> Step:
         return await self._transition(session_id, "finish", None, user_id)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
+from bot.store.mocks import MockRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.server_scripts import ServerScriptRepository
 from bot.store.sessions import SessionRepository
@@ -47,6 +48,7 @@ class Store:
         self.checklists = ChecklistRepository(self.db)
         self.nudges = NudgeRepository(self.db)
         self.server_scripts = ServerScriptRepository(self.db)
+        self.mocks = MockRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()
