@@ -65,6 +65,7 @@ class MockInterview:
     request_channel_id: int | None
     request_message_id: int | None
     thread_id: int | None
+    voice_channel_id: int | None
     session_id: int | None
     asked_key: str | None
     ended_by: int | None
@@ -212,6 +213,13 @@ def require_interviewer(mock: MockInterview, user_id: int) -> None:
 def may_see(mock: MockInterview, user_id: int, *, moderator: bool = False) -> bool:
     """Only the two participants (and the server's moderators) see a mock interview."""
     return moderator or mock.role_of(user_id) is not None
+
+
+def may_open_voice(mock: MockInterview, user_id: int) -> None:
+    """A voice channel for the two, on request, once the time is agreed and until it ends."""
+    _participant(mock, user_id)
+    if mock.status not in (CONFIRMED, RUNNING):
+        raise MockError("A voice channel is for a mock interview with an agreed time, until it ends.")
 
 
 def swapped(mock: MockInterview) -> tuple[int, int]:

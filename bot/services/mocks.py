@@ -120,7 +120,8 @@ class MockService:
             proposed_by=created_by if starts_at else None,
             candidate_ok=starts_at is not None and inviter_is_candidate,
             interviewer_ok=starts_at is not None and not inviter_is_candidate,
-            request_channel_id=None, request_message_id=None, thread_id=None, session_id=None,
+            request_channel_id=None, request_message_id=None, thread_id=None,
+            voice_channel_id=None, session_id=None,
             asked_key=None, ended_by=None, no_show_id=None, swapped_from=swapped_from, version=0,
             created_at=now, updated_at=now)
 
@@ -170,6 +171,22 @@ class MockService:
 
     async def by_thread(self, thread_id: int) -> MockInterview | None:
         return await self.store.mocks.by_thread(thread_id)
+
+    # --- the voice channel ------------------------------------------------------------------
+
+    async def voice_wanted(self, mock_id: int, user_id: int) -> MockInterview:
+        """Whether this participant may have a voice channel now (it exists already when the
+        mock interview names one)."""
+        mock = await self.get(mock_id)
+        mocks.may_open_voice(mock, user_id)
+        return mock
+
+    async def voice_opened(self, mock_id: int, channel_id: int | None) -> MockInterview:
+        return await self._change(mock_id, lambda m: replace(m, voice_channel_id=channel_id,
+                                                             updated_at=self.clock.now()))
+
+    async def by_voice_channel(self, channel_id: int) -> MockInterview | None:
+        return await self.store.mocks.by_voice_channel(channel_id)
 
     # --- moving it on ---------------------------------------------------------------------
 
@@ -235,7 +252,8 @@ class MockService:
         mock = await self.get(mock_id)
         mocks.start(mock, user_id, self.clock.now(), session_id=0)  # refuses before anything starts
         context: dict[str, Any] = {
-            "candidate": candidate_name, "role": mock.role or "the role",
+            # No role given: "the {{ role }} role" reads "the role" once the text is reflowed.
+            "candidate": candidate_name, "role": mock.role,
             "company": mock.company or "the company", "values": [],
             "interviewers": [{"name": interviewer_name, "title": ""}], "mock_id": mock.id}
         try:

@@ -32,6 +32,8 @@ _USER_TABLES: dict[str, str] = {
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
     "checklists": "SELECT * FROM checklists WHERE user_id = ?",
     "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
+    # Mentor and peer mock interviews the user took part in, on either side (migration 0016).
+    "mock_interviews": "SELECT * FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
 }
 
 
@@ -77,6 +79,10 @@ class Store:
             for table, sql in _USER_TABLES.items()
         }
         async with self.db.transaction() as conn:
-            # Foreign keys cascade from users to everything else.
+            # Foreign keys cascade from users to everything else; mock interviews name two
+            # members, so those the user took part in go explicitly (their scores and notes
+            # cascade).
+            await conn.execute("DELETE FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
+                               (user_id,))
             await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         return {table: n for table, n in counts.items() if n}

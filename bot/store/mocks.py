@@ -82,6 +82,12 @@ class MockRepository:
             (thread_id,))
         return _mock(row) if row else None
 
+    async def by_voice_channel(self, channel_id: int) -> MockInterview | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM mock_interviews WHERE voice_channel_id = ? ORDER BY id DESC LIMIT 1",
+            (channel_id,))
+        return _mock(row) if row else None
+
     async def live_for(self, user_id: int) -> list[MockInterview]:
         rows = await self.db.fetch_all(
             "SELECT * FROM mock_interviews WHERE (candidate_id = ? OR interviewer_id = ?)"

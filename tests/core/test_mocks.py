@@ -22,7 +22,7 @@ def request(**changes) -> MockInterview:
         id=7, guild_id=9, kind="request", status=mocks.OPEN, candidate_id=SAM, interviewer_id=None,
         created_by=SAM, script_key="final", stage="final", role="", company="", starts_at=None,
         proposed_by=None, candidate_ok=False, interviewer_ok=False, request_channel_id=None,
-        request_message_id=None, thread_id=None, session_id=None, asked_key=None, ended_by=None,
+        request_message_id=None, thread_id=None, voice_channel_id=None, session_id=None, asked_key=None, ended_by=None,
         no_show_id=None, swapped_from=None, version=0, created_at=NOW, updated_at=NOW)
     return replace(base, **changes)
 

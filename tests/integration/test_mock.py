@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 import pytest
-from simcord.backend.errors import SetupError
+from simcord.backend.errors import BackendError, SetupError
 
 from bot import create_bot
 from bot.core.mocks import MockError
@@ -289,3 +289,31 @@ async def test_report_to_moderators(club, simcord_env):
     assert "mock interview #1" in sent.embeds[0].title
     assert "@everyone" not in sent.embeds[0].description and "They were rude" in sent.embeds[0].description
     assert not sent.mentions and not sent.mention_everyone
+
+
+async def test_a_voice_channel_for_the_two_deleted_when_empty(club, simcord_env):
+    await club.candidate.slash(club.channel, "mock pair", member=club.mentor, when="in 2 days")
+    await club.mentor.click(club.controls(), label="Confirm this time")
+    opened = await club.candidate.click(club.controls(), label="Voice channel")
+    assert "not recorded" in said(opened)
+    mock = await club.mock()
+    voice = next(c for c in club.guild.channels.values() if c.id == mock.voice_channel_id)
+    # Only the two may join it.
+    with pytest.raises(BackendError, match="Missing Access"):  # nobody else may even see it
+        await club.third.join_voice(voice)
+    await club.candidate.join_voice(voice)
+    await club.mentor.join_voice(voice)
+    await club.candidate.leave_voice()
+    assert any(c.id == voice.id for c in club.guild.channels.values())  # someone is still there
+    await club.mentor.leave_voice()
+    assert not any(c.id == voice.id for c in club.guild.channels.values())
+    assert (await club.mock()).voice_channel_id is None
+
+
+async def test_privacy_export_and_delete_include_mock_interviews(club, simcord_env):
+    await club.candidate.slash(club.channel, "mock pair", member=club.mentor, when="in 2 days")
+    store = simcord_env.bot.store
+    assert len((await store.export_user(club.mentor.id))["mock_interviews"]) == 1
+    assert (await store.export_user(club.third.id))["mock_interviews"] == []
+    await store.delete_user(club.mentor.id)
+    assert await store.mocks.get(1) is None

@@ -20,6 +20,7 @@ from bot.exts._common import NO_MENTIONS, reply
 from bot.exts._time import user_zone
 from bot.exts._ui import register_form, unregister_form
 from bot.exts.mock._flows import (
+    close_voice_if_empty,
     moderators_submitted,
     note_submitted,
     open_thread,
@@ -76,6 +77,15 @@ class MockCog(commands.Cog, name="Mock"):
         self.bot.remove_dynamic_items(MockButton, PanelButton, ScoreSelect)
         for name in FORMS:
             unregister_form(name)
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(self, member: discord.Member, before: discord.VoiceState,
+                                    after: discord.VoiceState) -> None:
+        """A mock interview's voice channel is deleted when its last member leaves."""
+        left = before.channel
+        if left is None or (after.channel is not None and after.channel.id == left.id):
+            return
+        await close_voice_if_empty(self.bot, left)
 
     async def _script(self, interaction: discord.Interaction, script: str | None,
                       stage: str | None) -> Script:

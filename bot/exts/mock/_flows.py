@@ -171,11 +171,60 @@ async def handle_control(interaction: discord.Interaction, action: str, mock_id:
             await reply(interaction, "Return match booked: propose a time below.", ephemeral=True)
             await post_controls(bot, interaction.channel, await service.get(mock.id),  # type: ignore[arg-type]
                                 note="Roles swapped for the return match.")
+        elif action == "voice":
+            await open_voice(interaction, mock_id)
         elif action == "moderators":
             await service.visible(mock_id, user_id)
             await show_form(interaction, ModeratorsForm(mock_id))
     except MockError as error:
         raise user_error(error) from None
+
+
+async def open_voice(interaction: discord.Interaction, mock_id: int) -> None:
+    """A voice channel only the two of them can join (and see), deleted once it is empty.
+    Nothing said there is recorded."""
+    bot = bot_of(interaction)
+    mock = await bot.mocks.voice_wanted(mock_id, interaction.user.id)
+    guild = interaction.guild
+    if guild is None:
+        raise UserFacingError("Voice channels are for mock interviews in a server.")
+    existing = guild.get_channel(mock.voice_channel_id) if mock.voice_channel_id else None
+    if existing is not None:
+        await reply(interaction, f"Your voice channel is {existing.mention}. Spoken answers are not "
+                                 "recorded; type an answer in the thread for it to count.")
+        return
+    if not guild.me.guild_permissions.manage_channels:
+        raise UserFacingError("I need the Manage Channels permission to open a voice channel; ask a "
+                              "server admin. You can still run the session here in the thread.")
+    parent = interaction.channel.parent if isinstance(interaction.channel, discord.Thread) else None
+    allowed = discord.PermissionOverwrite(view_channel=True, connect=True, speak=True)
+    overwrites: dict[discord.abc.Snowflake, discord.PermissionOverwrite] = {
+        guild.default_role: discord.PermissionOverwrite(view_channel=False, connect=False),
+        guild.me: discord.PermissionOverwrite(view_channel=True, connect=True, manage_channels=True),
+        **{discord.Object(user_id): allowed for user_id in mock.participants}}
+    channel = await guild.create_voice_channel(
+        shorten(f"Mock interview #{mock.id}", 100), overwrites=overwrites,  # type: ignore[arg-type]
+        category=getattr(parent, "category", None), reason="A mentor or peer mock interview")
+    await bot.mocks.voice_opened(mock.id, channel.id)
+    await reply(interaction, f"Voice channel ready: {channel.mention}, for the two of you only. Spoken "
+                             "answers are **not recorded**: type an answer in the thread for it to "
+                             "count in the report. The channel is deleted once it is empty.")
+
+
+async def close_voice_if_empty(bot: InterviewCoach, channel: discord.abc.GuildChannel) -> bool:
+    """Delete a mock interview's voice channel nobody is in any more."""
+    mock = await bot.mocks.by_voice_channel(channel.id)
+    if mock is None or getattr(channel, "members", None):
+        return False
+    try:
+        await channel.delete(reason="The mock interview's voice channel is empty")
+    except discord.NotFound:
+        pass
+    except discord.HTTPException:
+        log.warning("Could not delete the empty voice channel %s", channel.id, exc_info=True)
+        return False
+    await bot.mocks.voice_opened(mock.id, None)
+    return True
 
 
 async def claim(interaction: discord.Interaction, mock_id: int) -> None:

@@ -35,6 +35,7 @@ CONTROLS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "end": ("End now", discord.ButtonStyle.danger),
     "report": ("Report", discord.ButtonStyle.primary),
     "swap": ("Swap roles", discord.ButtonStyle.secondary),
+    "voice": ("Voice channel", discord.ButtonStyle.secondary),
     "moderators": ("Report to moderators", discord.ButtonStyle.secondary),
 }
 PANEL_ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
@@ -89,8 +90,8 @@ def controls_for(mock: MockInterview) -> list[str]:
     return {
         mocks.OPEN: ["claim", "cancel"],
         mocks.PROPOSED: ["confirm", "time", "cancel", "moderators"],
-        mocks.CONFIRMED: ["start", "time", "noshow", "cancel", "moderators"],
-        mocks.RUNNING: ["panel", "end", "moderators"],
+        mocks.CONFIRMED: ["start", "time", "noshow", "cancel", "voice", "moderators"],
+        mocks.RUNNING: ["panel", "end", "voice", "moderators"],
         mocks.FINISHED: ["report", "swap", "moderators"],
         mocks.CANCELLED: ["moderators"],
         mocks.NO_SHOW: ["moderators"],

@@ -51,6 +51,7 @@ CREATE TABLE mock_interviews (
     request_channel_id  INTEGER,
     request_message_id  INTEGER,
     thread_id           INTEGER,
+    voice_channel_id    INTEGER,                    -- a voice channel on request, deleted when empty
     session_id          INTEGER,                    -- the candidate's interview_sessions row
     asked_key           TEXT,                       -- the question last put to the candidate
     ended_by            INTEGER,
@@ -61,6 +62,7 @@ CREATE TABLE mock_interviews (
     updated_at          TEXT NOT NULL
 );
 CREATE INDEX mock_interviews_thread ON mock_interviews(thread_id);
+CREATE INDEX mock_interviews_voice ON mock_interviews(voice_channel_id);
 CREATE INDEX mock_interviews_candidate ON mock_interviews(candidate_id, status);
 CREATE INDEX mock_interviews_interviewer ON mock_interviews(interviewer_id, status);
 
