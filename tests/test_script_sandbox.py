@@ -94,3 +94,15 @@ def test_upload_names_and_sizes(name, size):
     problems = upload_problems(name, size)
     assert (size > MAX_BYTES) <= bool(problems)
     assert all(line == 1 for _, line, _ in problems)
+
+
+def test_the_example_in_the_admins_guide_passes_the_check():
+    """prompts/interviews/README.md gives server admins an example to copy: it must pass."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parent.parent / "prompts" / "interviews" / "README.md").read_text()
+    section = guide.split("## For server admins: your own scripts", 1)[1]
+    example = section.split("```\n", 2)[1].split("```", 1)[0]
+    result = check_source(example, "careers_final.j2")
+    assert result.problems == [] and result.summary is not None
+    assert (result.summary.script_id, result.summary.questions) == ("careers_final", 3)
