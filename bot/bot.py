@@ -172,9 +172,13 @@ class InterviewCoach(commands.Bot):
         log.info("Synced %d global commands", len(synced))
         return synced
 
-    async def on_message(self, message: discord.Message) -> None:
-        """Nothing: the bot has no prefix commands (answers are read by the interview feature's
-        listener), so every message skips discord.py's command parsing."""
+    @property
+    def on_message(self) -> Any:  # type: ignore[override]
+        """There is none. The bot has no prefix commands (answers are read by the interview
+        feature's listener), so a message neither goes through discord.py's command parsing nor
+        costs a task for a handler that would do nothing: `Client.dispatch` skips an event
+        handler it cannot find, and this one is never found."""
+        raise AttributeError("on_message")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are answered by their custom_id, so one left open across a restart still lands."""

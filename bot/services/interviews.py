@@ -336,18 +336,15 @@ class InterviewService:
                               limit: int = 25) -> list[tuple[str, str]]:
         """(label, value) of the user's latest interviews whose label contains what they typed,
         newest first, looking at no more than the latest `scan` of them; the value is the session
-        id. They are read without their reports, in one query (`limit` rows when nothing was
-        typed), so the cost does not grow with a long history."""
-        text = typed.lower()
-        choices: list[tuple[str, str]] = []
-        for s in await self.store.sessions.summaries(user_id, limit=scan if text else limit):
-            label = shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
-                            f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
-            if text in label.lower():
-                choices.append((label, str(s.id)))
-                if len(choices) >= limit:
-                    break
-        return choices
+        id. The label is matched in SQL and the interviews are read without their reports, so
+        one bounded query answers, whatever the length of the history. (An older interview is
+        still reached by typing its id: the commands accept "#12".)"""
+        text = typed.strip()
+        titles = {script_id: script.title for script_id, script in self.library.scripts.items()}
+        found = await self.store.sessions.summaries(user_id, limit=limit, matching=text, titles=titles,
+                                                    scan=scan)
+        return [(shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
+                         f"{s.created_at:%Y-%m-%d} · {s.status}", 100), str(s.id)) for s in found]
 
     async def practice_choices(self, user_id: int, typed: str = "", *, sessions: int = 20,
                                limit: int = 25) -> list[tuple[str, str]]:
