@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.core.clock import Clock
@@ -84,13 +85,13 @@ class ServerScriptService:
     # --- uploading ------------------------------------------------------------------------
 
     async def upload(self, guild_id: int, user_id: int, filename: str, size: int,
-                     read: object) -> Uploaded:
-        """Check and store an uploaded file. `read` is an awaitable factory for its bytes, only
-        called once the name and size are acceptable. Raises ScriptRefused, storing nothing."""
+                     read: Callable[[], Awaitable[bytes]]) -> Uploaded:
+        """Check and store an uploaded file. `read` fetches its bytes, and is only called once
+        the name and size are acceptable. Raises ScriptRefused, storing nothing."""
         problems = upload_problems(filename, size)
         if problems:
             raise ScriptRefused("I did not store that file.", format_problems(problems))
-        data = await read()  # type: ignore[operator]
+        data = await read()
         try:
             source = decode_source(data, filename)
         except ScriptError as error:

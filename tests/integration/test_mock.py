@@ -317,3 +317,15 @@ async def test_privacy_export_and_delete_include_mock_interviews(club, simcord_e
     assert (await store.export_user(club.third.id))["mock_interviews"] == []
     await store.delete_user(club.mentor.id)
     assert await store.mocks.get(1) is None
+
+
+async def test_a_claim_where_no_private_thread_can_open_withdraws_the_request(club, simcord_env):
+    locked = club.guild.create_text_channel("locked", overwrites={
+        simcord_env.bot.user: discord.PermissionOverwrite(create_private_threads=False)})
+    await club.admin.slash(club.channel, "settings server mock_channel", channel=locked)
+    await club.candidate.slash(club.channel, "mock request", stage="second_round")
+    [request] = [m for m in locked.history() if m.components]
+    claimed = await club.mentor.click(request, label="Claim: I'll interview")
+    assert "I need the Create Private Threads permission" in said(claimed)
+    assert (await club.mock()).status == "cancelled" and not locked.threads
+    assert "withdrawn" in locked.history()[-1].content

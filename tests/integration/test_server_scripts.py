@@ -199,3 +199,18 @@ async def test_another_servers_script_cannot_be_started(world, simcord_env, admi
     assert "There is no script called" in refusals(simcord_env)[-1]
     choices = await stranger.autocomplete(channel, "interview start", "script", "")
     assert not any("Careers panel" in c["name"] for c in choices)
+
+
+async def test_a_check_that_runs_out_of_time_stores_nothing(world, simcord_env, admin, monkeypatch):
+    """Whatever a template finds to keep the worker busy, it is killed at its time limit."""
+    import functools
+    import sys
+
+    service_module = sys.modules["bot.services.server_scripts"]
+    monkeypatch.setattr(service_module, "check_in_worker",
+                        functools.partial(service_module.check_in_worker, seconds=0.05))
+    await upload(admin, world.channel, SCRIPT)
+    refused = refusals(simcord_env)
+    assert refused and "did not finish rendering within 0.05 s" in refused[-1]
+    assert "careers_panel.j2:" in refused[-1]
+    assert await stored(simcord_env) == []

@@ -235,8 +235,13 @@ async def claim(interaction: discord.Interaction, mock_id: int) -> None:
         embed=status_embed(mock, title_of(bot, mock)), view=None, allowed_mentions=NO_MENTIONS)
     try:
         thread = await open_thread(interaction, mock, interaction.channel)  # type: ignore[arg-type]
-    except UserFacingError:
-        await bot.mocks.cancel(mock_id, interaction.user.id)
+    except UserFacingError:  # no thread for them: the request is withdrawn, and says why
+        cancelled = await bot.mocks.cancel(mock_id, interaction.user.id)
+        await interaction.edit_original_response(
+            content="I could not open a private thread here, so this request was withdrawn; ask "
+                    "again once a server admin has fixed my permissions.",
+            embed=status_embed(cancelled, title_of(bot, cancelled)), view=None,
+            allowed_mentions=NO_MENTIONS)
         raise
     await reply(interaction, f"You're interviewing <@{mock.candidate_id}>: continue in {thread.mention}.")
 
