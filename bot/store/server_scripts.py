@@ -103,9 +103,3 @@ class ServerScriptRepository:
             f" script_id = ? AND status IN ({marks})",
             (status, to_db_time(now), guild_id, script_id, *only_from))
         return result.rowcount
-
-    async def count_live(self, guild_id: int) -> int:
-        """How many scripts the server has that are not deleted."""
-        return int(await self.db.fetch_value(
-            "SELECT COUNT(DISTINCT script_id) FROM server_scripts WHERE guild_id = ?"
-            " AND status <> 'deleted'", (guild_id,)) or 0)
