@@ -45,6 +45,7 @@ PANEL_ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "note": ("Note", discord.ButtonStyle.secondary),
     "refresh": ("Refresh", discord.ButtonStyle.secondary),
 }
+FIELD = 700  # each field of the panel
 TIME_FORM = r"mocktime:(?P<mock>\d{1,20})"
 NOTE_FORM = r"mocknote:(?P<mock>\d{1,20}):(?P<question>[a-z][a-z0-9_]{0,48})"
 MODERATORS_FORM = r"mockmod:(?P<mock>\d{1,20})"
@@ -200,21 +201,22 @@ def panel_message(panel: Panel) -> tuple[discord.Embed, discord.ui.View | None]:
         return (discord.Embed(title="The session has finished",
                               description="Close this panel; the report is in the thread."), None)
     kind = "Follow-up" if asked.is_probe else asked.category_label
+    # Within Discord's 6,000 characters for the whole embed: 2,000 + 5 fields of 700 + the rest.
     embed = discord.Embed(title=shorten(f"Question {asked.number} of {asked.total} · {kind}", 256),
-                          description=shorten(asked.text, 4000), colour=discord.Colour.gold())
+                          description=shorten(asked.text, 2000), colour=discord.Colour.gold())
     embed.add_field(name="Status", value="Asked: the candidate is answering." if panel.asked
                     else "Not asked yet: press Ask to post it in the thread.", inline=False)
-    embed.add_field(name="What a strong answer shows", value=shorten(asked.guidance, 1000) or "-",
+    embed.add_field(name="What a strong answer shows", value=shorten(asked.guidance, FIELD) or "-",
                     inline=False)
     if panel.probes and not asked.is_probe:
         embed.add_field(name="Follow-ups (Probe asks the next)",
-                        value=shorten("\n".join(f"• {p}" for p in panel.probes), 1000), inline=False)
+                        value=shorten("\n".join(f"• {p}" for p in panel.probes), FIELD), inline=False)
     if panel.points:
         lines = [f"• {escape_discord(p)}: **{panel.scores.get(i, '-')}**" for i, p in enumerate(panel.points)]
-        embed.add_field(name="Rubric (score each 1-4 below)", value=shorten("\n".join(lines), 1000),
+        embed.add_field(name="Rubric (score each 1-4 below)", value=shorten("\n".join(lines), FIELD),
                         inline=False)
     if panel.note:
-        embed.add_field(name="Your note", value=shorten(escape_discord(panel.note), 1000), inline=False)
+        embed.add_field(name="Your note", value=shorten(escape_discord(panel.note), FIELD), inline=False)
     embed.set_footer(text=f"{panel.script_title} · only you see this panel")
     view = discord.ui.View(timeout=None)
     view.add_item(PanelButton("ask", mock.id, asked.key, disabled=panel.asked,
