@@ -108,6 +108,7 @@ class InterviewCoach(commands.Bot):
         self.library.load()
         self.prep.load()
         await self.server_scripts.load()  # before any session that may run on one is read
+        await self.mocks.load()
         repaired = await self.interviews.repair_half_started()
         if repaired:
             log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)

@@ -5,8 +5,9 @@ who may see the report. No Discord here: the adapter (`bot/exts/mock/`) draws th
 The session is an ordinary interview of the candidate's (`bot.interviews`), on the script
 chosen, so typed answers are stored and analysed exactly as in a bot-run interview and the
 report lands in the candidate's history. What differs is who moves it on: the interviewer,
-from their panel (ask, probe, next or skip). Its thread is attached to the interview only when
-the first question is asked, so small talk before it is not taken for an answer.
+from their panel (ask, probe, next or skip). The candidate's messages in the thread are parts of
+the answer only while a question is asked (`typed_answer`), so small talk before it or between
+questions is not taken for an answer.
 
 Every change is decided by `bot.core.mocks` and written over the version read (`Stale`: read
 again and retry once). Reminders are nudges of kind `mock_reminder`, delivered by the follow-up
@@ -76,6 +77,14 @@ class MockService:
         self.interviews = interviews
         self.followups = followups
         followups.register_kind(REMINDER, self.compose_reminder)
+        # The threads where a session is running (thread id -> mock interview id): every message
+        # in any thread is looked up here, so one that is not a session costs no query.
+        self._session_threads: dict[int, int] = {}
+
+    async def load(self) -> None:
+        """At start-up: the sessions running (their threads take typed answers)."""
+        self._session_threads = {m.thread_id: m.id for m in await self.store.mocks.running()
+                         if m.thread_id is not None}
 
     # --- settings -------------------------------------------------------------------------
 
@@ -201,6 +210,11 @@ class MockService:
                     raise MockError("Someone changed this at the same moment; try again.") from None
                 continue
             await self._plan_reminders(saved)
+            if saved.thread_id is not None:
+                if saved.status == mocks.RUNNING:
+                    self._session_threads[saved.thread_id] = saved.id
+                elif self._session_threads.get(saved.thread_id) == saved.id:
+                    del self._session_threads[saved.thread_id]
             return saved
         raise AssertionError("unreachable")
 
@@ -278,7 +292,9 @@ class MockService:
         assert mock.session_id is not None
         _, interview = await self.interviews.load(mock.session_id)
         title = interview.script.title
-        if not interview.is_open:
+        if not interview.is_open:  # ended from elsewhere (`/interview end`): the mock ends too
+            mock = await self._change(mock.id, lambda m: mocks.end(m, m.candidate_id, self.clock.now())
+                                      if m.status == mocks.RUNNING else m)
             return Panel(mock, None, False, [], [], {}, "", title)
         asked = interview.current_question()
         spec = interview.current_spec
@@ -311,11 +327,40 @@ class MockService:
         mock = await self._running(mock_id, user_id)
         assert mock.session_id is not None
         _, asked = await self.interviews.current(mock.session_id)
-        if mock.asked_key is None and mock.thread_id is not None:
-            await self.interviews.attach(mock.session_id, channel_id=mock.thread_id)
         mock = await self._change(mock_id, lambda m: replace(m, asked_key=asked.key,
                                                              updated_at=self.clock.now()))
         return mock, asked
+
+    async def typed_answer(self, thread_id: int, user_id: int, text: str, *, source_id: str,
+                           attachments: list[str]) -> bool | None:
+        """A message in a session's thread: stored (committed) as part of the candidate's answer
+        when it is theirs and a question is asked and not moved past. True: stored; False: the
+        candidate's, but no question is waiting (small talk, or between questions); None: not a
+        session's thread, or someone else's message. The interview runs in no channel of its own,
+        so `/interview` commands never post its questions or report in the shared thread."""
+        mock_id = self._session_threads.get(thread_id)
+        if mock_id is None:
+            return None
+        mock = await self.get(mock_id)
+        if mock.status != mocks.RUNNING or mock.session_id is None or mock.thread_id != thread_id:
+            self._session_threads.pop(thread_id, None)
+            return None
+        if user_id != mock.candidate_id:
+            return None
+        if mock.asked_key is None:
+            return False
+        session = await self.interviews.get(mock.session_id)
+        if session is None or not session.is_open:
+            return False
+        if session.status == "paused":
+            await self.interviews.resume(mock.session_id)
+        _, current = await self.interviews.current(mock.session_id)
+        if current.key != mock.asked_key:
+            return False
+        await self.interviews.record_part(mock.session_id, text, source="message",
+                                          source_id=source_id, attachments=attachments,
+                                          user_id=mock.candidate_id)
+        return True
 
     async def follow_up(self, mock_id: int, user_id: int) -> tuple[MockInterview, Step]:
         """Ask a follow-up now (the next probe written); it is put to the candidate at once."""

@@ -88,6 +88,11 @@ class MockRepository:
             (channel_id,))
         return _mock(row) if row else None
 
+    async def running(self) -> list[MockInterview]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM mock_interviews WHERE status = 'running' ORDER BY id")
+        return [_mock(r) for r in rows]
+
     async def live_for(self, user_id: int) -> list[MockInterview]:
         rows = await self.db.fetch_all(
             "SELECT * FROM mock_interviews WHERE (candidate_id = ? OR interviewer_id = ?)"

@@ -131,6 +131,7 @@ async def test_a_request_claimed_and_run_to_a_report(club, simcord_env):
     assert len(club.asked(thread)) == 2  # the follow-up was put to the candidate
     await club.candidate.send(thread, "It saved the team about 20 hours a month.")
     await club.mentor.click(panel, label="Next")
+    await club.candidate.send(thread, "Between questions: not an answer.")
 
     # The rest: ask, answer, next, until the report.
     for _ in range(60):
@@ -144,6 +145,7 @@ async def test_a_request_claimed_and_run_to_a_report(club, simcord_env):
     answers = await simcord_env.bot.store.sessions.answers(mock.session_id)
     texts = [p.text for a in answers for p in a.parts]
     assert "Hi! Ready when you are." not in texts and ANSWER in texts
+    assert "Between questions: not an answer." not in texts
     assert any("20 hours a month" in t for t in texts)
 
     # The candidate's report: the interviewer's scores and notes beside the bot's analysis.
@@ -329,3 +331,16 @@ async def test_a_claim_where_no_private_thread_can_open_withdraws_the_request(cl
     assert "I need the Create Private Threads permission" in said(claimed)
     assert (await club.mock()).status == "cancelled" and not locked.threads
     assert "withdrawn" in locked.history()[-1].content
+
+
+async def test_interview_end_by_the_candidate_ends_the_mock_too(club, simcord_env):
+    await club.candidate.slash(club.channel, "mock pair", member=club.mentor, when="in 2 days")
+    await club.mentor.click(club.controls(), label="Confirm this time")
+    panel = await panel_of(await club.mentor.click(club.controls(), label="Start the session"))
+    await club.mentor.click(panel, label="Ask")
+    await club.candidate.send(club.thread(), ANSWER)
+    await club.candidate.slash(club.channel, "interview end")
+    await club.mentor.click(panel, label="Next")
+    mock = await club.mock()
+    assert mock.status == "finished" and mock.ended_by == club.candidate.id
+    assert panel.embeds[0].title == "The session has finished"
