@@ -24,6 +24,7 @@ from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
+from bot.services.jobs import JobService
 from bot.services.journal import JournalService
 from bot.services.mocks import MockService
 from bot.services.prep import PrepLibrary
@@ -88,9 +89,11 @@ class InterviewCoach(commands.Bot):
         self.interviews = InterviewService(self.store, self.library, self.clock)
         self.server_scripts = ServerScriptService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
+        self.jobs = JobService(self.store, self.clock)  # job descriptions, the résumé, the requirement map
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
-                                         journal=self.journal, before_start=self.wait_until_ready)
+                                         journal=self.journal, before_start=self.wait_until_ready,
+                                         jobs=self.jobs)
         self.mocks = MockService(self.store, self.library, self.clock, interviews=self.interviews,
                                  followups=self.followups)
         self.interviews.when_finished(self.plan_practice_again)

@@ -104,6 +104,7 @@ class PracticeSetup:
     in_dms: bool  # the earlier interview ran in DMs
     question_id: str
     values: list[str]
+    materials: dict[str, Any]  # the job and résumé the earlier interview was given, if any
 
 
 def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
@@ -395,7 +396,8 @@ class InterviewService:
         return PracticeSetup(script_id=source.script_id, role=ctx.get("role", ""),
                              company=ctx.get("company", ""), interviewer=interviewer,
                              in_dms=source.guild_id is None, question_id=question_id,
-                             values=list(ctx.get("values") or []))
+                             values=list(ctx.get("values") or []),
+                             materials={k: ctx[k] for k in ("job", "resume") if ctx.get(k)})
 
     async def report_of(self, session_id: int, *, user_id: int | None = None
                         ) -> tuple[InterviewSession, Interview, dict[str, Any]]:
