@@ -18,7 +18,7 @@ sent."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -34,7 +34,7 @@ from bot.core.scripts import Script
 from bot.core.text import Safe, discord_timestamp, escape_discord
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
-from bot.services.interviews import InterviewService, Step
+from bot.services.interviews import InterviewService, PartResult, Step
 from bot.store import NewNudge, Store
 from bot.store.database import Stale
 from bot.store.mocks import MockSettings
@@ -77,6 +77,7 @@ class MockService:
         self.interviews = interviews
         self.followups = followups
         followups.register_kind(REMINDER, self.compose_reminder)
+        interviews.answers_elsewhere(self.typed_answer)  # the candidate's typed answers
         # The threads where a session is running (thread id -> mock interview id): every message
         # in any thread is looked up here, so one that is not a session costs no query.
         self._session_threads: dict[int, int] = {}
@@ -331,13 +332,13 @@ class MockService:
                                                              updated_at=self.clock.now()))
         return mock, asked
 
-    async def typed_answer(self, thread_id: int, user_id: int, text: str, *, source_id: str,
-                           attachments: list[str]) -> bool | None:
-        """A message in a session's thread: stored (committed) as part of the candidate's answer
-        when it is theirs and a question is asked and not moved past. True: stored; False: the
-        candidate's, but no question is waiting (small talk, or between questions); None: not a
-        session's thread, or someone else's message. The interview runs in no channel of its own,
-        so `/interview` commands never post its questions or report in the shared thread."""
+    async def typed_answer(self, thread_id: int, user_id: int, text: str, source_id: str | None,
+                           attachments: Sequence[str]) -> PartResult | None:
+        """A message in a session's thread (the interview service's listener hands it over):
+        stored, committed, as part of the candidate's answer when it is theirs and a question is
+        asked and not moved past. None: not a session's thread, someone else's message, or no
+        question waiting (small talk, or between questions). The interview runs in no channel of
+        its own, so `/interview` commands never post its questions or report in the thread."""
         mock_id = self._session_threads.get(thread_id)
         if mock_id is None:
             return None
@@ -348,19 +349,18 @@ class MockService:
         if user_id != mock.candidate_id:
             return None
         if mock.asked_key is None:
-            return False
+            return None
         session = await self.interviews.get(mock.session_id)
         if session is None or not session.is_open:
-            return False
+            return None
         if session.status == "paused":
             await self.interviews.resume(mock.session_id)
         _, current = await self.interviews.current(mock.session_id)
         if current.key != mock.asked_key:
-            return False
-        await self.interviews.record_part(mock.session_id, text, source="message",
-                                          source_id=source_id, attachments=attachments,
-                                          user_id=mock.candidate_id)
-        return True
+            return None
+        return await self.interviews.record_part(mock.session_id, text, source="message",
+                                                 source_id=source_id, attachments=attachments,
+                                                 user_id=mock.candidate_id)
 
     async def follow_up(self, mock_id: int, user_id: int) -> tuple[MockInterview, Step]:
         """Ask a follow-up now (the next probe written); it is put to the candidate at once."""

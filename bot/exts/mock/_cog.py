@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core import mocks
-from bot.core.interview import InterviewError
 from bot.core.mocks import MockError
 from bot.core.scripts import Script
 from bot.core.stages import MOCK_STAGES, script_for_stage
@@ -78,28 +77,6 @@ class MockCog(commands.Cog, name="Mock"):
         self.bot.remove_dynamic_items(MockButton, PanelButton, ScoreSelect)
         for name in FORMS:
             unregister_form(name)
-
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        """The candidate's typed answers in a session's thread, acknowledged once committed."""
-        if message.author.bot or not isinstance(message.channel, discord.Thread):
-            return
-        attachments = [a.filename for a in message.attachments]
-        if not message.content.strip() and not attachments:
-            return
-        try:
-            stored = await self.service.typed_answer(
-                message.channel.id, message.author.id, message.content,
-                source_id=str(message.id), attachments=attachments)
-        except InterviewError as error:
-            await message.channel.send(f"{message.author.mention} {error}",
-                                       allowed_mentions=discord.AllowedMentions(users=[message.author]))
-            return
-        if stored:
-            try:
-                await message.add_reaction("✅")
-            except discord.HTTPException:
-                pass
 
     @commands.Cog.listener()
     async def on_voice_state_update(self, member: discord.Member, before: discord.VoiceState,
