@@ -17,6 +17,9 @@ class TemplateLibrary:
     prompts_dir: Path
     for_discord: bool = True
     scripts: dict[str, Script] = field(default_factory=dict)
+    # Servers' own scripts, every version, by key ("g<server>:<id>:<version>"): kept apart from
+    # `scripts` (ours, shown everywhere) and filled by `bot.services.server_scripts`.
+    server_scripts: dict[str, Script] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.prompts_dir = Path(self.prompts_dir)
@@ -48,9 +51,13 @@ class TemplateLibrary:
         folder = self.prompts_dir / INTERVIEWS
         return sorted(folder.glob("*.j2")) if folder.is_dir() else []
 
+    def find(self, script_id: str) -> Script | None:
+        """One of our scripts, or a server script version by its key; None when neither."""
+        return self.scripts.get(script_id) or self.server_scripts.get(script_id)
+
     def script(self, script_id: str) -> Script:
         try:
-            return self.scripts[script_id]
+            return self.scripts.get(script_id) or self.server_scripts[script_id]
         except KeyError:
             known = ", ".join(sorted(self.scripts)) or "none"
             raise KeyError(f"No interview script called {script_id!r}. Available: {known}.") \

@@ -110,6 +110,28 @@ _EXTRA: dict[str, dict[str, Any]] = {
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }
 _ANSWER_NOTES = "reports/answer_notes.md.j2"
+# Mentor and peer mock interviews (bot.services.mocks): every variant of these gets these too.
+_MOCKS: dict[str, list[dict[str, Any]]] = {
+    "nudges/mock_reminder.md.j2": [
+        {"mock_role": "candidate", "other": "<@2>", "script_title": "Final interview", "thread": "<#3>"},
+        {"mock_role": "interviewer", "other": "<@1>", "script_title": "Final interview", "thread": ""}],
+    "reports/mock_scores.md.j2": [
+        {"questions": [{"number": 1, "text": "Why Acme?", "note": "Good *energy*, @everyone",
+                        "average": 3.5, "scores": [{"point": "names the company", "score": 4},
+                                                   {"point": "links it to their goals", "score": 3}]}],
+         "overall": 3.5, "for_candidate": True, "interviewer": "<@2>", "candidate": "<@1>",
+         "script_title": "Final interview"},
+        {"questions": [], "overall": None, "for_candidate": False, "interviewer": "<@2>",
+         "candidate": "<@1>", "script_title": "Final interview"}],
+    "messages/mock_intro.md.j2": [
+        {"candidate": "<@1>", "interviewer": "<@2>", "script_title": "Final interview",
+         "stage_label": "Final round", "when": _WHEN, "company": "Acme"},
+        {"candidate": "<@1>", "interviewer": "<@2>", "script_title": "Final interview",
+         "stage_label": "Final round", "when": None, "company": ""}],
+    "messages/mock_ended.md.j2": [
+        {"candidate": "<@1>", "interviewer": "<@2>", "ended_early": True},
+        {"candidate": "<@1>", "interviewer": "<@2>", "ended_early": False}],
+}
 
 
 def _weekly_samples() -> list[dict[str, Any]]:
@@ -188,6 +210,12 @@ def _resume_samples() -> list[dict[str, Any]]:
 
 def sample_for(name: str) -> list[dict[str, Any]]:
     """One or more contexts to render template `name` with: full and sparse variants."""
+    if name in _MOCKS:
+        return [dict(variant, **extra) for variant in _sample_for(name) for extra in _MOCKS[name]]
+    return _sample_for(name)
+
+
+def _sample_for(name: str) -> list[dict[str, Any]]:
     base = generic_context()
     if name == "nudges/weekly_summary.md.j2":
         return [dict(base, **extra) for extra in _weekly_samples()]

@@ -57,6 +57,10 @@ KIND_LABELS = {
     PRACTICE_AGAIN: "Practise your weakest answers again",
     WEEKLY_SUMMARY: "Your weekly progress summary",
 }
+# Reminders other features plan outside any follow-up plan, delivered by the same dispatcher
+# (their feature composes them: `FollowUpService.register_kind`).
+OTHER_KIND_LABELS = {"mock_reminder": "Mock interview with another member"}
+KIND_LABELS.update(OTHER_KIND_LABELS)
 # Kinds that carry the "how did it go?" outcome buttons.
 ASKS_OUTCOME = frozenset({THANK_YOU, CHECK_IN})
 
@@ -200,6 +204,8 @@ def expires_at(kind: str, due_at: datetime, payload: Mapping[str, Any]) -> datet
         return parse_time(payload["interview_at"])
     if kind == THANK_YOU and payload.get("interview_end"):
         return parse_time(payload["interview_end"]) + THANK_YOU_WINDOW
+    if kind in OTHER_KIND_LABELS and payload.get("useful_until"):
+        return parse_time(payload["useful_until"])
     return due_at + USEFUL_AFTER_DUE.get(kind, FALLBACK_USEFUL)
 
 

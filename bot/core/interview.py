@@ -480,6 +480,26 @@ class Interview:
                 return Transition(turn, self._ask_current(now, text=probe[1]), self.status)
         return self._advance(turn, now)
 
+    def probe(self, now: datetime) -> Transition:
+        """A human interviewer asks a follow-up now (a mentor or peer mock interview): the next
+        probe written for this question, whatever its condition, while fewer than
+        MAX_PROBES_ASKED were asked; with none left, the interview moves on."""
+        self._require_active()
+        turn = self._open_turn()
+        turn.finished_at = now
+        turn.skipped = not turn.parts
+        spec = self.current_spec
+        assert spec is not None
+        self._read_finished(turn)
+        asked = [t.probe_index for t in self.turns if t.question_id == spec.id and t.probe_index]
+        if len(asked) < MAX_PROBES_ASKED:
+            for probe in spec.probes:
+                if probe.position > max(asked, default=0):
+                    self.probe_index = probe.position
+                    text = self.script.render_probe(probe, self.render_context(current=spec))
+                    return Transition(turn, self._ask_current(now, text=text), self.status)
+        return self._advance(turn, now)
+
     def skip(self, now: datetime) -> Transition:
         self._require_active()
         turn = self._open_turn()

@@ -205,6 +205,10 @@ class Script:
                 return probe, self._render(probe.template, context, probe.lineno)
         return None
 
+    def render_probe(self, probe: Probe, context: Mapping[str, Any]) -> str:
+        """A probe's text whatever its condition (a human interviewer chose to ask it)."""
+        return self._render(probe.template, context, probe.lineno)
+
     def _render(self, template: Template, context: Mapping[str, Any], lineno: int) -> str:
         try:
             return reflow(template.render(**context))

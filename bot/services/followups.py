@@ -117,6 +117,9 @@ class PracticeTarget:
     script_id: str
 
 
+KindComposer = Callable[[Nudge, str | None], Awaitable[NudgeMessage | Skip]]
+
+
 class FollowUpService:
     def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, courier: Courier, *,
                  journal: JournalService, before_start: Callable[[], Awaitable[Any]] | None = None,
@@ -130,6 +133,26 @@ class FollowUpService:
         self._before_start = before_start
         self.dispatcher = NudgeDispatcher(store, clock, courier, compose=self.compose,
                                           before_start=self._before_dispatching)
+        self._composers: dict[str, KindComposer] = {}
+
+    # ------------------------------------------------------------------ other features' reminders
+
+    def register_kind(self, kind: str, compose: KindComposer) -> None:
+        """Another feature's reminders (a mock interview's): nudges of `kind` are delivered by
+        the same dispatcher, with the same guarantees (claimed once, sent on time or late with a
+        line or dropped, across restarts), and `compose` says, just before each is sent, what it
+        says or why it no longer goes out."""
+        self._composers[kind] = compose
+
+    async def add_nudges(self, user_id: int, nudges: Sequence[NewNudge]) -> int:
+        """Nudges outside any plan, each once (its dedupe key); returns how many are new."""
+        now = self.clock.now()
+        await self.store.users.ensure(user_id, now)
+        added = 0
+        for nudge in nudges:
+            added += await self.store.nudges.add(user_id=user_id, plan_id=None, nudge=nudge, now=now)
+        self._wake([n.due_at for n in nudges])
+        return added
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -483,6 +506,14 @@ class FollowUpService:
         just before sending, so what the user did since it was planned counts)."""
         if nudge.kind == weekly.WEEKLY_SUMMARY:
             return await self._compose_weekly(nudge, late)
+        composer = self._composers.get(nudge.kind)
+        if composer is not None:
+            user = await self.store.users.get(nudge.user_id)
+            if user is None:
+                return Skip("the user's data was deleted", "cancelled")
+            if user.nudges_enabled is False:
+                return Skip("nudges are turned off (/settings nudges off)")
+            return await composer(nudge, late)
         user = await self.store.users.get(nudge.user_id)
         plan = await self.store.nudges.plan(nudge.plan_id, nudge.user_id) if nudge.plan_id else None
         entry = await self._journal_entry(nudge, plan)

@@ -8,8 +8,10 @@ from typing import Any
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.jobs import JobRepository
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
+from bot.store.mocks import MockRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.progress import ProgressRepository
+from bot.store.server_scripts import ServerScriptRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
@@ -39,6 +41,8 @@ _USER_TABLES: dict[str, str] = {
     "job_descriptions": "SELECT * FROM job_descriptions WHERE user_id = ?",
     "job_story_matches": "SELECT * FROM job_story_matches WHERE user_id = ?",
     "resumes": "SELECT * FROM resumes WHERE user_id = ?",
+    # Mentor and peer mock interviews the user took part in, on either side (migration 0015).
+    "mock_interviews": "SELECT * FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
 }
 
 
@@ -56,6 +60,8 @@ class Store:
         self.nudges = NudgeRepository(self.db)
         self.progress = ProgressRepository(self.db)
         self.jobs = JobRepository(self.db)
+        self.server_scripts = ServerScriptRepository(self.db)
+        self.mocks = MockRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()
@@ -84,6 +90,10 @@ class Store:
             for table, sql in _USER_TABLES.items()
         }
         async with self.db.transaction() as conn:
-            # Foreign keys cascade from users to everything else.
+            # Foreign keys cascade from users to everything else; mock interviews name two
+            # members, so those the user took part in go explicitly (their scores and notes
+            # cascade).
+            await conn.execute("DELETE FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
+                               (user_id,))
             await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         return {table: n for table, n in counts.items() if n}

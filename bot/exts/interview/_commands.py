@@ -115,12 +115,9 @@ class InterviewCog(commands.Cog, name="Interview"):
     @start.autocomplete("script")
     async def script_autocomplete(self, interaction: discord.Interaction,
                                   current: str) -> list[app_commands.Choice[str]]:
-        text = current.lower()
-        scripts = sorted(self.bot.library.scripts.values(), key=lambda s: (s.stage, s.id))
-        scripts = sorted(scripts, key=lambda s: s.family != "interview")  # interviews, then assessments
-        return [app_commands.Choice(name=shorten(f"{'Assessment: ' if s.family == 'assessment' else ''}{s.title} "
-                                                 f"({s.stage_label}, ~{s.minutes} min)", 100), value=s.id)
-                for s in scripts if text in s.id or text in s.title.lower()][:25]
+        # Ours, and this server's own scripts (marked as the server's): bot.server_scripts.
+        return [app_commands.Choice(name=shorten(choice.name, 100), value=choice.value)
+                for choice in await self.bot.server_scripts.choices(interaction.guild_id, current)]
 
     @group.command(name="resume", description="Continue your interview where you left it")
     async def resume(self, interaction: discord.Interaction) -> None:

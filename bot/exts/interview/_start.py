@@ -16,6 +16,7 @@ from bot.exts._ui import as_user_error
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._views import buttons
 from bot.services.interviews import ActiveInterviewExists
+from bot.services.server_scripts import ScriptRefused
 
 MAX_FIELD = 100
 
@@ -56,9 +57,10 @@ async def start_mock_interview(interaction: discord.Interaction, *, script_id: s
     role = check_text("role", role)
     company = check_text("company", company)
     panel = panel_from([interviewer, *interviewers])
-    if script_id not in bot.library.scripts:
-        known = ", ".join(sorted(bot.library.scripts))
-        raise UserFacingError(f"There is no script called {script_id!r}. Pick one from the list ({known}).")
+    try:  # one of ours, or this server's own script at its latest version
+        script_id = (await bot.server_scripts.resolve(interaction.guild_id, script_id)).id
+    except ScriptRefused as error:
+        raise UserFacingError(str(error)) from None
     try:  # inside the idle pause, so a quiet preparation is never paused
         minutes = check_minutes(preparation, limit=min(MAX_MINUTES, bot.settings.idle_pause_minutes - 1))
     except PreparationError as error:
