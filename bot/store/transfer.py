@@ -45,6 +45,8 @@ def _converter(pg_type: str) -> Callable[[Any], Any]:
                 return int(value)
             raise StoreError(f"{value!r} is not a whole number")
         return to_int
+    if pg_type in ("double precision", "real"):
+        return lambda value: None if value is None else float(value)
     if pg_type == "text":
         def to_text(value: Any) -> Any:
             if value is None or isinstance(value, str):

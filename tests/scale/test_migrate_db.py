@@ -10,6 +10,8 @@ from pathlib import Path
 
 from test_cli import run_cli
 
+from bot.core.mocks import MockInterview
+from bot.core.progress import Attempt, InterviewScore
 from bot.store import NewNudge, Store
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -50,6 +52,24 @@ async def fill(path: Path) -> None:
             await store.jobs.set_matches(job.id, user, {0: 1}, NOW)
             await store.jobs.save_resume(user, source="cv.txt", body="Sam, analyst.", reading={"roles": []},
                                          now=NOW)
+            await store.progress.record_finished(
+                user, InterviewScore(session.id, "final", "Final round", NOW, 0.625, {"structure": 0.5}), False,
+                [Attempt(session.id, "final", "q1", "Tell me about a time…", 0.7, {"structure": 0.7},
+                         ("Name the result.",), NOW, False)], NOW)
+            await store.progress.set_picked(user, ["ask_team"], ["ask_team"], NOW)
+            mock = await store.mocks.create(MockInterview(
+                id=0, guild_id=9, kind="pair", status="proposed", candidate_id=user, interviewer_id=3 - user,
+                created_by=user, script_key="final", stage="final", role="Analyst", company="Acme",
+                starts_at=NOW + timedelta(days=1), proposed_by=user, candidate_ok=True, interviewer_ok=False,
+                request_channel_id=None, request_message_id=None, thread_id=70 + user, voice_channel_id=None,
+                session_id=None, asked_key=None, ended_by=None, no_show_id=None, swapped_from=None,
+                version=0, created_at=NOW, updated_at=NOW))
+            await store.mocks.set_score(mock.id, "q1", 0, 3, NOW)
+            await store.mocks.set_note(mock.id, "q1", "Clear ✓", NOW)
+        await store.mocks.set_setting(9, "mentor_role_id", 5, NOW)
+        await store.server_scripts.add_version(guild_id=9, script_id="panel", title="Panel", stage="final",
+                                               minutes=20, questions=3, filename="p.j2", source="x",
+                                               digest="d", uploaded_by=1, now=NOW)
         await store.guilds.set_interview_channel(9, 11, NOW)
         await store.meta.set("command_tree_hash", "abc")
 
