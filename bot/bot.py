@@ -27,6 +27,7 @@ from bot.services.interviews import InterviewService
 from bot.services.journal import JournalService
 from bot.services.prep import PrepLibrary
 from bot.services.users import UserSettingsService
+from bot.services.voice import VoiceService
 from bot.settings import Settings
 from bot.store import Store
 
@@ -85,6 +86,8 @@ class InterviewCoach(commands.Bot):
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
+        # Spoken answers: transcribed in one worker thread (the `voice` extra's engines, loaded on first use).
+        self.voice = VoiceService(self.store, self.clock, self.interviews)
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
                                          journal=self.journal, before_start=self.wait_until_ready)
@@ -131,6 +134,7 @@ class InterviewCoach(commands.Bot):
             await self._drain(DRAIN_SECONDS)
             await super().close()  # unloads the extensions (their timers stop), then disconnects
         finally:
+            self.voice.stop()
             await self.store.close()
 
     async def _drain(self, seconds: float) -> None:

@@ -39,6 +39,18 @@ def sample_report() -> dict[str, Any]:
     return build_report(scored, company="Acme", values=["ownership"])
 
 
+def sample_delivery() -> dict[str, Any]:
+    """A report's delivery section: one question answered by voice, with a pause and fillers."""
+    from bot.core.delivery import TimedWord, Transcription, delivery_report, measure_delivery
+
+    text = "So um at my last company I rebuilt the reporting pipeline and it now takes four hours"
+    words = text.split(" ")
+    timed = [TimedWord(w, 2.0 + i * 0.4 + (2.0 if i > 8 else 0.0), 2.3 + i * 0.4 + (2.0 if i > 8 else 0.0))
+             for i, w in enumerate(words)]
+    heard = Transcription(" ".join(words), 12.0, tuple(timed))
+    return delivery_report([(1, "walkthrough", "Walk me through it.", measure_delivery(heard, length=(80, 200)))])
+
+
 def legacy_report() -> dict[str, Any]:
     """A report stored before the per-answer notes existed: templates must still render it."""
     return {
@@ -100,6 +112,10 @@ def sample_for(name: str) -> list[dict[str, Any]]:
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
         return variants
+    if name == "messages/voice_heard.md.j2":
+        return [dict(base, transcript="I rebuilt the pipeline.\nIt takes four hours now.", seconds=12.4,
+                     notes=["Steady pace: 140 words a minute."]),
+                dict(base, transcript="Yes.", seconds=1.0, notes=[])]
     if name == _ANSWER_NOTES:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
@@ -109,4 +125,5 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         empty["report"] = build_report([], company="", values=[])
         variants.append(empty)
         variants.append(dict(base, report=legacy_report()))
+        variants.append(dict(base, report={**sample_report(), "delivery": sample_delivery()}))
     return variants

@@ -89,6 +89,12 @@ class VoiceService:
     async def set_enabled(self, guild_id: int, enabled: bool) -> None:
         await self.store.guilds.set_voice_answers(guild_id, enabled, self.clock.now())
 
+    async def answers_here(self, channel_id: int, user_id: int) -> bool:
+        """Whether a message by this user in this channel would be an answer (their interview is
+        open there): checked before anything is downloaded or transcribed."""
+        session = await self.interviews.session_in_channel(channel_id)
+        return session is not None and session.user_id == user_id
+
     async def check_allowed(self, guild_id: int | None) -> None:
         """Raises VoiceUnavailable, with the reason for the candidate, when voice answers cannot
         be taken here."""

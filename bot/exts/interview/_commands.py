@@ -22,6 +22,7 @@ from bot.exts.interview._idle import IdleTimer
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._start import start_mock_interview, start_practice
 from bot.exts.interview._views import ANSWER_FORM, InterviewButton
+from bot.exts.interview._voice import VoiceAnswers, spoken_attachment
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         self.interviews = bot.interviews
         self.places = InterviewPlaces(bot)
         self.idle = IdleTimer(bot)
+        self.voice_answers = VoiceAnswers(bot)
 
     async def cog_load(self) -> None:
         # The persistent controls come and go with the feature (a reload registers them once).
@@ -164,6 +166,9 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or not isinstance(message.channel, (discord.Thread, discord.DMChannel)):
             return
+        spoken = spoken_attachment(message) if message.attachments else None
+        if spoken is not None and not message.content.strip() and await self.voice_answers.handle(message, spoken):
+            return  # a voice answer: transcribed, stored and acknowledged there
         attachments = [a.filename for a in message.attachments]
         if not message.content.strip() and not attachments:
             return
