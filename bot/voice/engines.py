@@ -12,7 +12,14 @@ import numpy as np
 import soundfile
 import soxr
 
-from bot.core.delivery import TimedWord, Transcription, alignable_words, dictionary_word
+from bot.core.delivery import (
+    MAX_VOICE_SECONDS,
+    TimedWord,
+    Transcription,
+    alignable_words,
+    clock_text,
+    dictionary_word,
+)
 from bot.voice import AudioError
 
 SAMPLE_RATE = 16_000
@@ -20,12 +27,17 @@ ENGINE = "moonshine-voice 0.1.0 tiny-en + pocketsphinx 5.1.1"
 _SILENT = 1e-4  # peak amplitude under which a recording holds no speech
 
 
-def decode(audio: bytes) -> tuple[np.ndarray, float]:
+def decode(audio: bytes, *, max_seconds: float = MAX_VOICE_SECONDS) -> tuple[np.ndarray, float]:
     """Audio file bytes (OGG/Opus, WAV, FLAC, MP3) -> mono float32 samples at 16 kHz, and the
-    recording's length in seconds. Raises AudioError for anything that is not readable audio."""
+    recording's length in seconds. Raises AudioError for anything that is not readable audio, or
+    longer than `max_seconds` (checked before it is decoded)."""
     if not audio:
         raise AudioError("That recording is empty.")
     try:
+        info = soundfile.info(io.BytesIO(audio))
+        if info.duration > max_seconds:
+            raise AudioError(f"That recording is {clock_text(info.duration)} long; voice answers can be up to "
+                             f"{clock_text(max_seconds)}. Split it into shorter ones.")
         samples, rate = soundfile.read(io.BytesIO(audio), dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError, TypeError, ValueError) as error:
         raise AudioError("I could not read that audio (it may be damaged, or in a format I do not "
