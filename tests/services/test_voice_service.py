@@ -145,8 +145,7 @@ async def test_a_full_queue_refuses_at_once_and_stores_nothing(tmp_path: Path, l
             first = asyncio.create_task(voice.answer_in_channel(THREAD, SAM, voice_bytes(SPOKEN), source_id="a"))
             second = asyncio.create_task(voice.answer_in_channel(777, OLIVE, voice_bytes(SPOKEN), source_id="b"))
             await asyncio.to_thread(engine.started.acquire)  # the first is being transcribed
-            while voice.waiting < 2:
-                await asyncio.sleep(0)
+            assert voice.waiting == 2  # both were queued before the loop let the thread report
             with pytest.raises(VoiceBusy, match="too many voice answers"):
                 await voice.answer_in_channel(THREAD, SAM, voice_bytes("a third"), source_id="c")
             assert (await store.sessions.answers(sid))[0].parts == []
@@ -204,7 +203,7 @@ async def test_the_terminal_path_records_a_recording_as_a_part(parts) -> None:
 
 
 async def test_without_the_extra_or_switched_off(parts) -> None:
-    store, _, voice, _, _ = parts
+    _, _, voice, _, _ = parts
     await voice.check_allowed(None)
     await voice.check_allowed(42)
     await voice.set_enabled(42, False)
