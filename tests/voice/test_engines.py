@@ -48,7 +48,8 @@ def tone(seconds: float, rate: int = 48_000):
 
 
 @pytest.mark.parametrize(("fmt", "subtype", "rate"), [("OGG", "OPUS", 48_000), ("OGG", "VORBIS", 44_100),
-                                                      ("WAV", "PCM_16", 22_050), ("FLAC", None, 16_000)])
+                                                      ("WAV", "PCM_16", 22_050), ("FLAC", None, 16_000),
+                                                      ("MP3", "MPEG_LAYER_III", 44_100)])
 def test_decoding_resamples_to_16_khz_mono(fmt: str, subtype: str | None, rate: int) -> None:
     import numpy as np
 
