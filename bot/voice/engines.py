@@ -121,7 +121,7 @@ class OfflineTranscriber:
             return ()
         frame_rate = float(decoder.config["frate"])
         timed = []
-        for segment in decoder.seg():
+        for segment in decoder.seg() or ():  # None when the words could not be aligned
             word = dictionary_word(segment.word)
             if word.startswith(("<", "[")) or word in {"<sil>", "<s>", "</s>"}:
                 continue

@@ -121,3 +121,12 @@ def test_a_long_pause_is_found_where_it_was(engines) -> None:
     assert longest.seconds >= 2.5
     assert longest.before.endswith("matter") and longest.after.startswith("try")
     assert longest.at == pytest.approx(4.1, abs=0.3)
+
+
+def test_words_that_cannot_be_aligned_give_no_times(engines) -> None:
+    """Far more words than the audio could hold: the aligner finds no path, and the metrics fall
+    back to the recogniser's segments instead of failing the answer."""
+    from bot.voice.engines import decode
+
+    samples, _ = decode(encoded(tone(1.0), 48_000))
+    assert engines._align(samples, "the quick brown fox jumps over the lazy dog " * 20) == ()
