@@ -805,7 +805,7 @@ class Rehearsal:
         self.answer.has_answer = True
         self.term.say(f"  Here is what I heard ({spoken.transcription.duration:.0f} s):")
         self.term.say(_wrap(spoken.transcription.text, "  | "))
-        for note in delivery_notes(spoken.delivery):
+        for note in delivery_notes(spoken.delivery, with_length=False):
             self.note(f"- {note}")
         self.note("If I misheard a word, type the correction: it joins this answer.")
 

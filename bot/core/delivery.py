@@ -233,8 +233,9 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def delivery_notes(d: Delivery) -> list[str]:
-    """What to work on (or keep) in how an answer was said, one line each, most useful first."""
+def delivery_notes(d: Delivery, *, with_length: bool = True) -> list[str]:
+    """What to work on (or keep) in how an answer was said, one line each, most useful first.
+    Without `with_length` (one recording of an answer that may go on), no note on its length."""
     notes = []
     if d.pace == "fast":
         notes.append(f"Fast: {d.wpm:.0f} words a minute (aim for {PACE_BAND[0]}-{PACE_BAND[1]}). Slow down "
@@ -256,7 +257,7 @@ def delivery_notes(d: Delivery) -> list[str]:
     if d.shaky_start and d.first_word_at is not None:
         notes.append(f"A slow start: {d.first_word_at:.1f} s of silence before your first word. Open with your "
                      "headline sentence.")
-    if d.length and d.target_seconds:
+    if with_length and d.length and d.target_seconds:
         low, high = d.target_seconds
         spoken = clock_text(d.speaking_seconds)
         band = f"{clock_text(low)}-{clock_text(high)}"

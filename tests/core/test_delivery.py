@@ -96,6 +96,7 @@ def test_speaking_time_against_the_suggested_length() -> None:
     short = measure_delivery(spoken(SENTENCE), length=(70, 140))  # 8 s against 30-60 s
     assert short.length == "short"
     assert any(note.startswith("Short: 0:08") for note in delivery_notes(short))
+    assert not any(note.startswith("Short") for note in delivery_notes(short, with_length=False))
     long = measure_delivery(spoken(" ".join([SENTENCE] * 10)), length=(10, 30))
     assert long.length == "long"
     assert measure_delivery(spoken(" ".join([SENTENCE] * 5)), length=(70, 140)).length == "within"

@@ -84,8 +84,10 @@ class VoiceAnswers:
             await self._say(message, "I could not download that voice message from Discord. Send it again, or "
                                      "type your answer.")
             return True
-        if spoken is None:  # the interview ended or moved meanwhile
+        if spoken is None:  # the interview ended or moved while it was transcribed
             await self._react(message, REFUSED, remove=WAITING)
+            await self._say(message, "Your interview here ended before I finished transcribing that, so it was "
+                                     "not recorded.")
             return True
         # Acknowledged only now, after the transcript and its metrics are committed.
         await self._react(message, STORED, remove=WAITING)
@@ -93,7 +95,7 @@ class VoiceAnswers:
             return True  # a redelivery: stored and answered before
         text = self.bot.library.render(
             "messages/voice_heard.md.j2", transcript=escape_discord(spoken.transcription.text),
-            seconds=spoken.transcription.duration, notes=delivery_notes(spoken.delivery))
+            seconds=spoken.transcription.duration, notes=delivery_notes(spoken.delivery, with_length=False))
         for embeds in embeds_for(text, title="Your voice answer"):
             try:
                 await message.channel.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
