@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.clock import SystemClock  # noqa: E402
+from bot.core.interview import InterviewError  # noqa: E402
 from bot.library import TemplateLibrary  # noqa: E402
 from bot.services.interviews import InterviewService  # noqa: E402
 from bot.services.voice import VoiceService  # noqa: E402
@@ -90,7 +91,7 @@ def stages(audio: bytes) -> dict[str, float]:
     start = time.perf_counter()
     lines = engines._recognise(samples)
     out["transcribe (moonshine)"] = time.perf_counter() - start
-    text = " ".join(line.text for line in lines)
+    text = " ".join(line[2] for line in lines)
     start = time.perf_counter()
     engines._align(samples, text)
     out["align (pocketsphinx)"] = time.perf_counter() - start
@@ -111,17 +112,29 @@ async def lag_probe(lags: list[float], stop: asyncio.Event) -> None:
         lags.append(loop.time() - before - 0.01)
 
 
-async def typed_load(interviews: InterviewService, channels: list[int], rounds: int) -> Load:
+async def typed_load(interviews: InterviewService, channels: list[int], until: asyncio.Event,
+                     seconds: float) -> Load:
+    """Candidates typing a part every 0.2 s each (finishing the answer when it is full) until
+    `until` is set or `seconds` have passed."""
     load = Load()
     stop = asyncio.Event()
     probe = asyncio.create_task(lag_probe(load.lags, stop))
+    deadline = time.perf_counter() + seconds
 
     async def candidate(channel: int) -> None:
-        for n in range(rounds):
+        n = 0
+        while not until.is_set() and time.perf_counter() < deadline:
+            n += 1
             start = time.perf_counter()
-            await interviews.answer_in_channel(channel, channel, TYPED, source_id=f"{channel}-{n}-{time.time_ns()}")
+            try:
+                await interviews.answer_in_channel(channel, channel, TYPED, source_id=f"{channel}-{time.time_ns()}")
+            except InterviewError:  # the answer is full: Done, and on to the next question
+                session = await interviews.session_in_channel(channel)
+                if session is not None:
+                    await interviews.finish_answer(session.id)
+                continue
             load.commits.append(time.perf_counter() - start)
-            await asyncio.sleep(0.02)  # a candidate types a part every so often, not flat out
+            await asyncio.sleep(0.2)
 
     await asyncio.gather(*(candidate(c) for c in channels))
     stop.set()
@@ -135,6 +148,7 @@ async def main() -> None:
     parser.add_argument("--voices", type=int, default=5, help="voice messages queued during the typed load")
     parser.add_argument("--voice-minutes", type=float, default=1.0, help="length of each queued voice message")
     parser.add_argument("--candidates", type=int, default=20, help="candidates typing during the load")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of the typed load with nothing queued")
     options = parser.parse_args()
     if not extra_installed():
         sys.exit("bench/voice.py needs the voice extra: pip install -e '.[voice]'")
@@ -165,9 +179,10 @@ async def main() -> None:
         row(f"transcription of {heard.duration / 60:.1f} min (whole pipeline)", f"{whole:.1f} s",
             f"real time {heard.duration:.0f} s", f"{whole / heard.duration:.3f}x")
         row("transcription time per audio minute", f"{per_minute:.1f} s", "60 s", f"{per_minute / 60:.3f}x")
-        for stage, seconds in stages(long_audio).items():
-            row(f"  {stage}, per audio minute", f"{seconds / (heard.duration / 60):.2f} s", "60 s",
-                f"{seconds / heard.duration:.4f}x")
+        queued_minutes = options.voice_minutes
+        for stage, seconds in stages(queued_audio).items():
+            row(f"  {stage}, per audio minute ({queued_minutes:g}-min message)",
+                f"{seconds / queued_minutes:.2f} s", "60 s", f"{seconds / (queued_minutes * 60):.4f}x")
         row("words heard / aligned", f"{len(heard.text.split())} / {len(heard.words)}")
         row("peak memory (RSS) after the models load", f"{rss_models:.0f} MB", f"no models {rss_before:.0f} MB",
             f"+{rss_models - rss_before:.0f} MB")
@@ -184,17 +199,18 @@ async def main() -> None:
             channel = 20_000 + n
             await interviews.start(user_id=channel, script_id="second_round", context=CONTEXT, channel_id=channel)
             voice_channels.append(channel)
-        rounds = 40
-
-        baseline = await typed_load(interviews, channels, rounds)
+        never = asyncio.Event()
+        baseline = await typed_load(interviews, channels, never, options.seconds)
         voices = [asyncio.create_task(voice.answer_in_channel(c, c, queued_audio, source_id=f"v{c}"))
                   for c in voice_channels]
+        all_done = asyncio.Event()
+        waiter = asyncio.gather(*voices)
+        waiter.add_done_callback(lambda _: all_done.set())
         start = time.perf_counter()
-        loaded = await typed_load(interviews, channels, rounds)
-        typed_done = time.perf_counter() - start
-        still_queued = voice.waiting
-        await asyncio.gather(*voices)
+        loaded = await typed_load(interviews, channels, all_done, 3600)
+        await waiter
         voices_done = time.perf_counter() - start
+        queued_seconds = options.voices * options.voice_minutes * 60
         for label, attr, scale in (("typed part to commit, p99", "commits", 1000),
                                    ("typed part to commit, median", "commits", 1000),
                                    ("event-loop lag, p99 (10 ms probe)", "lags", 1000),
@@ -206,10 +222,12 @@ async def main() -> None:
             base = max(without) if "max" in label else pct(without, q)
             row(f"{label}, {options.voices} voice messages queued", f"{figure * scale:.1f} ms",
                 f"none queued {base * scale:.1f} ms", f"{figure / base:.2f}x" if base else "")
-        row("typed parts stored during the load", f"{len(loaded.commits)} in {typed_done:.1f} s",
-            f"none queued: {len(baseline.commits)}")
-        row(f"{options.voices} voice messages transcribed and stored", f"{voices_done:.1f} s after they were queued",
-            f"{still_queued} still queued when the typed load ended")
+        row("typed parts stored a second", f"{len(loaded.commits) / voices_done:.0f}/s over {voices_done:.0f} s",
+            f"none queued {len(baseline.commits) / options.seconds:.0f}/s over {options.seconds:.0f} s",
+            f"{(len(loaded.commits) / voices_done) / (len(baseline.commits) / options.seconds):.2f}x")
+        row(f"{options.voices} voice messages ({options.voice_minutes:g} min each) transcribed and stored",
+            f"{voices_done:.1f} s after they were queued", f"real time {queued_seconds:.0f} s",
+            f"{voices_done / queued_seconds:.3f}x")
         voice.stop()
         await store.close()
     print(f"\nThe {options.minutes:g}-minute voice message: {len(long_audio) / 1024:.0f} KB of OGG/Opus. "

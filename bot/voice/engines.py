@@ -25,6 +25,7 @@ from bot.voice import AudioError
 SAMPLE_RATE = 16_000
 ENGINE = "moonshine-voice 0.1.0 tiny-en + pocketsphinx 5.1.1"
 _SILENT = 1e-4  # peak amplitude under which a recording holds no speech
+ALIGN_CHUNK_BYTES = SAMPLE_RATE // 4 * 2  # 250 ms of 16-bit audio per call into the aligner
 
 
 def decode(audio: bytes, *, max_seconds: float = MAX_VOICE_SECONDS) -> tuple[np.ndarray, float]:
@@ -80,29 +81,37 @@ class OfflineTranscriber:
             raise AudioError("I could not hear anything in that recording. Check your microphone, "
                              "or type your answer.")
         self.load()
-        lines = self._recognise(samples)
-        text = " ".join(line.text.strip() for line in lines if line.text.strip())
+        segments = tuple(self._recognise(samples))
+        text = " ".join(segment[2] for segment in segments)
         if not text:
             raise AudioError("I could not make out any words in that recording. Try again closer to "
                              "the microphone, or type your answer.")
-        segments = tuple((float(line.start_time), float(line.start_time + line.duration), line.text.strip())
-                         for line in lines if line.text.strip())
         return Transcription(text=text, duration=duration, words=self._align(samples, text),
                              segments=segments, engine=ENGINE)
 
-    def _recognise(self, samples: np.ndarray) -> list[Any]:
-        """moonshine's lines. Its wrapper copies the samples into a ctypes array one Python float
-        at a time (seconds, holding the GIL, for minutes of audio); the pinned 0.1.0's C call is
-        given the numpy buffer directly instead, and the wrapper reads the result."""
-        moonshine = self._moonshine
-        out = ctypes.POINTER(moonshine_transcript_type())()
-        pointer = samples.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
-        error = moonshine._lib.moonshine_transcribe_without_streaming(
-            moonshine._handle, pointer, len(samples), SAMPLE_RATE, 0, ctypes.byref(out))
+    def _recognise(self, samples: np.ndarray) -> list[tuple[float, float, str]]:
+        """moonshine's lines as (start, end, text). Its Python wrapper copies the samples into a
+        ctypes array one float at a time and each line's audio back into a list (seconds of work
+        holding the GIL for minutes of audio); for the pinned 0.1.0 the C call is given the numpy
+        buffer directly and only the text and times are read back."""
         from moonshine_voice.errors import check_error
+        from moonshine_voice.moonshine_api import TranscriptC
 
-        check_error(error)
-        return list(moonshine._parse_transcript(out).lines)
+        moonshine = self._moonshine
+        out = ctypes.POINTER(TranscriptC)()
+        pointer = samples.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+        check_error(moonshine._lib.moonshine_transcribe_without_streaming(
+            moonshine._handle, pointer, len(samples), SAMPLE_RATE, 0, ctypes.byref(out)))
+        if not out:
+            return []
+        transcript = out.contents
+        lines = []
+        for index in range(transcript.line_count):
+            line = transcript.lines[index]
+            text = ctypes.string_at(line.text).decode("utf-8", errors="ignore").strip() if line.text else ""
+            if text:
+                lines.append((float(line.start_time), float(line.start_time + line.duration), text))
+        return lines
 
     def _align(self, samples: np.ndarray, text: str) -> tuple[TimedWord, ...]:
         """Word times from forced alignment; empty when the transcript cannot be aligned (the
@@ -115,7 +124,10 @@ class OfflineTranscriber:
         try:
             decoder.set_align_text(" ".join(words))
             decoder.start_utt()
-            decoder.process_raw(pcm, full_utt=True)
+            # pocketsphinx holds the GIL for the whole of one call (about 0.9 s for 30 s of audio,
+            # measured): fed in short chunks, it lets the event loop's thread run in between.
+            for start in range(0, len(pcm), ALIGN_CHUNK_BYTES):
+                decoder.process_raw(pcm[start:start + ALIGN_CHUNK_BYTES], full_utt=False)
             decoder.end_utt()
         except RuntimeError:
             return ()
@@ -129,8 +141,3 @@ class OfflineTranscriber:
                                    (segment.end_frame + 1) / frame_rate))
         return tuple(timed)
 
-
-def moonshine_transcript_type() -> Any:
-    from moonshine_voice.moonshine_api import TranscriptC
-
-    return TranscriptC

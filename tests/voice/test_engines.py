@@ -130,3 +130,32 @@ def test_words_that_cannot_be_aligned_give_no_times(engines) -> None:
 
     samples, _ = decode(encoded(tone(1.0), 48_000))
     assert engines._align(samples, "the quick brown fox jumps over the lazy dog " * 20) == ()
+
+
+def test_the_aligner_is_fed_in_short_chunks(engines) -> None:
+    """pocketsphinx holds the GIL for the whole of a call, so one call over a 3-minute message
+    would stall the event loop for seconds; each call gets at most 250 ms of audio instead (the
+    lag itself is measured in bench/voice.py)."""
+    from bot.voice.engines import ALIGN_CHUNK_BYTES, SAMPLE_RATE
+
+    samples, rate = recording("beckett.wav")
+    real = engines._aligner
+    calls: list[tuple[int, bool]] = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def process_raw(self, data, full_utt=False):
+            calls.append((len(data), full_utt))
+            return real.process_raw(data, full_utt=full_utt)
+
+    engines._aligner = Recording()
+    try:
+        heard = engines.transcribe(encoded(samples, 48_000 if rate == 48_000 else 16_000))
+    finally:
+        engines._aligner = real
+    assert ALIGN_CHUNK_BYTES == SAMPLE_RATE // 4 * 2
+    assert len(calls) >= 39 and all(size <= ALIGN_CHUNK_BYTES and not full for size, full in calls)
+    assert sum(size for size, _ in calls) == pytest.approx(heard.duration * SAMPLE_RATE * 2, rel=0.01)
+    assert len(heard.words) >= 10
