@@ -24,6 +24,7 @@ from bot.exts.followup._courier import DiscordCourier
 from bot.library import TemplateLibrary
 from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
+from bot.services.jobs import JobService
 from bot.services.journal import JournalService
 from bot.services.prep import PrepLibrary
 from bot.services.users import UserSettingsService
@@ -86,11 +87,13 @@ class InterviewCoach(commands.Bot):
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
+        self.jobs = JobService(self.store, self.clock)  # job descriptions, the résumé, the requirement map
         # Spoken answers: transcribed in one worker thread (the `voice` extra's engines, loaded on first use).
         self.voice = VoiceService(self.store, self.clock, self.interviews)
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
-                                         journal=self.journal, before_start=self.wait_until_ready)
+                                         journal=self.journal, before_start=self.wait_until_ready,
+                                         jobs=self.jobs)
         self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
@@ -170,9 +173,13 @@ class InterviewCoach(commands.Bot):
         log.info("Synced %d global commands", len(synced))
         return synced
 
-    async def on_message(self, message: discord.Message) -> None:
-        """Nothing: the bot has no prefix commands (answers are read by the interview feature's
-        listener), so every message skips discord.py's command parsing."""
+    @property
+    def on_message(self) -> Any:  # type: ignore[override]
+        """There is none. The bot has no prefix commands (answers are read by the interview
+        feature's listener), so a message neither goes through discord.py's command parsing nor
+        costs a task for a handler that would do nothing: `Client.dispatch` skips an event
+        handler it cannot find, and this one is never found."""
+        raise AttributeError("on_message")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are answered by their custom_id, so one left open across a restart still lands."""

@@ -29,14 +29,15 @@ import shutil
 import signal
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, TypeVar
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery import VoiceCommandError, delivery_notes, read_voice_command
+from bot.core.document_text import DocumentError
 from bot.core.interview import (
     MAX_ANSWER_CHARS,
     MAX_PART_CHARS,
@@ -45,8 +46,12 @@ from bot.core.interview import (
     parse_interviewer,
     report_context,
 )
+from bot.core.job_description import read_job_description
+from bot.core.job_fit import job_context, requirement_map, resume_context
+from bot.core.resume import read_resume
 from bot.core.scripts import Script, ScriptError
 from bot.core.text import split_text
+from bot.documents import extract_text
 from bot.library import TemplateLibrary
 from bot.services.interviews import ActiveInterviewExists, InterviewService, Step
 from bot.services.voice import VoiceService
@@ -58,6 +63,7 @@ try:
 except ImportError:  # not POSIX: no terminal modes to adjust
     termios = None  # type: ignore[assignment]
 
+T = TypeVar("T")
 LOCAL_USER_ID = 1  # Discord ids are far larger, so the local rehearser never collides with one
 EXIT_DONE, EXIT_ERROR, EXIT_USAGE, EXIT_SAVED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C before a rehearsal started: there was nothing to save
@@ -431,6 +437,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='"Name, Title" (repeat for a panel)')
     parser.add_argument("--values", default="", help='company values, comma separated')
     parser.add_argument("--notes", default="", help="notes from an earlier round")
+    parser.add_argument("--job", type=Path, metavar="PATH",
+                        help="a job description (.txt, .md, .pdf or .docx) to practise against")
+    parser.add_argument("--resume-file", type=Path, metavar="PATH",
+                        help="your résumé (.txt, .md, .pdf or .docx): the interview probes its bullets")
     parser.add_argument("--db", type=Path, help="SQLite file (default: DATABASE_PATH)")
     parser.add_argument("--transcript", type=Path,
                         help="also write the Markdown transcript and report here at the end "
@@ -495,6 +505,11 @@ def _read_recording(typed: str) -> tuple[Path, bytes | str]:
         return path, path.read_bytes()
     except OSError as error:
         return path, f"Could not read {path}: {error.strerror or error}."
+
+
+def _read_file(path: Path, reader: Callable[[str], T]) -> T:
+    """A document given on the command line, read by `reader` (job description or résumé)."""
+    return reader(extract_text(path.name, path.read_bytes()))
 
 
 def _script_order(library: TemplateLibrary) -> list[Script]:
@@ -603,11 +618,17 @@ class Rehearsal:
                 term.say(f"--{key} is required (e.g. --name Sam --role \"Data Analyst\" "
                          "--company Acme).")
                 return EXIT_USAGE
+        try:
+            materials = await self._materials()
+        except (DocumentError, OSError) as exc:
+            term.say(plain(str(exc)) if isinstance(exc, DocumentError) else
+                     f"Could not read {exc.filename}: {exc.strerror or exc}")
+            return EXIT_USAGE
         context = {
             "candidate": details["name"], "role": details["role"], "company": details["company"],
             "interviewers": [parse_interviewer(i) for i in args.interviewer if i.strip()],
             "values": [v for v in args.values.split(",") if v.strip()],
-            "earlier_notes": args.notes,
+            "earlier_notes": args.notes, **materials,
         }
         try:
             step = await service.start(user_id=LOCAL_USER_ID, script_id=script_id,
@@ -624,6 +645,27 @@ class Rehearsal:
                  f"about {script.minutes} minutes")
         self._tell_rules()
         return await self._loop(asked)
+
+    async def _materials(self) -> dict[str, Any]:
+        """The job (--job) and résumé (--resume-file) for the context, read off the event loop;
+        the job's requirements matched against the local story bank. Raises DocumentError."""
+        materials: dict[str, Any] = {}
+        job_path = getattr(self.args, "job", None)
+        resume_path = getattr(self.args, "resume_file", None)
+        if job_path is not None:
+            job = await asyncio.to_thread(_read_file, job_path, read_job_description)
+            stories = await self.service.store.stories.for_user(LOCAL_USER_ID)
+            materials["job"] = job_context(job, requirement_map(job, stories))
+            self.term.say(f"Practising against {job.title or 'the job'}"
+                          f"{' at ' + job.company if job.company else ''}: {len(job.must_have)} must-haves read "
+                          f"from {job_path.name}.")
+        if resume_path is not None:
+            resume = await asyncio.to_thread(_read_file, resume_path, read_resume)
+            if not resume.roles:
+                raise DocumentError(f"I found no roles or achievements in {resume_path.name}.")
+            materials["resume"] = resume_context(resume)
+            self.term.say(f"Using your résumé: {len(resume.roles)} roles read from {resume_path.name}.")
+        return materials
 
     def _choose_script(self) -> str | None:
         scripts = _script_order(self.library)

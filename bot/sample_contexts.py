@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
+from bot.core.job_fit import job_coverage, resume_use
+from bot.core.scripts import sample_job, sample_resume
 
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
 
@@ -36,7 +38,16 @@ def sample_report() -> dict[str, Any]:
         _scored(6, "my_questions", "candidate_questions", "What would you like to ask?",
                 "How is success measured in the first 90 days? Who would I work with?", (20, 120)),
     ]
-    return build_report(scored, company="Acme", values=["ownership"])
+    report = build_report(scored, company="Acme", values=["ownership"])
+    job = sample_job()
+    report["job_coverage"] = job_coverage(scored, job)
+    report["job_coverage"]["covered"].append({"requirement": "Strong SQL and Python", "question_number": 1,
+                                              "quote": "I rebuilt the pipeline in SQL."})
+    report["resume_use"] = [*resume_use(scored, sample_resume()),
+                            {"bullet": "Grew revenue by 20%", "employer": "Initech", "status": "contradicted",
+                             "question_number": 1, "quote": "", "resume_figure": "20%", "said_figure": "35%"},
+                            {"bullet": "Led a team of 4", "employer": "", "status": "unused"}]
+    return report
 
 
 def sample_delivery() -> dict[str, Any]:
@@ -89,13 +100,47 @@ _NOTES = [
     {"stage": "", "date": None, "interviewers": "", "notes": "", "feedback": ""},
 ]
 _EXTRA: dict[str, dict[str, Any]] = {
-    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"]},
+    "nudges/day_before.md.j2": {"items": ["Reread the CV and cover letter you sent Acme"], "job_map": [
+        {"requirement": "5+ years running pricing experiments", "kind": "must", "status": "chosen",
+         "story": "Repriced the Pro plan"},
+        {"requirement": "Strong SQL", "kind": "must", "status": "suggested", "story": "Rebuilt reporting"},
+        {"requirement": "Experience presenting to executives", "kind": "must", "status": "none", "story": ""}]},
     "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana"},
     "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7), "greeting": "Dana"},
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }
 _ANSWER_NOTES = "reports/answer_notes.md.j2"
+
+
+def _job_samples() -> list[dict[str, Any]]:
+    from bot.core.job_description import read_job_description
+
+    job = read_job_description(
+        "Pricing Analyst at Acme\n\nWhat you'll do\n- Run pricing experiments\n\nRequirements\n"
+        "- 3+ years of SQL\n- Experience presenting to executives\n\nNice to have\n- Looker\n\n"
+        "Our values\n- Ownership: we finish what we start").to_dict()
+    entries = [{"number": 1, "requirement": "3+ years of SQL", "kind": "must", "status": "chosen",
+                "story": "Rebuilt reporting"},
+               {"number": 2, "requirement": "Experience presenting to executives", "kind": "must",
+                "status": "suggested", "story": "Board update"},
+               {"number": 3, "requirement": "A degree", "kind": "must", "status": "none", "story": ""},
+               {"number": 4, "requirement": "Looker", "kind": "nice", "status": "none", "story": ""}]
+    bare = dict(job, title="", company="", responsibilities=[], skills=[], seniority=[], values=[],
+                headings=False)
+    return [dict(job=job, entries=entries, number=3, source="pasted"),
+            dict(job=bare, entries=[], number=4, source="advert.pdf")]
+
+
+def _resume_samples() -> list[dict[str, Any]]:
+    from bot.core.resume import read_resume
+
+    resume = read_resume("Experience\nAnalyst | Globex | 2021 - Present\n- Cut onboarding time by 40% by "
+                         "automating set-up\n- Answered customer emails every day").to_dict()
+    strongest = [{"text": "Cut onboarding time by 40% by automating set-up", "employer": "Globex"}]
+    return [dict(resume=resume, strongest=strongest, source="cv.docx"),
+            dict(resume={"roles": [{"title": "", "employer": "", "dates": "", "bullets": []}]},
+                 strongest=[], source="pasted")]
 
 
 def sample_for(name: str) -> list[dict[str, Any]]:
@@ -116,10 +161,16 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         return [dict(base, transcript="I rebuilt the pipeline.\nIt takes four hours now.", seconds=12.4,
                      notes=["Steady pace: 140 words a minute."]),
                 dict(base, transcript="Yes.", seconds=1.0, notes=[])]
+    if name == "jobs/job.md.j2":
+        return _job_samples()
+    if name == "jobs/resume.md.j2":
+        return _resume_samples()
     if name == _ANSWER_NOTES:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
     variants = [base]
+    if name == "messages/interview_intro.md.j2":
+        variants.append(dict(base, job=sample_job(), resume=sample_resume()))
     if name.startswith("reports/"):
         empty = dict(base)
         empty["report"] = build_report([], company="", values=[])

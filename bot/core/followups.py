@@ -300,15 +300,17 @@ def stage_of(details: Mapping[str, Any]) -> str:
 
 
 def nudge_template(kind: str, details: Mapping[str, Any], *, items: Sequence[str] = (),
-                   notes: Sequence[Mapping[str, Any]] = ()) -> tuple[str, dict[str, Any]]:
+                   notes: Sequence[Mapping[str, Any]] = (),
+                   job_map: Sequence[Mapping[str, Any]] = ()) -> tuple[str, dict[str, Any]]:
     """The template under `prompts/` a nudge is written from, and its context. `details` is the
     plan's details overlaid with the nudge's own payload; `items` (checklist items not ticked
-    yet) and `notes` (earlier rounds, oldest first) are for the day-before nudge."""
+    yet), `notes` (earlier rounds, oldest first) and `job_map` (the must-haves of the plan's job
+    description with their stories, bot.core.job_fit.map_lines) are for the day-before nudge."""
     common = {key: details.get(key, "") for key in ("company", "role", "interviewer", "candidate")}
     if kind == DAY_BEFORE:
         return "nudges/day_before.md.j2", dict(
             common, stage=stage_of(details), when=parse_time(details["interview_at"]),
-            items=list(items), notes=list(notes))
+            items=list(items), notes=list(notes), job_map=list(job_map))
     if kind == THANK_YOU:
         deadline = parse_time(details.get("deadline") or details["interview_end"])
         return "nudges/thank_you.md.j2", dict(common, deadline=deadline,

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.feedback import AnswerAnalysis, ScoredAnswer, analyze_answer, answer_signals, build_report
+from bot.core.job_fit import job_coverage, resume_use
 from bot.core.models import Answer, InterviewSession
 from bot.core.scripts import CATEGORIES, MAX_PROBES_ASKED, QuestionSpec, Script, infer_role_family
 
@@ -173,6 +174,10 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Fill in the candidate context scripts expect, from whatever the caller gave."""
     interviewers = [dict(i) for i in raw.get("interviewers", []) if i.get("name")]
     role = str(raw.get("role", "")).strip()
+    job = dict(raw["job"]) if raw.get("job") else None  # bot.core.job_fit.job_context
+    values = [str(v).strip() for v in raw.get("values", []) if str(v).strip()]
+    if not values and job:  # the job description's own values stand in for values not given
+        values = [str(v) for v in job.get("stated_values") or []]
     return {
         "candidate": str(raw.get("candidate", "")).strip() or "there",
         "role": role,
@@ -180,8 +185,11 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
         "role_family": raw.get("role_family") or infer_role_family(role),
         "stage": raw.get("stage", "second_round"),
         "interviewers": interviewers,
-        "values": [str(v).strip() for v in raw.get("values", []) if str(v).strip()],
+        "values": values,
         "earlier_notes": str(raw.get("earlier_notes", "") or ""),
+        # The candidate's job description and résumé as read when the interview started (or None).
+        "job": job,
+        "resume": dict(raw["resume"]) if raw.get("resume") else None,
         # A practice session retakes only these questions from the script.
         "only_questions": [str(q) for q in raw.get("only_questions", []) or []],
     }
@@ -472,9 +480,13 @@ class Interview:
     def report(self, scored: Sequence[ScoredAnswer] | None = None) -> dict[str, Any]:
         """The report on what was answered; pass `scored` when it is already at hand, so no
         answer is analysed twice."""
-        report = build_report(self.scored_answers() if scored is None else scored,
-                              company=self.context["company"], values=self.context["values"])
+        scored = self.scored_answers() if scored is None else scored
+        report = build_report(scored, company=self.context["company"], values=self.context["values"])
         report["complete"] = self.question_index >= len(self.plan)
+        if self.context["job"]:
+            report["job_coverage"] = job_coverage(scored, self.context["job"])
+        if self.context["resume"]:
+            report["resume_use"] = resume_use(scored, self.context["resume"])
         return report
 
     # --- internals -----------------------------------------------------------------------

@@ -395,5 +395,36 @@ def sample_context(role_family: str = "general", stage: str = "second_round",
         "interviewer": interviewers[0] if interviewers else None,
         "values": ["ownership", "curiosity"] if with_optional else [],
         "earlier_notes": "They asked a lot about stakeholder management." if with_optional else "",
+        "job": sample_job() if with_optional else None,
+        "resume": sample_resume() if with_optional else None,
         "answers": {},
     }
+
+
+def sample_job() -> dict[str, Any]:
+    """A job as scripts see it (bot.core.job_fit.job_context): four must-haves, one with a story,
+    so every gap question is asked."""
+    must = ["5+ years of experience running pricing experiments", "Strong SQL and Python",
+            "Experience presenting to executives", "A degree in a quantitative subject"]
+    return {
+        "title": "Senior Pricing Analyst", "company": "Acme", "must_have": must,
+        "nice_to_have": ["Experience with Looker"],
+        "responsibilities": ["Design and run pricing experiments across our plans"],
+        "skills": ["SQL", "Python", "Looker"], "seniority": ['"Senior" in the title'],
+        "stated_values": ["Ownership", "Candour"],
+        "requirements": [{"text": must[0], "kind": "must", "story": "Repriced the Pro plan"},
+                         {"text": must[1], "kind": "must", "story": ""},
+                         {"text": must[2], "kind": "must", "story": ""},
+                         {"text": must[3], "kind": "must", "story": ""},
+                         {"text": "Experience with Looker", "kind": "nice", "story": ""}],
+        "with_story": [must[0]], "gaps": must[1:], "headline": must[0],
+    }
+
+
+def sample_resume() -> dict[str, Any]:
+    """A résumé as scripts see it (bot.core.job_fit.resume_context)."""
+    bullet = {"text": "Cut onboarding time by 40% by automating account set-up", "employer": "Globex",
+              "title": "Operations Analyst"}
+    return {"roles": [{"title": "Operations Analyst", "employer": "Globex", "dates": "2021 - Present",
+                       "bullets": [bullet["text"]]}],
+            "strongest": [bullet]}

@@ -164,6 +164,12 @@ def _concepts(text: str) -> set[str]:
     return found
 
 
+def skill_concepts(text: str) -> set[str]:
+    """The skill concepts a text points at ("a disagreement with a colleague" -> conflict, ...),
+    for matching stories to other wording too (a job's requirements)."""
+    return _concepts(text)
+
+
 def _fit(story: StarStory, question: str) -> float:
     """How well a story's skills (mostly) and title fit a question's wording."""
     q_concepts, q_words = _concepts(question), _words(question)

@@ -27,6 +27,7 @@ from typing import Any
 
 import discord
 
+from bot.core.document_text import DocumentError
 from bot.core.fields import FieldError
 from bot.core.timeparse import TimeParseError
 from bot.errors import UserFacingError, reply_with_error
@@ -48,7 +49,7 @@ class OwnerOnly:
         return False
 
 
-USER_INPUT_ERRORS = (FieldError, TimeParseError)
+USER_INPUT_ERRORS = (FieldError, TimeParseError, DocumentError)
 
 
 @contextmanager

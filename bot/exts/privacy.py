@@ -22,7 +22,9 @@ TABLE_LABELS = {
     "answer_parts": "answer messages", "journal_entries": "journal entries",
     "followup_plans": "follow-up plans", "nudges": "reminders", "checklist_items": "checklist ticks",
     "checklists": "checklists", "interview_followons": "report deliveries",
-    "star_stories": "STAR stories", "spoken_parts": "voice answers' delivery metrics",
+    "star_stories": "STAR stories", "job_descriptions": "job descriptions",
+    "job_story_matches": "requirement matches", "resumes": "résumé",
+    "spoken_parts": "voice answers' delivery metrics",
 }
 
 
@@ -53,7 +55,8 @@ class PrivacyCog(commands.Cog, name="Privacy"):
     @privacy.command(name="delete", description="Delete everything stored about you (asks to confirm)")
     async def delete(self, interaction: discord.Interaction) -> None:
         await reply(interaction, "This deletes **all** your interviews, answers, journal entries, stories, "
-                                 "checklists, reminders and settings. It cannot be undone. Are you sure?",
+                                 "job descriptions, your résumé, checklists, reminders and settings. "
+                                 "It cannot be undone. Are you sure?",
                     view=confirm_view(interaction.user.id, int((self.bot.clock.now() + CONFIRM_FOR).timestamp())))
 
 

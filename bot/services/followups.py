@@ -33,6 +33,7 @@ from bot.services._dispatcher import (
     RestBudget,
     Sent,
 )
+from bot.services.jobs import JobService
 from bot.services.journal import JournalService
 from bot.store import NewNudge, Store
 
@@ -115,11 +116,13 @@ class PracticeTarget:
 
 class FollowUpService:
     def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, courier: Courier, *,
-                 journal: JournalService, before_start: Callable[[], Awaitable[Any]] | None = None) -> None:
+                 journal: JournalService, before_start: Callable[[], Awaitable[Any]] | None = None,
+                 jobs: JobService | None = None) -> None:
         self.store = store
         self.library = library
         self.clock = clock
         self.journal = journal  # the day-before nudge lists what is still unticked on /prep checklists
+        self.jobs = jobs  # ... and the requirement map of the plan's job description, if it has one
         self.dispatcher = NudgeDispatcher(store, clock, courier, compose=self.compose,
                                           before_start=before_start)
 
@@ -155,7 +158,7 @@ class FollowUpService:
                             interview_at: datetime, zone: ZoneInfo, length_minutes: int = 60,
                             stage: str = DEFAULT_STAGE, interviewer: str = "",
                             guild_id: int | None = None, channel_id: int | None = None,
-                            ) -> AddResult:
+                            job_id: int | None = None) -> AddResult:
         """Log a real interview (a journal entry) and plan its nudges. The same interview logged
         again (a retried command) returns the plan it already has."""
         now = self.clock.now()
@@ -171,6 +174,8 @@ class FollowUpService:
         details = {"company": company, "role": role, "stage": stage, "interviewer": interviewer,
                    "candidate": candidate, "interview_at": interview_at.isoformat(),
                    "length_minutes": length_minutes, "zone": zone.key, "outcome": ""}
+        if job_id is not None:
+            details["job_id"] = job_id
         plan_nudges = self._interview_nudges(key, details, zone, now)
         entry = await self.store.journal.add(
             user_id, now=now, company=company, role=role, stage=stage, interview_at=interview_at,
@@ -479,13 +484,17 @@ class FollowUpService:
                       entry: JournalEntry | None) -> str:
         items: list[Safe] = []
         notes: list[dict[str, Any]] = []
+        job_map: list[dict[str, Any]] = []
         if nudge.kind == followups.DAY_BEFORE:
             when = followups.parse_time(details["interview_at"])
             stage, company = followups.stage_of(details), details.get("company", "")
             items = await self._unticked_items(nudge.user_id, stage, company,
                                                details.get("role", ""), when)
             notes = await self._earlier_rounds(nudge.user_id, company, when, entry)
-        name, context = followups.nudge_template(nudge.kind, details, items=items, notes=notes)
+            if self.jobs is not None:
+                job_map = await self.jobs.checklist_map(nudge.user_id, details.get("job_id"))
+        name, context = followups.nudge_template(nudge.kind, details, items=items, notes=notes,
+                                                 job_map=job_map)
         return self.library.render(name, **context)
 
     async def _unticked_items(self, user_id: int, stage: str, company: str, role: str,

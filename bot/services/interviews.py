@@ -106,6 +106,7 @@ class PracticeSetup:
     in_dms: bool  # the earlier interview ran in DMs
     question_id: str
     values: list[str]
+    materials: dict[str, Any]  # the job and résumé the earlier interview was given, if any
 
 
 def _asked_row(asked: AskedQuestion) -> dict[str, Any]:
@@ -338,18 +339,15 @@ class InterviewService:
                               limit: int = 25) -> list[tuple[str, str]]:
         """(label, value) of the user's latest interviews whose label contains what they typed,
         newest first, looking at no more than the latest `scan` of them; the value is the session
-        id. They are read without their reports, in one query (`limit` rows when nothing was
-        typed), so the cost does not grow with a long history."""
-        text = typed.lower()
-        choices: list[tuple[str, str]] = []
-        for s in await self.store.sessions.summaries(user_id, limit=scan if text else limit):
-            label = shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
-                            f"{s.created_at:%Y-%m-%d} · {s.status}", 100)
-            if text in label.lower():
-                choices.append((label, str(s.id)))
-                if len(choices) >= limit:
-                    break
-        return choices
+        id. The label is matched in SQL and the interviews are read without their reports, so
+        one bounded query answers, whatever the length of the history. (An older interview is
+        still reached by typing its id: the commands accept "#12".)"""
+        text = typed.strip()
+        titles = {script_id: script.title for script_id, script in self.library.scripts.items()}
+        found = await self.store.sessions.summaries(user_id, limit=limit, matching=text, titles=titles,
+                                                    scan=scan)
+        return [(shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
+                         f"{s.created_at:%Y-%m-%d} · {s.status}", 100), str(s.id)) for s in found]
 
     async def practice_choices(self, user_id: int, typed: str = "", *, sessions: int = 20,
                                limit: int = 25) -> list[tuple[str, str]]:
@@ -400,7 +398,8 @@ class InterviewService:
         return PracticeSetup(script_id=source.script_id, role=ctx.get("role", ""),
                              company=ctx.get("company", ""), interviewer=interviewer,
                              in_dms=source.guild_id is None, question_id=question_id,
-                             values=list(ctx.get("values") or []))
+                             values=list(ctx.get("values") or []),
+                             materials={k: ctx[k] for k in ("job", "resume") if ctx.get(k)})
 
     async def report_of(self, session_id: int, *, user_id: int | None = None
                         ) -> tuple[InterviewSession, Interview, dict[str, Any]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
+from bot.store.jobs import JobRepository
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
 from bot.store.nudges import NewNudge, NudgeRepository
 from bot.store.sessions import SessionRepository
@@ -32,6 +33,9 @@ _USER_TABLES: dict[str, str] = {
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
     "checklists": "SELECT * FROM checklists WHERE user_id = ?",
     "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
+    "job_descriptions": "SELECT * FROM job_descriptions WHERE user_id = ?",
+    "job_story_matches": "SELECT * FROM job_story_matches WHERE user_id = ?",
+    "resumes": "SELECT * FROM resumes WHERE user_id = ?",
 }
 
 
@@ -47,6 +51,7 @@ class Store:
         self.stories = StoryRepository(self.db)
         self.checklists = ChecklistRepository(self.db)
         self.nudges = NudgeRepository(self.db)
+        self.jobs = JobRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()

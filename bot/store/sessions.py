@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,23 @@ class SessionSummary:
     practice: bool
     status: str
     created_at: datetime
+
+
+# The user's latest interviews, newest first. `created_at` is stored after the (large) report in
+# each row, so the window is read from the (user_id, created_at) index alone (in its order: no
+# sort) and the table only up to the status: a summary never pages through a report.
+_SUMMARY_WINDOW = (
+    "SELECT s.id, s.script_id, json_extract(s.context_json, '$.company') AS company,"
+    " json_array_length(s.context_json, '$.only_questions') AS practice, s.status, w.created_at"
+    " FROM (SELECT id, created_at FROM interview_sessions"
+    "       WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?) w"
+    " JOIN interview_sessions s ON s.id = w.id"
+)
+
+
+def _summary(r: Any) -> SessionSummary:
+    return SessionSummary(int(r["id"]), str(r["script_id"]), str(r["company"] or ""), bool(r["practice"]),
+                          str(r["status"]), from_db_time(r["created_at"]))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,18 +336,35 @@ class SessionRepository:
             " ORDER BY id DESC LIMIT 1", (user_id,))
         return _session(row) if row else None
 
-    async def summaries(self, user_id: int, *, limit: int) -> list[SessionSummary]:
-        """The user's latest `limit` interviews, newest first, each read without its report."""
+    async def summaries(self, user_id: int, *, limit: int, matching: str = "",
+                        titles: Mapping[str, str] | None = None, scan: int = 100) -> list[SessionSummary]:
+        """The user's latest `limit` interviews, newest first, each read without its report.
+
+        With `matching`, only those among the latest `scan` whose list label ("#id · title ·
+        company · date · status", the title from `titles` by script id, "Practice: " first for a
+        practice run) contains it, ignoring ASCII case. The label is matched in SQL, so an
+        interview that does not match is never sent to Python: a search costs one bounded scan
+        of an index whatever the length of the history."""
+        if not matching:
+            rows = await self.db.fetch_all(f"{_SUMMARY_WINDOW} ORDER BY w.created_at DESC, s.id DESC",
+                                         (user_id, limit))
+            return [_summary(r) for r in rows]
+        names = sorted((titles or {}).items())
+        known = " UNION ALL ".join("SELECT ? AS script_id, ? AS title" for _ in names)
+        params: list[Any] = [p for pair in names for p in pair]
         rows = await self.db.fetch_all(
-            "SELECT id, script_id, json_extract(context_json, '$.company') AS company,"
-            " json_array_length(context_json, '$.only_questions') AS practice, status, created_at"
-            " FROM interview_sessions WHERE user_id = ? ORDER BY id DESC LIMIT ?",
-            (user_id, limit),
+            (f"WITH titles AS ({known}) " if names else "")
+            + "SELECT * FROM (SELECT s.*, '#' || s.id || ' · '"
+            "  || CASE WHEN s.practice > 0 THEN 'Practice: ' ELSE '' END"
+            f"  || {'COALESCE(t.title, s.script_id)' if names else 's.script_id'}"
+            "  || ' · ' || COALESCE(s.company, '') || ' · ' || substr(s.created_at, 1, 10)"
+            "  || ' · ' || s.status AS label"
+            f" FROM ({_SUMMARY_WINDOW}) s"
+            + (" LEFT JOIN titles t ON t.script_id = s.script_id" if names else "")
+            + ") WHERE instr(lower(label), lower(?)) > 0 ORDER BY created_at DESC, id DESC LIMIT ?",
+            (*params, user_id, scan, matching, limit),
         )
-        return [SessionSummary(int(r["id"]), str(r["script_id"]), str(r["company"] or ""),
-                               bool(r["practice"]), str(r["status"]),
-                               from_db_time(r["created_at"]))  # type: ignore[arg-type]
-                for r in rows]
+        return [_summary(r) for r in rows]
 
     async def asked_questions(self, user_id: int, *, sessions: int) -> list[tuple[int, str, str, str]]:
         """(session id, script id, question id, question text) of the main questions put to the

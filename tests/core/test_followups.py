@@ -241,7 +241,7 @@ def test_each_kind_has_its_template_and_context() -> None:
     assert name == "nudges/day_before.md.j2"
     assert context == {"company": "Acme", "role": "Analyst", "interviewer": "Dana",
                        "candidate": "Sam", "stage": "final", "when": INTERVIEW,
-                       "items": ["Pack"], "notes": [{"stage": "second_round"}]}
+                       "items": ["Pack"], "notes": [{"stage": "second_round"}], "job_map": []}
     name, context = followups.nudge_template(followups.THANK_YOU, DETAILS)
     assert name == "nudges/thank_you.md.j2"
     assert context["deadline"] == INTERVIEW + timedelta(hours=1)  # no deadline: the end

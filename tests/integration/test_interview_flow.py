@@ -172,3 +172,23 @@ async def test_the_end_button_asks_first(world, simcord_env):
     assert world.reports(thread)
     session = (await simcord_env.bot.store.sessions.for_user(world.candidate.id))[0]
     assert session.status == "finished" and session.report["answered"] == 1
+
+
+async def test_a_typed_answer_runs_only_the_interview_listener(world, simcord_env, monkeypatch):
+    """The bot has no prefix commands: a message costs one task (the interview listener), not a
+    second for discord.py's `on_message`, and is never parsed as a command."""
+    await start(world)
+    thread = world.thread()
+    bot = simcord_env.bot
+    scheduled: list[str] = []
+    real = bot._schedule_event
+
+    def recording(coro, event_name, *args, **kwargs):
+        scheduled.append(getattr(coro, "__qualname__", repr(coro)))
+        return real(coro, event_name, *args, **kwargs)
+
+    monkeypatch.setattr(bot, "_schedule_event", recording)
+    monkeypatch.setattr(bot, "process_commands", None)  # would fail loudly if anything called it
+    await world.candidate.send(thread, "!help me, I am an answer that looks like a command.")
+    assert [name for name in scheduled if "on_message" in name] == ["InterviewCog.on_message"]
+    assert any(r.emoji == "✅" for r in thread.history()[-1].reactions)

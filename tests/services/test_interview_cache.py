@@ -432,6 +432,33 @@ async def test_report_choices_list_the_latest_interviews_matching_what_was_typed
     assert await service.session_choices(BOB) == []
 
 
+async def test_report_choices_are_matched_in_sql_exactly_as_their_labels_read(service, clock) -> None:
+    """The label is matched in SQL, not in Python: every piece of every label (title, practice,
+    company, date, status, id), in any ASCII case, finds exactly the interviews whose label
+    contains it, as a plain substring test of the shown labels would."""
+    made = [("second_round", "Acme"), ("final", "Globex Corp"), ("final_leadership", "initech"),
+            ("behavioural_deep_dive", "Acme")]
+    for script_id, company in made:
+        step = await service.start(user_id=ALICE, script_id=script_id, channel_id=CHANNEL,
+                                   context={**CONTEXT, "company": company})
+        await service.end(step.session.id)
+        clock.advance(86_400)
+    first_question = service.library.script("final").questions[0].id
+    step = await service.start(user_id=ALICE, script_id="final", channel_id=CHANNEL,
+                               context={**CONTEXT, "only_questions": [first_question]})
+    await service.end(step.session.id)
+    everything = await service.session_choices(ALICE)
+    labels = [label for label, _ in everything]
+    assert len(labels) == len(made) + 1 and labels[0].startswith("#5 · Practice: ")
+    probes = {"acme", "ACME", "Final", "practice", "globex c", "· finished", "2026-03-0", "#2 ·",
+              "leadership", "round interview · acme"}
+    for label in labels:
+        probes.update(label[i:i + 5] for i in range(0, len(label) - 5, 7))
+    for typed in sorted(probes):
+        found = await service.session_choices(ALICE, typed)
+        assert [label for label, _ in found] == [label for label in labels if typed.lower() in label.lower()], typed
+
+
 async def test_the_report_default_is_the_latest_ended_interview(service) -> None:
     with pytest.raises(SessionNotFound, match="no interviews yet"):
         await service.latest_reported(ALICE)

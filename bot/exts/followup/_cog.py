@@ -77,18 +77,23 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
         when='When it starts, in your time zone: "Dec 3 2pm", "tomorrow 10:30", "next Tuesday 2pm"',
         interviewer="Who you're meeting (optional)",
         stage="Which round (default: second round)",
-        length="How long it is planned to last, in minutes (default 60)")
+        length="How long it is planned to last, in minutes (default 60)",
+        job="Optional: its job description (`/prep job add`), for your requirement map the day before")
     @app_commands.choices(stage=STAGE_CHOICES)
     async def add(self, interaction: discord.Interaction,
                   company: app_commands.Range[str, 1, 100], role: app_commands.Range[str, 1, 100],
                   when: app_commands.Range[str, 1, 100],
                   interviewer: app_commands.Range[str, 0, 100] | None = None,
                   stage: app_commands.Choice[str] | None = None,
-                  length: app_commands.Range[int, 10, 480] = 60) -> None:
+                  length: app_commands.Range[int, 10, 480] = 60, job: str | None = None) -> None:
         company_text = clean_user_text(company).strip()
         role_text = clean_user_text(role).strip()
         if not company_text:
             raise UserFacingError("Give the company's name. Nothing was scheduled.")
+        job_id = None
+        if job is not None and job.strip():
+            with as_user_error():  # only the user's own job descriptions can be named
+                job_id = (await self.bot.jobs.job(interaction.user.id, job)).record.id
         zone = await user_zone(interaction)
         if zone is None:
             return
@@ -100,7 +105,7 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
             length_minutes=length, stage=stage.value if stage else DEFAULT_STAGE,
             interviewer=clean_user_text(interviewer or "").strip(),
             guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id if interaction.guild_id else None)
+            channel_id=interaction.channel_id if interaction.guild_id else None, job_id=job_id)
         await interaction.followup.send(embed=added_embed(result), ephemeral=True,
                                         allowed_mentions=NO_MENTIONS)
         await deliver_pending_notice(interaction)
@@ -149,6 +154,12 @@ class FollowUpCog(commands.Cog, name="FollowUp"):
             lines += ["", "Reminders now:", *planned]
         await reply(interaction, "\n".join(lines))
         await deliver_pending_notice(interaction)
+
+    @add.autocomplete("job")
+    async def job_autocomplete(self, interaction: discord.Interaction,
+                               current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=label, value=value)
+                for label, value in await self.bot.jobs.job_choices(interaction.user.id, current)]
 
     @cancel.autocomplete("plan")
     @reschedule.autocomplete("plan")

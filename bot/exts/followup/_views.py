@@ -365,5 +365,6 @@ async def next_interview_submitted(interaction: discord.Interaction, match: re.M
         interview_at=read_when(interaction, values.get("next:when", ""), zone), zone=zone, stage=stage,
         interviewer=clean_user_text(values.get("next:interviewer", "")).strip(),
         guild_id=interaction.guild_id,
-        channel_id=interaction.channel_id if interaction.guild_id else None)
+        channel_id=interaction.channel_id if interaction.guild_id else None,
+        job_id=upcoming.plan.details.get("job_id"))  # the next round of the same job
     await reply(interaction, embed=added_embed(result))

@@ -81,13 +81,20 @@ class InterviewCog(commands.Cog, name="Interview"):
         company="The company",
         interviewer='Optional: "Name, Title" of who will interview you',
         where="A private thread here (default in a server) or your DMs",
+        job="Optional: practise against one of your job descriptions (`/prep job add`)",
     )
     @app_commands.choices(where=[app_commands.Choice(name="Private thread", value="thread"),
                                  app_commands.Choice(name="Direct messages", value="dm")])
     async def start(self, interaction: discord.Interaction, script: str, role: str, company: str,
-                    interviewer: str | None = None, where: str | None = None) -> None:
+                    interviewer: str | None = None, where: str | None = None, job: str | None = None) -> None:
         await start_mock_interview(interaction, script_id=script, role=role, company=company,
-                                   interviewer=interviewer, where=where)
+                                   interviewer=interviewer, where=where, job=job)
+
+    @start.autocomplete("job")
+    async def job_autocomplete(self, interaction: discord.Interaction,
+                               current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=label, value=value)
+                for label, value in await self.bot.jobs.job_choices(interaction.user.id, current)]
 
     @start.autocomplete("script")
     async def script_autocomplete(self, interaction: discord.Interaction,

@@ -143,7 +143,8 @@ class InterviewPlaces:
             role=interview.context["role"], company=interview.context["company"],
             script={"title": script.title, "description": script.description, "minutes": script.minutes,
                     "stage_label": script.stage_label},
-            total=len(interview.plan), practice=interview.is_practice)
+            total=len(interview.plan), practice=interview.is_practice,
+            job=interview.context.get("job"), resume=interview.context.get("resume"))
         for embeds in embeds_for(text, title=f"{script.title} · {script.stage_label}"):
             await channel.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
         await self.post_question(channel, step.session, interview.current_question())

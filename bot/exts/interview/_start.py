@@ -10,6 +10,7 @@ import discord
 from bot.core.interview import parse_interviewer
 from bot.errors import UserFacingError
 from bot.exts._common import bot_of, place_name, reply
+from bot.exts._ui import as_user_error
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._views import buttons
 from bot.services.interviews import ActiveInterviewExists
@@ -30,9 +31,12 @@ def check_text(name: str, value: str | None, *, required: bool = True, limit: in
 async def start_mock_interview(interaction: discord.Interaction, *, script_id: str, role: str,
                                company: str, interviewer: str | None = None, where: str | None = None,
                                only_questions: list[str] | None = None,
-                               values: list[str] | None = None) -> None:
+                               values: list[str] | None = None, job: str | None = None,
+                               materials: dict[str, Any] | None = None) -> None:
     """Start an interview for the user who interacted, in a private thread here (in a server) or
-    their DMs, and post its introduction and first question."""
+    their DMs, and post its introduction and first question. `job` is the id of one of the user's
+    job descriptions (typed or picked); `materials` the job and résumé of an earlier interview
+    (a practice run); without either, the user's résumé is used when they keep one."""
     bot = bot_of(interaction)
     role = check_text("role", role)
     company = check_text("company", company)
@@ -46,11 +50,14 @@ async def start_mock_interview(interaction: discord.Interaction, *, script_id: s
                                  f"{existing.context.get('company', '')}). Resume it or end it first.",
                     view=buttons(existing.id, "resume", "endnow"))
         return
+    if materials is None:
+        with as_user_error():  # someone else's job, or a made-up id, is refused before anything starts
+            materials = await bot.jobs.interview_materials(interaction.user.id, job)
     await interaction.response.defer(ephemeral=True, thinking=True)
     context: dict[str, Any] = {
         "candidate": interaction.user.display_name, "role": role, "company": company,
         "interviewers": [parse_interviewer(interviewer)] if interviewer else [],
-        "values": values or [], "only_questions": only_questions or [],
+        "values": values or [], "only_questions": only_questions or [], **materials,
     }
     try:
         step = await bot.interviews.start(user_id=interaction.user.id, script_id=script_id,
@@ -75,4 +82,4 @@ async def start_practice(interaction: discord.Interaction, *, session_id: int, q
     await start_mock_interview(
         interaction, script_id=setup.script_id, role=setup.role, company=setup.company,
         interviewer=setup.interviewer, where="dm" if setup.in_dms else None,
-        only_questions=[setup.question_id], values=setup.values)
+        only_questions=[setup.question_id], values=setup.values, materials=setup.materials)

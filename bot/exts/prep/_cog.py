@@ -1,7 +1,8 @@
-"""`/prep ...`: tips, personal checklists, questions to ask, and the STAR story bank.
+"""`/prep ...`: tips, personal checklists, questions to ask, the STAR story bank, and the
+candidate's job descriptions and résumé.
 
 The read-only content comes from `bot.prep`; the user's own checklists and stories from
-`bot.journal`."""
+`bot.journal`; job descriptions, the résumé and the requirement map from `bot.jobs`."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from bot.bot import InterviewCoach
 from bot.core.checklists import clean_checklist_subject
 from bot.core.questions_to_ask import match_categories
 from bot.core.stages import MOCK_STAGES
-from bot.core.text import shorten
+from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
+from bot.exts._common import NO_MENTIONS
 from bot.exts._time import user_zone
 from bot.exts._ui import (
     as_user_error,
@@ -27,6 +29,20 @@ from bot.exts._ui import (
     unregister_record_kind,
 )
 from bot.exts.prep._checklist import ChecklistSelect, checklist_message
+from bot.exts.prep._jobs import (
+    JOB_FORM,
+    RESUME_FORM,
+    AcceptMatches,
+    PasteModal,
+    ResumeButton,
+    add_job,
+    job_form_submitted,
+    list_embed,
+    resume_form_submitted,
+    save_resume,
+    send_job,
+    send_resume,
+)
 from bot.exts.prep._questions import QUESTION_PAGES, questions_message, questions_page, resolve_category
 from bot.exts.prep._stories import (
     BANK_FULL,
@@ -51,7 +67,8 @@ from bot.exts.prep._tips import (
 
 STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in MOCK_STAGES.items()]
 # The persistent controls of /prep (the pages and story cards are the shared ones in _ui).
-DYNAMIC_ITEMS = (TopicsButton, TipIndexSelect, ChecklistSelect, StoryPickSelect)
+DYNAMIC_ITEMS = (TopicsButton, TipIndexSelect, ChecklistSelect, StoryPickSelect, AcceptMatches, ResumeButton)
+CHOICES_LIMIT = 25  # Discord's, for an autocomplete
 
 
 class Prep(commands.GroupCog, group_name="prep",
@@ -66,6 +83,8 @@ class Prep(commands.GroupCog, group_name="prep",
         register_pages(QUESTION_PAGES, questions_page)
         register_record_kind(self.bot, STORY_CARD)
         register_form("star story", STORY_FORM, story_submitted)
+        register_form("job description", JOB_FORM, job_form_submitted)
+        register_form("resume", RESUME_FORM, resume_form_submitted)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
@@ -73,6 +92,8 @@ class Prep(commands.GroupCog, group_name="prep",
         unregister_pages(QUESTION_PAGES)
         unregister_record_kind(self.bot, STORY_CARD)
         unregister_form("star story")
+        unregister_form("job description")
+        unregister_form("resume")
 
     # --- tips -------------------------------------------------------------------------------
 
@@ -170,3 +191,82 @@ class Prep(commands.GroupCog, group_name="prep",
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    # --- job descriptions and the résumé ---------------------------------------------------
+
+    job = app_commands.Group(name="job", description="Job descriptions you practise against")
+
+    @job.command(name="add", description="Keep a job description: paste it, or attach a .txt, .md, "
+                                         ".pdf or .docx file")
+    @app_commands.describe(file="Optional: the job description as a .txt, .md, .pdf or .docx file "
+                                "(leave empty to paste it)")
+    async def job_add(self, interaction: discord.Interaction, file: discord.Attachment | None = None) -> None:
+        if file is None:
+            await send_form(interaction, PasteModal(interaction.user.id, what="job"))
+            return
+        await add_job(interaction, attachment=file)
+
+    @job.command(name="list", description="The job descriptions you keep")
+    async def job_list(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=list_embed(await self.bot.jobs.jobs(interaction.user.id)),
+                                                ephemeral=True)
+
+    @job.command(name="show", description="What was read from a job description, and your stories for it")
+    @app_commands.describe(job="Which job description (default: your latest)")
+    async def job_show(self, interaction: discord.Interaction, job: str | None = None) -> None:
+        with as_user_error():
+            saved = await self.bot.jobs.job(interaction.user.id, job)
+        await send_job(interaction, saved)
+
+    @job.command(name="match", description="Choose the STAR story that proves one requirement")
+    @app_commands.describe(job="Which job description", requirement="Which requirement",
+                           story='The story that proves it, or "No story fits this yet"')
+    async def job_match(self, interaction: discord.Interaction, job: str, requirement: str,
+                        story: str | None = None) -> None:
+        with as_user_error():
+            saved, entry = await self.bot.jobs.match(interaction.user.id, job, requirement, story)
+        told = (f'"{escape_discord(entry.story.title)}"' if entry.story else "no story yet")
+        await send_job(interaction, saved, note=f"Requirement {entry.index + 1} now shows {told}.")
+
+    @job.command(name="delete", description="Delete one of your job descriptions")
+    @app_commands.describe(job="Which job description")
+    async def job_delete(self, interaction: discord.Interaction, job: str) -> None:
+        with as_user_error():
+            deleted = await self.bot.jobs.delete_job(interaction.user.id, job)
+        await interaction.response.send_message(
+            f"Deleted **{escape_discord(deleted.title or 'the job description')}** "
+            f"(#{deleted.id}) and its story matches.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @job_show.autocomplete("job")
+    @job_match.autocomplete("job")
+    @job_delete.autocomplete("job")
+    async def _job_choices(self, interaction: discord.Interaction,
+                           current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=label, value=value)
+                for label, value in await self.bot.jobs.job_choices(interaction.user.id, current)]
+
+    @job_match.autocomplete("requirement")
+    async def _requirement_choices(self, interaction: discord.Interaction,
+                                   current: str) -> list[app_commands.Choice[str]]:
+        typed_job = getattr(interaction.namespace, "job", None)
+        choices = await self.bot.jobs.requirement_choices(interaction.user.id, typed_job, current)
+        return [app_commands.Choice(name=label, value=value) for label, value in choices[:CHOICES_LIMIT]]
+
+    @job_match.autocomplete("story")
+    async def _story_choices(self, interaction: discord.Interaction,
+                             current: str) -> list[app_commands.Choice[str]]:
+        choices = await self.bot.jobs.story_choices(interaction.user.id, current)
+        return [app_commands.Choice(name=label, value=value) for label, value in choices[:CHOICES_LIMIT]]
+
+    @app_commands.command(name="resume", description="Your résumé: attach it (.txt, .md, .pdf, .docx) or "
+                                                     "paste it; mock interviews probe its bullets")
+    @app_commands.describe(file="Optional: your résumé as a file (leave empty to see or paste it)")
+    async def resume(self, interaction: discord.Interaction, file: discord.Attachment | None = None) -> None:
+        if file is not None:
+            await save_resume(interaction, attachment=file)
+            return
+        kept = await self.bot.jobs.resume(interaction.user.id)
+        if kept is None:
+            await send_form(interaction, PasteModal(interaction.user.id, what="resume"))
+            return
+        await send_resume(interaction, kept)

@@ -1,0 +1,41 @@
+"""`rehearse --job PATH --resume-file PATH`: the terminal rehearsal practises against a job
+description and probes the résumé, like `/interview start job:` on Discord."""
+
+from __future__ import annotations
+
+from documents_support import JOB_WITH_HEADINGS, RESUME_TEXT, job_docx, pdf_bytes
+from test_rehearse import PERSON, answers, rehearse
+
+
+def test_job_and_resume_files_tailor_the_rehearsal(tmp_path):
+    (tmp_path / "advert.pdf").write_bytes(pdf_bytes(JOB_WITH_HEADINGS.splitlines()))
+    (tmp_path / "cv.md").write_text(RESUME_TEXT, "utf-8")
+    transcript = tmp_path / "t.md"
+    result = rehearse(tmp_path, "--script", "second_round", *PERSON, "--job", "advert.pdf",
+                      "--resume-file", "cv.md", "--transcript", str(transcript),
+                      stdin="\n".join(answers("PRICE", 80)) + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = " ".join(result.stdout.split())
+    assert "Practising against Senior Pricing Analyst at Acme: 3 must-haves read from advert.pdf." in out
+    assert "Using your résumé: 2 roles read from cv.md." in out
+    # No story bank here, so every must-have is asked as one to prepare.
+    assert 'The job description lists the requirement "5+ years of experience running pricing experiments"' in out
+    assert 'Your résumé says, from your time at Acme Corp: "Cut onboarding time by 40%' in out
+    text = transcript.read_text("utf-8")
+    assert "Against the job description (Senior Pricing Analyst)" in text
+    assert "Your résumé's strongest lines" in text
+
+
+def test_a_docx_job_and_bad_files(tmp_path):
+    (tmp_path / "advert.docx").write_bytes(job_docx())
+    ok = rehearse(tmp_path, "--script", "final", *PERSON, "--job", "advert.docx",
+                  stdin="\n".join(answers("CS", 60)) + "\n")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    said = " ".join(ok.stdout.split())
+    assert 'We haven\'t yet heard how you meet the requirement "3+ years in customer success' in said
+
+    (tmp_path / "scan.pdf").write_bytes(pdf_bytes(None))
+    scanned = rehearse(tmp_path, "--restart", "--script", "final", *PERSON, "--job", "scan.pdf")
+    assert scanned.returncode == 2 and "I found no text in `scan.pdf`" in scanned.stdout
+    missing = rehearse(tmp_path, "--restart", "--script", "final", *PERSON, "--resume-file", "nope.txt")
+    assert missing.returncode == 2 and "Could not read nope.txt" in missing.stdout
