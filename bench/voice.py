@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.clock import SystemClock  # noqa: E402
-from bot.core.interview import InterviewError  # noqa: E402
 from bot.library import TemplateLibrary  # noqa: E402
 from bot.services.interviews import InterviewService  # noqa: E402
 from bot.services.voice import VoiceService  # noqa: E402
@@ -114,7 +113,7 @@ async def lag_probe(lags: list[float], stop: asyncio.Event) -> None:
 
 async def typed_load(interviews: InterviewService, channels: list[int], until: asyncio.Event,
                      seconds: float) -> Load:
-    """Candidates typing a part every 0.2 s each (finishing the answer when it is full) until
+    """Candidates typing a part every 0.2 s each (and Done after every 30th) until
     `until` is set or `seconds` have passed."""
     load = Load()
     stop = asyncio.Event()
@@ -126,14 +125,11 @@ async def typed_load(interviews: InterviewService, channels: list[int], until: a
         while not until.is_set() and time.perf_counter() < deadline:
             n += 1
             start = time.perf_counter()
-            try:
-                await interviews.answer_in_channel(channel, channel, TYPED, source_id=f"{channel}-{time.time_ns()}")
-            except InterviewError:  # the answer is full: Done, and on to the next question
-                session = await interviews.session_in_channel(channel)
-                if session is not None:
-                    await interviews.finish_answer(session.id)
-                continue
+            result = await interviews.answer_in_channel(channel, channel, TYPED,
+                                                        source_id=f"{channel}-{time.time_ns()}")
             load.commits.append(time.perf_counter() - start)
+            if result is not None and n % 30 == 0:  # Done after 30 parts, on to the next question
+                await interviews.finish_answer(result.session.id)
             await asyncio.sleep(0.2)
 
     await asyncio.gather(*(candidate(c) for c in channels))

@@ -238,3 +238,22 @@ async def test_a_long_transcription_does_not_stall_other_candidates(world, simco
     for member in others:
         session = (await store.sessions.for_user(member.id))[0]
         assert (await store.sessions.answers(session.id))[0].parts[0].id < voice_part.id  # committed first
+
+
+async def test_privacy_export_says_the_audio_is_not_kept_and_has_the_transcript(world, simcord_env, voice_messages,
+                                                                              engine):
+    import json
+
+    thread = await start(world)
+    await voice_messages.send(world.candidate, thread, SPOKEN)
+    export = await world.candidate.slash(world.channel, "privacy export")
+    last = (export.followups or [export.response])[-1]
+    assert "the audio is never stored" in last.content
+    data = json.loads(await last.attachments[0].read())
+    assert "never stored" in data["audio"]
+    assert [p["source"] for p in data["data"]["answer_parts"]] == ["voice"]
+    assert data["data"]["answer_parts"][0]["text"].startswith("At my last company")
+    assert json.loads(data["data"]["spoken_parts"][0]["metrics_json"])["long_pauses"] == 1
+    ask = await world.candidate.slash(world.channel, "privacy delete")
+    await world.candidate.click(ask.response, label="Delete everything")
+    assert (await simcord_env.bot.store.export_user(world.candidate.id))["spoken_parts"] == []
