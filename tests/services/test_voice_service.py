@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,3 +232,19 @@ async def test_the_privacy_export_says_audio_is_not_kept_and_has_the_metrics(par
     assert export["data"]["answer_parts"][0]["source"] == "voice"
     assert (await store.delete_user(SAM))["spoken_parts"] == 1
     assert (await UserSettingsService(store, clock).export(SAM))["data"]["spoken_parts"] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no thread priorities on this platform")
+async def test_the_worker_thread_runs_at_a_lower_priority_than_the_event_loop(parts) -> None:
+    _, _, voice, engine, _ = parts
+    seen: list[int] = []
+    real = engine.transcribe
+
+    def transcribe(audio: bytes):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(audio)
+
+    engine.transcribe = transcribe
+    await voice.transcribe(voice_bytes("hello there"))
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == [min(19, here + 10)]
