@@ -90,9 +90,8 @@ def stages(audio: bytes) -> dict[str, float]:
     start = time.perf_counter()
     lines = engines._recognise(samples)
     out["transcribe (moonshine)"] = time.perf_counter() - start
-    text = " ".join(line[2] for line in lines)
     start = time.perf_counter()
-    engines._align(samples, text)
+    engines.align(samples, lines)
     out["align (pocketsphinx)"] = time.perf_counter() - start
     return out
 

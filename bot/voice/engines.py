@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import io
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from bot.core.delivery import (
     alignable_words,
     clock_text,
     dictionary_word,
+    words_of,
 )
 from bot.voice import AudioError
 
@@ -26,6 +28,7 @@ SAMPLE_RATE = 16_000
 ENGINE = "moonshine-voice 0.1.0 tiny-en + pocketsphinx 5.1.1"
 _SILENT = 1e-4  # peak amplitude under which a recording holds no speech
 ALIGN_CHUNK_BYTES = SAMPLE_RATE // 4 * 2  # 250 ms of 16-bit audio per call into the aligner
+SEGMENT_PADDING = 0.3  # seconds of audio either side of a segment given to the aligner
 
 
 def decode(audio: bytes, *, max_seconds: float = MAX_VOICE_SECONDS) -> tuple[np.ndarray, float]:
@@ -86,7 +89,7 @@ class OfflineTranscriber:
         if not text:
             raise AudioError("I could not make out any words in that recording. Try again closer to "
                              "the microphone, or type your answer.")
-        return Transcription(text=text, duration=duration, words=self._align(samples, text),
+        return Transcription(text=text, duration=duration, words=self.align(samples, segments),
                              segments=segments, engine=ENGINE)
 
     def _recognise(self, samples: np.ndarray) -> list[tuple[float, float, str]]:
@@ -113,9 +116,28 @@ class OfflineTranscriber:
                 lines.append((float(line.start_time), float(line.start_time + line.duration), text))
         return lines
 
+    def align(self, samples: np.ndarray, segments: Sequence[tuple[float, float, str]]) -> tuple[TimedWord, ...]:
+        """Word times, each of moonshine's segments aligned against its own stretch of audio:
+        pocketsphinx's final backtrace holds the GIL for one call that grows with the audio
+        (about 0.15 s a minute, measured), so it is kept to a few seconds at a time. A segment
+        that cannot be aligned gets its words spread evenly over its span."""
+        timed: list[TimedWord] = []
+        for start, end, text in segments:
+            low = max(0, int((start - SEGMENT_PADDING) * SAMPLE_RATE))
+            high = min(len(samples), int((end + SEGMENT_PADDING) * SAMPLE_RATE))
+            offset = low / SAMPLE_RATE
+            words = self._align(samples[low:high], text)
+            if words:
+                timed.extend(TimedWord(w.word, w.start + offset, w.end + offset) for w in words)
+                continue
+            heard = words_of(text)
+            step = (end - start) / len(heard) if heard else 0.0
+            timed.extend(TimedWord(w.lower(), start + i * step, start + (i + 1) * step) for i, w in enumerate(heard))
+        return tuple(timed)
+
     def _align(self, samples: np.ndarray, text: str) -> tuple[TimedWord, ...]:
-        """Word times from forced alignment; empty when the transcript cannot be aligned (the
-        metrics then fall back to moonshine's segments)."""
+        """Word times from forced alignment of `text` to `samples`; empty when the words cannot be
+        aligned."""
         decoder = self._aligner
         words = alignable_words(text, lambda w: decoder.lookup_word(w) is not None)
         if not words:
