@@ -26,7 +26,10 @@ from bot.services.followups import FollowUpService
 from bot.services.interviews import InterviewService
 from bot.services.jobs import JobService
 from bot.services.journal import JournalService
+from bot.services.mocks import MockService
 from bot.services.prep import PrepLibrary
+from bot.services.progress import ProgressService
+from bot.services.server_scripts import ServerScriptService
 from bot.services.users import UserSettingsService
 from bot.services.voice import VoiceService
 from bot.settings import Settings
@@ -86,14 +89,19 @@ class InterviewCoach(commands.Bot):
         # One service per feature; adapters in bot/exts call these, never the store.
         self.user_settings = UserSettingsService(self.store, self.clock)
         self.interviews = InterviewService(self.store, self.library, self.clock)
+        self.server_scripts = ServerScriptService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
         self.jobs = JobService(self.store, self.clock)  # job descriptions, the résumé, the requirement map
         # Spoken answers: transcribed in one worker thread (the `voice` extra's engines, loaded on first use).
         self.voice = VoiceService(self.store, self.clock, self.interviews)
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
+        self.progress = ProgressService(self.store, self.library, self.clock, jobs=self.jobs)
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
                                          journal=self.journal, before_start=self.wait_until_ready,
-                                         jobs=self.jobs)
+                                         jobs=self.jobs, progress=self.progress)
+        self.interviews.when_finished(self.progress.record_finished)  # attempts and best attempts
+        self.mocks = MockService(self.store, self.library, self.clock, interviews=self.interviews,
+                                 followups=self.followups)
         self.interviews.when_finished(self.plan_practice_again)
         self.loaded_extensions: list[str] = []
         self.sync_on_start = True
@@ -108,6 +116,8 @@ class InterviewCoach(commands.Bot):
         await self.store.open()
         self.library.load()
         self.prep.load()
+        await self.server_scripts.load()  # before any session that may run on one is read
+        await self.mocks.load()
         repaired = await self.interviews.repair_half_started()
         if repaired:
             log.warning("Gave %d half-started interviews their first question: %s", len(repaired), repaired)
@@ -115,6 +125,9 @@ class InterviewCoach(commands.Bot):
         if completed:
             log.warning("Completed the follow-on work of %d interviews that finished before a restart",
                         completed)
+        caught_up = await self.progress.catch_up()
+        if caught_up:
+            log.info("Read %d finished interviews into the progress records", caught_up)
         for name in discover_extensions():
             if name not in self.extensions:  # setup_hook runs again if a client is reused
                 await self.load_extension(name)

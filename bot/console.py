@@ -31,6 +31,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, TextIO, TypeVar
@@ -43,17 +44,20 @@ from bot.core.interview import (
     MAX_PART_CHARS,
     AskedQuestion,
     InterviewError,
-    parse_interviewer,
     report_context,
 )
 from bot.core.job_description import read_job_description
 from bot.core.job_fit import job_context, requirement_map, resume_context
+from bot.core.panel import PanelError, parse_panel
+from bot.core.preparation import PreparationError, check_minutes, time_left
+from bot.core.progress import chart_message
 from bot.core.resume import read_resume
 from bot.core.scripts import Script, ScriptError
 from bot.core.text import split_text
 from bot.documents import extract_text
 from bot.library import TemplateLibrary
 from bot.services.interviews import ActiveInterviewExists, InterviewService, Step
+from bot.services.progress import ProgressService
 from bot.services.voice import VoiceService
 from bot.store import Store, StoreError
 from bot.voice import AudioError
@@ -435,6 +439,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--company", help="the company")
     parser.add_argument("--interviewer", action="append", default=[],
                         help='"Name, Title" (repeat for a panel)')
+    parser.add_argument("--prep-minutes", dest="prep_minutes", default=None,
+                        help="case exercise: minutes to prepare after the brief (1-30, default 10)")
     parser.add_argument("--values", default="", help='company values, comma separated')
     parser.add_argument("--notes", default="", help="notes from an earlier round")
     parser.add_argument("--job", type=Path, metavar="PATH",
@@ -451,6 +457,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--restart", action="store_true",
                         help="abandon an unfinished rehearsal and start a new one")
     parser.add_argument("--list", action="store_true", help="list the available scripts")
+    parser.add_argument("--chart", type=Path,
+                        help="when the rehearsal is finished, draw your progress chart (PNG) here")
 
 
 async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir: Path,
@@ -464,14 +472,19 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
         return EXIT_ERROR
     if args.list:
         for script in _script_order(library):
+            kind = "Assessment: " if script.family == "assessment" else ""
             term.say(f"{script.id:<24} {script.stage_label:<13} ~{script.minutes} min  "
-                     f"{script.title}: {script.description}")
+                     f"{kind}{script.title}: {script.description}")
         return EXIT_DONE
     if args.resume and args.restart:
         term.say("Use --resume to continue your rehearsal, or --restart to start over; not both.")
         return EXIT_USAGE
     if args.transcript is not None and args.transcript.is_dir():
         term.say(f"--transcript needs a file name; {args.transcript} is a folder.")
+        return EXIT_USAGE
+    chart_path = getattr(args, "chart", None)
+    if chart_path is not None and (chart_path.is_dir() or chart_path.suffix.lower() != ".png"):
+        term.say(f"--chart needs a file name ending in .png; {chart_path} is not one.")
         return EXIT_USAGE
     db_path = args.db or database_path
     store = Store(db_path)
@@ -484,10 +497,15 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
     try:
         clock = clock or SystemClock()
         service = InterviewService(store, library, clock)
+        progress = ProgressService(store, library, service.clock)
+        service.when_finished(progress.record_finished)  # attempts and best attempts, as on Discord
         rehearsal = Rehearsal(service, library, term, args, db_path)
         rehearsal.voice = VoiceService(store, clock, service)
         with term.catching_interrupts():
-            return await rehearsal.run()
+            status = await rehearsal.run()
+        if status == EXIT_DONE and chart_path is not None:
+            await write_chart(progress, term, chart_path)
+        return status
     finally:
         if rehearsal is not None and rehearsal.voice is not None:
             rehearsal.voice.stop()
@@ -507,15 +525,38 @@ def _read_recording(typed: str) -> tuple[Path, bytes | str]:
         return path, f"Could not read {path}: {error.strerror or error}."
 
 
+async def write_chart(progress: ProgressService, term: Terminal, path: Path) -> bool:
+    """The progress chart of the rehearsals on this database, written to `path`."""
+    await progress.catch_up()  # rehearsals finished before progress was recorded
+    png, chart = await progress.chart_png(LOCAL_USER_ID)
+    if png is None:
+        term.say("\n" + plain(chart_message(chart.finished)).replace("`/interview start`",
+                                                                     "another rehearsal"))
+        return False
+    try:
+        where = _write_file(path, png)
+    except OSError as exc:
+        term.say(f"\nCould not write the chart to {path}: {exc.strerror or exc}")
+        return False
+    term.say(f"\nYour progress chart ({chart.finished} rehearsals) is at {where}")
+    return True
+
+
+def _write_file(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path.absolute()
+
+
 def _read_file(path: Path, reader: Callable[[str], T]) -> T:
     """A document given on the command line, read by `reader` (job description or résumé)."""
     return reader(extract_text(path.name, path.read_bytes()))
 
 
 def _script_order(library: TemplateLibrary) -> list[Script]:
-    """The default first, then by stage and id."""
+    """The default first, then the interviews by stage and id, then the assessments."""
     return sorted(library.scripts.values(),
-                  key=lambda s: (s.id != DEFAULT_SCRIPT, s.stage, s.id))
+                  key=lambda s: (s.id != DEFAULT_SCRIPT, s.family != "interview", s.stage, s.id))
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -572,6 +613,7 @@ class Rehearsal:
         self.answer = AnswerInput(piped=not term.interactive)
         self.answer_chars = 0  # of the answer in progress, as recorded
         self.voice: VoiceService | None = None  # `/voice PATH` answers, when the extra is installed
+        self.ready_by: datetime | None = None  # while a case brief is on screen: when preparation ends
 
     async def run(self) -> int:
         try:
@@ -619,6 +661,12 @@ class Rehearsal:
                          "--company Acme).")
                 return EXIT_USAGE
         try:
+            panel = parse_panel(args.interviewer)
+            minutes = check_minutes(getattr(args, "prep_minutes", None))
+        except (PanelError, PreparationError) as exc:
+            term.say(str(exc))
+            return EXIT_USAGE
+        try:
             materials = await self._materials()
         except (DocumentError, OSError) as exc:
             term.say(plain(str(exc)) if isinstance(exc, DocumentError) else
@@ -626,7 +674,7 @@ class Rehearsal:
             return EXIT_USAGE
         context = {
             "candidate": details["name"], "role": details["role"], "company": details["company"],
-            "interviewers": [parse_interviewer(i) for i in args.interviewer if i.strip()],
+            "interviewers": panel, "preparation_minutes": minutes,
             "values": [v for v in args.values.split(",") if v.strip()],
             "earlier_notes": args.notes, **materials,
         }
@@ -643,6 +691,9 @@ class Rehearsal:
         assert asked is not None
         term.say(f"{script.title} · {script.stage_label} · {asked.total} questions · "
                  f"about {script.minutes} minutes")
+        if step.interview.panel:
+            term.say("Your panel: " + ", ".join(
+                f"{p.name} ({p.title})" if p.title else p.name for p in step.interview.panel))
         self._tell_rules()
         return await self._loop(asked)
 
@@ -673,7 +724,8 @@ class Rehearsal:
         self.term.say("Which interview would you like to rehearse?")
         for number, script in enumerate(scripts, start=1):
             self.term.say(textwrap.fill(
-                f"{script.title} ({script.stage_label}, about {script.minutes} min): "
+                f"{'Assessment: ' if script.family == 'assessment' else ''}{script.title} "
+                f"({script.stage_label}, about {script.minutes} min): "
                 f"{plain(script.description)}", width=_width(),
                 initial_indent=f"  {number}. ", subsequent_indent="     "))
         while True:
@@ -733,12 +785,37 @@ class Rehearsal:
 
     def _show(self, asked: AskedQuestion) -> None:
         self.term.say("")
+        self.ready_by = asked.ready_by
         if asked.is_probe:
             self.term.say(_wrap(f"Follow-up: {asked.text}", "  "))
+            return
+        if asked.handover:
+            self.term.say(_wrap(f"({asked.handover})"))
+        who = f" · {asked.asker_label} asks" if asked.asker else ""
+        self.term.say(f"[{asked.number}/{asked.total}] {plain(asked.category_label)}{who}")
+        self.term.say(_wrap(asked.text))
+        if asked.ready_by is not None:
+            left = time_left(self.service.clock.now(), asked.ready_by)
+            self.term.say(_wrap(f"  (preparation: {asked.preparation_minutes} minutes, until "
+                                f"{asked.ready_by:%H:%M} UTC, {left}. Notes are kept, not judged; "
+                                "/done when you are ready. A line typed after the time is up "
+                                "starts your presentation.)", "  "))
         else:
-            self.term.say(f"[{asked.number}/{asked.total}] {plain(asked.category_label)}")
-            self.term.say(_wrap(asked.text))
             self.term.say(f"  (suggested: {plain(asked.length_hint)})")
+
+    async def _preparation_over(self) -> int | None:
+        """While the candidate prepares a case: once the time is up, on to the presentation."""
+        if self.ready_by is None or self.service.clock.now() < self.ready_by:
+            return None
+        self.ready_by = None
+        for action in self.answer.flush():  # notes typed before the time was up stay notes
+            await self._carry_out(action)
+        try:
+            step = await self.service.end_preparation(self.session_id)
+        except InterviewError:
+            return None
+        self.term.say("\nYour preparation time is up. Over to you!")
+        return await self._advance(step)
 
     async def _loop(self, asked: AskedQuestion, *, so_far: str = "") -> int:
         """Read answers and commands until the rehearsal finishes or stops. `so_far` is the
@@ -761,6 +838,9 @@ class Rehearsal:
                 waiting = term.waiting(PASTE_GRACE_SECONDS if blank and term.interactive else 0)
             except Interrupted:
                 return await self._interrupted()
+            outcome = await self._preparation_over()
+            if outcome is not None:
+                return outcome
             for action in self.answer.feed(line, waiting=waiting):
                 outcome = await self._carry_out(action)
                 if outcome is not None:
@@ -852,6 +932,9 @@ class Rehearsal:
         self.note("If I misheard a word, type the correction: it joins this answer.")
 
     async def _finish_answer(self) -> Step | None:
+        if self.ready_by is not None:  # a brief: ready to present, with or without notes
+            self.ready_by = None
+            return await self.service.finish_answer(self.session_id)
         if not self.answer.has_answer:
             self.note("There is no answer to finish yet: type your answer first, or /skip to "
                       "pass on this question.")

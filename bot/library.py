@@ -17,6 +17,9 @@ class TemplateLibrary:
     prompts_dir: Path
     for_discord: bool = True
     scripts: dict[str, Script] = field(default_factory=dict)
+    # Servers' own scripts, every version, by key ("g<server>:<id>:<version>"): kept apart from
+    # `scripts` (ours, shown everywhere) and filled by `bot.services.server_scripts`.
+    server_scripts: dict[str, Script] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.prompts_dir = Path(self.prompts_dir)
@@ -48,9 +51,13 @@ class TemplateLibrary:
         folder = self.prompts_dir / INTERVIEWS
         return sorted(folder.glob("*.j2")) if folder.is_dir() else []
 
+    def find(self, script_id: str) -> Script | None:
+        """One of our scripts, or a server script version by its key; None when neither."""
+        return self.scripts.get(script_id) or self.server_scripts.get(script_id)
+
     def script(self, script_id: str) -> Script:
         try:
-            return self.scripts[script_id]
+            return self.scripts.get(script_id) or self.server_scripts[script_id]
         except KeyError:
             known = ", ".join(sorted(self.scripts)) or "none"
             raise KeyError(f"No interview script called {script_id!r}. Available: {known}.") \
@@ -86,13 +93,17 @@ def check_prompts(prompts_dir: Path) -> list[str]:
         problems.extend(f"{f}:{line}: {msg}" for f, line, msg in exc.problems)
     for script in library.scripts.values():
         for family in ROLE_FAMILIES:
-            for with_optional in (True, False):
-                ctx = sample_context(family, script.stage, with_optional=with_optional)
+            # No panel, panels of one to four (one title the bot cannot place), the same title twice.
+            for with_optional, panel in ((True, None), (False, 0), (True, 1), (False, 3), (True, 4), (True, -2)):
+                ctx = sample_context(family, script.stage, with_optional=with_optional,
+                                     panel=None if panel is None else abs(panel))
+                if panel == -2:
+                    ctx["interviewers"] = [ctx["interviewers"][0], dict(ctx["interviewers"][0], name="Lee Dana")]
                 try:
                     _walk_script(script, ctx)
                 except ScriptError as exc:
-                    problems.extend(f"{f}:{line}: {msg} (role family {family})"
-                                    for f, line, msg in exc.problems)
+                    problems.extend(f"{f}:{line}: {msg} (role family {family}, panel of "
+                                    f"{len(ctx['interviewers'])})" for f, line, msg in exc.problems)
                     break
     for name in library.template_names():
         try:
@@ -121,12 +132,16 @@ def _check_prep(library: TemplateLibrary) -> list[str]:
 def _walk_script(script: Script, ctx: dict[str, object]) -> None:
     """Render every planned question and evaluate every probe with a sample answer."""
     from bot.core.feedback import answer_signals
+    from bot.core.panel import assign_askers, panel_of
 
     plan = script.plan(ctx)
     if not plan:
         raise ScriptError([(script.filename, 1, "no questions are asked for this context")])
+    panel = panel_of(ctx["interviewers"])  # type: ignore[arg-type]
+    askers = assign_askers([(q.category, q.asked_by) for q in plan], panel)
     answers: dict[str, object] = {}
-    for spec in plan:
+    for spec, who in zip(plan, askers, strict=True):
+        ctx = {**ctx, "asker": None if who is None else panel[who].to_dict()}
         script.render_question(spec, {**ctx, "answers": answers})
         for sample in ("", "We improved things a lot at my last job.",
                        "At my last job I led a migration that cut costs 30% in two months."):

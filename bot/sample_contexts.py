@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.feedback import ScoredAnswer, analyze_answer, build_report
 from bot.core.job_fit import job_coverage, resume_use
+from bot.core.panel import Interviewer, panel_facts
 from bot.core.scripts import sample_job, sample_resume
 
 _WHEN = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
@@ -39,6 +40,14 @@ def sample_report() -> dict[str, Any]:
                 "How is success measured in the first 90 days? Who would I work with?", (20, 120)),
     ]
     report = build_report(scored, company="Acme", values=["ownership"])
+    report["panel"] = panel_facts(
+        [Interviewer("Dana Lee", "Head of Data", "senior_leader"), Interviewer("Ravi Patel", "", "hiring_manager"),
+         Interviewer("Mo Okafor", "People Partner", "people_partner"),
+         Interviewer("Jo Kim", "Chief Wizard", "senior_leader")],
+        [{"number": s.number, "question_id": s.question_id, "category": s.category, "category_label": s.category,
+          "text": s.text, "skipped": s.skipped, "score": s.analysis.overall if s.analysis else None,
+          "key_point": s.analysis.key_point if s.analysis else ""} for s in scored],
+        [0, 0, 2, 1, 0, 1])
     job = sample_job()
     report["job_coverage"] = job_coverage(scored, job)
     report["job_coverage"]["covered"].append({"requirement": "Strong SQL and Python", "question_number": 1,
@@ -88,7 +97,7 @@ def generic_context() -> dict[str, Any]:
         "script": {"id": "final", "title": "Final interview", "stage": "final",
                    "stage_label": "Final round", "minutes": 45,
                    "description": "The last conversation before an offer."},
-        "total": 12, "late": False, "entries": [], "practice": False,
+        "total": 12, "late": False, "entries": [], "practice": False, "preparation_minutes": 0,
         "commands": [("interview start", "Start a mock interview"), ("help", "How to use the bot")],
         "scripts": [],
     }
@@ -105,14 +114,82 @@ _EXTRA: dict[str, dict[str, Any]] = {
          "story": "Repriced the Pro plan"},
         {"requirement": "Strong SQL", "kind": "must", "status": "suggested", "story": "Rebuilt reporting"},
         {"requirement": "Experience presenting to executives", "kind": "must", "status": "none", "story": ""}]},
-    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana"},
+    "nudges/thank_you.md.j2": {"deadline": _WHEN + timedelta(hours=24), "greeting": "Dana", "drafts": [
+        {"name": "Dana Lee", "title": "Head of Data", "greeting": "Dana", "kind": kind}
+        for kind in ("senior_leader", "people_partner", "technical_lead", "peer", "hiring_manager")]},
     "nudges/check_in.md.j2": {"interview_date": _WHEN - timedelta(days=7), "greeting": "Dana"},
     "nudges/practice_again.md.j2": {"script_title": "Final interview", "questions": [
         {"number": 3, "text": "Tell me about a failure.", "label": "Specific evidence"}]},
 }
 _ANSWER_NOTES = "reports/answer_notes.md.j2"
+# Mentor and peer mock interviews (bot.services.mocks): every variant of these gets these too.
+_MOCKS: dict[str, list[dict[str, Any]]] = {
+    "nudges/mock_reminder.md.j2": [
+        {"mock_role": "candidate", "other": "<@2>", "script_title": "Final interview", "thread": "<#3>"},
+        {"mock_role": "interviewer", "other": "<@1>", "script_title": "Final interview", "thread": ""}],
+    "reports/mock_scores.md.j2": [
+        {"questions": [{"number": 1, "text": "Why Acme?", "note": "Good *energy*, @everyone",
+                        "average": 3.5, "scores": [{"point": "names the company", "score": 4},
+                                                   {"point": "links it to their goals", "score": 3}]}],
+         "overall": 3.5, "for_candidate": True, "interviewer": "<@2>", "candidate": "<@1>",
+         "script_title": "Final interview"},
+        {"questions": [], "overall": None, "for_candidate": False, "interviewer": "<@2>",
+         "candidate": "<@1>", "script_title": "Final interview"}],
+    "messages/mock_intro.md.j2": [
+        {"candidate": "<@1>", "interviewer": "<@2>", "script_title": "Final interview",
+         "stage_label": "Final round", "when": _WHEN, "company": "Acme"},
+        {"candidate": "<@1>", "interviewer": "<@2>", "script_title": "Final interview",
+         "stage_label": "Final round", "when": None, "company": ""}],
+    "messages/mock_ended.md.j2": [
+        {"candidate": "<@1>", "interviewer": "<@2>", "ended_early": True},
+        {"candidate": "<@1>", "interviewer": "<@2>", "ended_early": False}],
+}
 
 
+def _weekly_samples() -> list[dict[str, Any]]:
+    """A busy week with a suggestion, and a quiet week with nothing to suggest."""
+    from bot.core.feedback import DIMENSIONS
+    from bot.core.progress import InterviewScore, QuestionBest
+    from bot.core.weekly import weekly_summary
+
+    week_end = _WHEN
+    scores = [InterviewScore(i, "final", "Final interview", week_end - timedelta(days=12 - 2 * i),
+                             0.4 + 0.05 * i, {k: 0.3 + 0.06 * i for k in DIMENSIONS}) for i in range(6)]
+    best = QuestionBest("final", "why_us", "Why do you want to join Acme?", 3, 0.52, 5, 0.48, 2, True)
+    busy = weekly_summary(week_end=week_end, interviews=scores, practice_runs=2, bests=[best],
+                          labels=DIMENSIONS)
+    quiet = weekly_summary(week_end=week_end, interviews=[], practice_runs=0, bests=[], labels=DIMENSIONS)
+    return [{"summary": busy, "suggestion_text": best.question_text},
+            {"summary": quiet, "suggestion_text": ""}]
+
+
+def _comparison_samples() -> list[dict[str, Any]]:
+    from bot.core.feedback import DIMENSIONS
+    from bot.core.progress import Attempt, compare_attempts
+
+    note = {"kind": "fix", "dimension": "specificity", "label": "Specific evidence", "signal": "",
+            "text": "Add one number that shows the result.", "quote": ""}
+    before = Attempt(1, "final", "why_us", "Why do you want to join Acme?", 0.45,
+                     {"structure": 0.4, "specificity": 0.3, "relevance": 0.7}, (note,), _WHEN)
+    after = Attempt(2, "final", "why_us", "Why do you want to join Acme?", 0.66,
+                    {"structure": 0.7, "specificity": 0.32, "relevance": 0.6}, (), _WHEN, practice=True)
+    return [{"comparisons": [compare_attempts(before, after, None, DIMENSIONS)]}, {"comparisons": []}]
+
+
+def _readiness_samples() -> list[dict[str, Any]]:
+    from bot.core.readiness import MockResult, RequirementStory, StoryText, readiness
+
+    items = ["review_application", "own_questions", "mock_interview"]
+    full = readiness(stage="final", company="Acme", interview_at=_WHEN, checklist_items=items,
+                     ticked=["own_questions"], mocks=[MockResult("final", "final", 0.62, _WHEN)],
+                     stories=[StoryText("Cut onboarding time", "process automation")],
+                     requirements=[RequirementStory("SQL and dashboards", True, True),
+                                   RequirementStory("Presenting to executives", True),
+                                   RequirementStory("stakeholder management", False)])
+    bare = readiness(stage="second_round", company="Acme", interview_at=_WHEN, checklist_items=[],
+                     ticked=[], mocks=[], stories=[])
+    return [{"readiness": full, "role": "Data Analyst", "days_left": 0.5},
+            {"readiness": bare, "role": "", "days_left": 4.0}]
 def _job_samples() -> list[dict[str, Any]]:
     from bot.core.job_description import read_job_description
 
@@ -145,7 +222,19 @@ def _resume_samples() -> list[dict[str, Any]]:
 
 def sample_for(name: str) -> list[dict[str, Any]]:
     """One or more contexts to render template `name` with: full and sparse variants."""
+    if name in _MOCKS:
+        return [dict(variant, **extra) for variant in _sample_for(name) for extra in _MOCKS[name]]
+    return _sample_for(name)
+
+
+def _sample_for(name: str) -> list[dict[str, Any]]:
     base = generic_context()
+    if name == "nudges/weekly_summary.md.j2":
+        return [dict(base, **extra) for extra in _weekly_samples()]
+    if name == "reports/practice_compare.md.j2":
+        return [dict(base, **extra) for extra in _comparison_samples()]
+    if name == "prep/readiness.md.j2":
+        return [dict(base, **extra) for extra in _readiness_samples()]
     if name.startswith(("nudges/", "checklists/", "tips/")):
         variants = []
         for full in (True, False):
@@ -156,6 +245,8 @@ def sample_for(name: str) -> list[dict[str, Any]]:
                        when=_WHEN if full or not name.startswith("checklists/") else None)
             ctx.update(_EXTRA.get(name, {}))
             variants.append(ctx)
+        if name == "nudges/thank_you.md.j2":  # one person (or none) met: the single draft
+            variants.append(dict(variants[0], drafts=[]))
         return variants
     if name == "messages/voice_heard.md.j2":
         return [dict(base, transcript="I rebuilt the pipeline.\nIt takes four hours now.", seconds=12.4,
@@ -169,8 +260,22 @@ def sample_for(name: str) -> list[dict[str, Any]]:
         return [dict(base, title="Final interview", answers=sample_report()["answers"]),
                 dict(base, title="Final interview", answers=[])]
     variants = [base]
-    if name == "messages/interview_intro.md.j2":
+    if name == "messages/interview_intro.md.j2":  # no panel; a panel of four with a case exercise; a job
         variants.append(dict(base, job=sample_job(), resume=sample_resume()))
+        variants.append(dict(base, interviewers=[], preparation_minutes=0))
+        variants.append(dict(base, preparation_minutes=15, interviewers=[
+            {"name": n, "title": t} for n, t in (("Dana Lee", "Head of Data"), ("Ravi Patel", ""),
+                                                 ("Mo Okafor", "People Partner"), ("Jo Kim", "Chief Wizard"))]))
+    if name == "reports/transcript.md.j2":  # questions asked by a panel, a case brief with and without notes
+        asker = {"name": "Dana Lee", "title": "Head of Data", "kind": "senior_leader"}
+        entry = {"number": 1, "question_id": "q", "category": "opening", "category_label": "Opening",
+                 "question": "Hello.", "answer": "Hi.", "skipped": False, "seconds": 3, "probes": [],
+                 "analysis": None, "score": None, "notes": [], "asker": asker, "handover": "", "prepares": False}
+        variants.append(dict(base, entries=[
+            entry, dict(entry, number=2, asker=dict(asker, name="Ravi Patel", title=""),
+                        handover="Dana hands over to Ravi Patel.", prepares=True, answer=""),
+            dict(entry, number=3, prepares=True, answer="notes", probes=[{"question": "Why?", "answer": "Because.",
+                                                                            "skipped": False}])]))
     if name.startswith("reports/"):
         empty = dict(base)
         empty["report"] = build_report([], company="", values=[])

@@ -59,5 +59,5 @@ def test_every_extension_loads_its_commands() -> None:
     from bot.bot import discover_extensions
 
     assert discover_extensions() == ["bot.exts.followup", "bot.exts.help", "bot.exts.interview",
-                                     "bot.exts.journal", "bot.exts.prep", "bot.exts.privacy",
-                                     "bot.exts.settings"]
+                                     "bot.exts.journal", "bot.exts.mock", "bot.exts.prep", "bot.exts.privacy",
+                                     "bot.exts.server_scripts", "bot.exts.settings"]

@@ -11,7 +11,8 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
-SCRIPTS = ("second_round", "final", "final_leadership", "behavioural_deep_dive")
+SCRIPTS = ("second_round", "final", "final_leadership", "behavioural_deep_dive", "case_presentation",
+           "senior_staff")
 PERSON = ["--name", "Sam", "--role", "Data Analyst", "--company", "Acme"]
 
 
@@ -428,10 +429,11 @@ def test_first_run_prompt_offers_the_scripts(tmp_path, terminal):
     at.expect("Which interview would you like to rehearse?")
     at.expect("(Enter for Second-round interview): ")
     listed = at.output
-    for title in ("1. Second-round interview", "2. Final interview", "Behavioural deep dive"):
+    for title in ("1. Second-round interview", "2. Final interview", "Behavioural deep dive",
+                  "5. Assessment: Case or presentation exercise", "6. Assessment: Conversation with a senior leader"):
         assert title in listed
     at.type("9\n")
-    at.expect("Type a number from 1 to 4, or press Enter.")
+    at.expect("Type a number from 1 to 6, or press Enter.")
     at.expect("(Enter for Second-round interview): ")
     at.type("2\n")
     at.expect("Your first name: ")
@@ -495,3 +497,22 @@ def test_ctrl_c_with_piped_input_saves_and_exits_3(tmp_path):
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert "Stopped with Ctrl-C; your rehearsal is saved." in out
     assert rehearse(tmp_path, "--resume", stdin="/quit\n").returncode == 3
+
+
+def test_chart_after_a_finished_rehearsal(tmp_path):
+    chart = tmp_path / "charts" / "progress.png"
+    first = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(chart),
+                     stdin="\n".join(answers("ONE", 80)) + "\n")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "after your second finished" in first.stdout and not chart.exists()
+    second = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(chart),
+                      stdin="\n".join(answers("TWO", 80)) + "\n")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert f"Your progress chart (2 rehearsals) is at {chart}" in second.stdout
+    data = chart.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+def test_chart_needs_a_png_file_name(tmp_path):
+    result = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(tmp_path))
+    assert result.returncode == 2 and "--chart needs a file name ending in .png" in result.stdout

@@ -14,6 +14,19 @@ import re
 from bot.core.signals import fold
 
 _CUES: tuple[tuple[str, int, str], ...] = (
+    ("case_challenge", 7, r"\b(?:what if (?:your|the|that) (?:assumption|numbers?|data|estimate|figures?)|"
+                          r"push(?:ing)? back on|"
+                          r"challenge (?:your|that)|change your (?:recommendation|mind)|devil'?s advocate|"
+                          r"(?:biggest|weakest) (?:risk|weakness|hole|gap|point) in your "
+                          r"(?:plan|recommendation|case|proposal|analysis)|"
+                          r"why not (?:the other|option)|not convinced|bring (?:them|people|the team) along)\b"),
+    ("case_presentation", 6, r"\b(?:present your (?:recommendation|case|findings|analysis|proposal|plan)|"
+                             r"(?:take|walk) (?:me|us) through your "
+                             r"(?:slides|presentation|analysis|recommendation|proposal)|"
+                             r"(?:here is|here's) your brief|over to you to present|time to present)\b"),
+    ("strategy", 5, r"\b(?:trade-?offs?|your strategy|strategic (?:choice|bet|priorit\w*)|long-term vision|"
+                    r"vision for|where would you take|what would you stop doing|say no to|the wrong call|"
+                    r"what would you leave alone|(?:two|three) years from now)\b"),
     ("candidate_questions", 5, r"\b(?:questions? (?:do you have |for (?:me|us))|what would you like to (?:ask|know)|"
                                r"anything you'?d like to (?:ask|know)|like to ask (?:me|us)|your questions|"
                                r"ask me (?:anything|about)|(?:is there )?anything (?:you'?d like to know|"

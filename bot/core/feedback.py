@@ -635,12 +635,61 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
     if shape == "opening":
         parts = {"warmth": has(_WARMTH), "purpose": has(_PURPOSE), "positive": has(_POSITIVE)}
         return parts, 0.3 * parts["warmth"] + 0.45 * parts["purpose"] + 0.25 * parts["positive"]
+    if shape == "case":
+        opening = " ".join(text[sp.start:sp.end] for sp in spans[:2])
+        parts = {"recommendation": bool(_RECOMMEND.search(opening)), "reasons": has(_REASON) or has(_ENUMERATE),
+                 "risks": has(_RISK), "next_steps": has(_NEXT_STEPS)}
+        score = 0.3 * parts["recommendation"] + 0.25 * parts["reasons"] + 0.2 * parts["risks"] \
+            + 0.25 * parts["next_steps"]
+        if not parts["recommendation"] and has(_RECOMMEND):
+            score += 0.1  # recommended, but only at the end
+        if parts["reasons"] and not evidence_ok:
+            score -= 0.1
+        return parts, score
+    if shape == "challenge":
+        parts = {"acknowledge": has(_ACKNOWLEDGE), "evidence": evidence_ok or has(_REASON),
+                 "position": has(_POSITION)}
+        score = 0.25 * parts["acknowledge"] + 0.4 * parts["evidence"] + 0.35 * parts["position"]
+        if has(_DEFENSIVE):
+            score = min(score, 0.35)
+        return parts, score
+    if shape == "strategy":
+        parts = {"position": bool(_STANCE.search(" ".join(text[sp.start:sp.end] for sp in spans[:2]))),
+                 "trade_off": has(_TRADE_OFF), "steps": has(_NEXT_STEPS) or has(_SEQUENCE)}
+        score = 0.35 * parts["position"] + 0.35 * parts["trade_off"] + 0.3 * parts["steps"]
+        if has(_FENCE) and not parts["trade_off"]:
+            score -= 0.15
+        return parts, score
     # closing
     parts = {"proof": found.strength >= 1 or bool(own.actions) or has(_PROOF), "interest": has(_INTEREST),
              "thanks": has(_THANKS)}
     return parts, 0.4 * parts["proof"] + 0.35 * parts["interest"] + 0.25 * parts["thanks"]
 
 
+_RECOMMEND = _re(r"\bi (?:would |'d )?(?:recommend|propose|suggest)\b|\bmy (?:recommendation|proposal|advice)\b|"
+                 r"\bwe should\b|\byou should\b|\bi(?: would|'d) (?:go with|choose|pick|launch|cut|invest|"
+                 r"prioriti[sz]e|focus|start)\b|\bthe answer is\b|\bin short\b|\bbottom line\b")
+_ENUMERATE = _re(r"\b(?:first|firstly|second|secondly|third|thirdly|three reasons|two reasons|one reason)\b")
+_RISK = _re(r"\brisks?\b|\bdownside\b|\bconcern\b|\bcould go wrong\b|\bmitigat\w*|\bthe catch\b|"
+            r"\bwhat worries me\b|\bcaveat\b|\bif (?:it|that|this) (?:fails|doesn't work|goes wrong)\b")
+_NEXT_STEPS = _re(r"\bnext steps?\b|\bfirst (?:step|thing|week|month|30|60|90)\b|\bwithin (?:\w+ ){0,2}(?:weeks?|"
+                  r"months?|days?)\b|\bby (?:the end of )?(?:month|week|quarter|q[1-4])\b|\bi'd start (?:by|with)\b|"
+                  r"\bpilot\b|\bin the first\b|\b(?:30|60|90) days\b|\bthen (?:i'd|we'd|we|i)\b|\bmeasur\w*")
+_SEQUENCE = _re(r"\bfirst\b.*\bthen\b|\bmonth (?:one|two|three|1|2|3)\b|\bweeks? (?:one|two|1|2)\b")
+_ACKNOWLEDGE = _re(r"\b(?:fair|good|great|valid|reasonable) (?:point|question|challenge)\b|\byou're right\b|"
+                   r"\bthat's fair\b|\bi (?:take|see|hear) (?:the|your) point\b|\bthat's a real risk\b|\bi agree\b|"
+                   r"\bi hadn't\b|\bthat's true\b")
+_POSITION = _re(r"\bi(?: would|'d)? still\b|\bstill recommend\b|\bmy recommendation stands\b|\bi'd stick with\b|"
+                r"\bi(?: would|'d) (?:adjust|change|revise|add|scale back|phase|delay)\b|\bthat's why\b|"
+                r"\bwhich is why\b|\bso i(?: would|'d)\b|\bif that (?:turned out|were|was) true\b|\bwhat would change my mind\b")
+_DEFENSIVE = _re(r"\bi already (?:said|covered|explained)\b|\byou're wrong\b|\bthat's not (?:the point|relevant)\b|"
+                 r"\bas i said\b|\bobviously\b")
+_STANCE = _re(r"\bi(?: would|'d)\b|\bmy (?:view|priority|bet|focus)\b|\bi believe\b|\bi think (?:we|the|you)\b|"
+              r"\bthe (?:biggest|main|key) (?:opportunity|priority|risk|bet)\b|\bwe should\b")
+_TRADE_OFF = _re(r"\btrade-?offs?\b|\brather than\b|\binstead of\b|\bat the (?:cost|expense) of\b|\bgive up\b|"
+                 r"\bsay no to\b|\bnot (?:do|chase|build)\b|\bwhich means (?:less|not|slower|fewer)\b|\bde-?prioriti\w*|"
+                 r"\bin exchange\b|\bthe price\b|\bsacrific\w*|\bpark\b")
+_FENCE = _re(r"\bit depends\b|\bthere are (?:many|lots of) (?:factors|options)\b|\bhard to say\b")
 _STORY_REQUEST = re.compile(r"\b(?:tell (?:me|us) about (?:a|an|the) (?:\w+ ){0,3}?(?:time|project|piece of work|"
                             r"problem|analysis|decision|target)|describe a (?:\w+ )?(?:time|situation)|give (?:me|us) an example|"
                             r"has that happened|walk (?:me|us) through (?:a|the|it|your) ?(?:\w+ ){0,3}?(?:project|decision|"
@@ -822,7 +871,10 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
                    "timeline": "Clear on your situation and timing.",
                    "questions": "Asks real questions about the work.",
                    "opening": "Warm, brief and with a purpose for today.",
-                   "closing": "Proof, interest and thanks in a few words."}[rubric.shape]
+                   "closing": "Proof, interest and thanks in a few words.",
+                   "case": "Recommendation first, then reasons, risks and next steps.",
+                   "challenge": "Takes the challenge, answers it with evidence and says where that leaves the case.",
+                   "strategy": "A clear position, a real trade-off and concrete first steps."}[rubric.shape]
         best = _best_sentence(text, spans, rubric)
         good("structure", message, best, "shape_complete", _pct(w["structure"] * a.scores["structure"]))
     if connections and a.scores["alignment"] >= 0.5:
@@ -1099,6 +1151,8 @@ def _answer_entry(s: ScoredAnswer) -> dict[str, Any]:
         "category": s.category, "category_label": _category_label(s.category), "skipped": s.skipped,
         "score": a.overall if a else None, "words": a.words if a else 0,
         "notes": a.notes() if a and a.words else [],
+        # Per dimension (0..1), for comparing attempts at the same question (bot.core.progress).
+        "scores": {k: round(v, 2) for k, v in a.scores.items()} if a and a.words else {},
     }
 
 

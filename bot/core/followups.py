@@ -38,21 +38,29 @@ from zoneinfo import ZoneInfo
 from bot.core.fields import FieldError
 from bot.core.inputs import parse_record_id
 from bot.core.models import Answer, FollowUpPlan, JournalEntry
+from bot.core.panel import DEFAULT_KIND, MAX_PANEL, interviewer_kind
 from bot.core.stages import DEFAULT_STAGE, stage_label
 from bot.core.text import Safe, discord_timestamp, escape_discord, shorten
 from bot.core.timeparse import local_time_on
+from bot.core.weekly import USEFUL_FOR as WEEKLY_USEFUL_FOR
+from bot.core.weekly import WEEKLY_SUMMARY
 
 DAY_BEFORE = "day_before"
 THANK_YOU = "thank_you"
 CHECK_IN = "check_in"
 PRACTICE_AGAIN = "practice_again"
-KINDS = (DAY_BEFORE, THANK_YOU, CHECK_IN, PRACTICE_AGAIN)
+KINDS = (DAY_BEFORE, THANK_YOU, CHECK_IN, PRACTICE_AGAIN, WEEKLY_SUMMARY)
 KIND_LABELS = {
     DAY_BEFORE: "Prep checklist (the day before)",
     THANK_YOU: "Thank-you note reminder, and how did it go?",
     CHECK_IN: "Polite check-in if there's no news",
     PRACTICE_AGAIN: "Practise your weakest answers again",
+    WEEKLY_SUMMARY: "Your weekly progress summary",
 }
+# Reminders other features plan outside any follow-up plan, delivered by the same dispatcher
+# (their feature composes them: `FollowUpService.register_kind`).
+OTHER_KIND_LABELS = {"mock_reminder": "Mock interview with another member"}
+KIND_LABELS.update(OTHER_KIND_LABELS)
 # Kinds that carry the "how did it go?" outcome buttons.
 ASKS_OUTCOME = frozenset({THANK_YOU, CHECK_IN})
 
@@ -68,7 +76,8 @@ QUIET_FROM, QUIET_UNTIL = time(22, 0), time(8, 0)  # follow-ups landing at night
 ON_TIME_GRACE = timedelta(minutes=15)
 DEFAULT_LENGTH = timedelta(minutes=60)
 
-USEFUL_AFTER_DUE = {CHECK_IN: timedelta(days=7), PRACTICE_AGAIN: timedelta(days=4)}
+USEFUL_AFTER_DUE = {CHECK_IN: timedelta(days=7), PRACTICE_AGAIN: timedelta(days=4),
+                    WEEKLY_SUMMARY: WEEKLY_USEFUL_FOR}
 FALLBACK_USEFUL = timedelta(days=1)
 
 
@@ -195,6 +204,8 @@ def expires_at(kind: str, due_at: datetime, payload: Mapping[str, Any]) -> datet
         return parse_time(payload["interview_at"])
     if kind == THANK_YOU and payload.get("interview_end"):
         return parse_time(payload["interview_end"]) + THANK_YOU_WINDOW
+    if kind in OTHER_KIND_LABELS and payload.get("useful_until"):
+        return parse_time(payload["useful_until"])
     return due_at + USEFUL_AFTER_DUE.get(kind, FALLBACK_USEFUL)
 
 
@@ -314,7 +325,8 @@ def nudge_template(kind: str, details: Mapping[str, Any], *, items: Sequence[str
     if kind == THANK_YOU:
         deadline = parse_time(details.get("deadline") or details["interview_end"])
         return "nudges/thank_you.md.j2", dict(common, deadline=deadline,
-                                              greeting=greeting_name(common["interviewer"]))
+                                              greeting=greeting_name(common["interviewer"]),
+                                              drafts=thank_you_drafts(common["interviewer"]))
     if kind == CHECK_IN:
         return "nudges/check_in.md.j2", dict(common,
                                              interview_date=parse_time(details["interview_at"]),
@@ -361,6 +373,8 @@ def nudge_summary(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == PRACTICE_AGAIN:
         title = escape_discord(payload.get("script_title") or "your mock interview")
         return f"🔁 Practise again: {title}. Your weakest answers are worth another go."
+    if kind == WEEKLY_SUMMARY:
+        return str(payload.get("summary_line") or "📈 Your weekly summary is ready: see `/interview history`.")
     return f"A reminder ({kind})."
 
 
@@ -370,6 +384,8 @@ def plan_title(plan: FollowUpPlan) -> str:
     if plan.kind == "practice":
         script = details.get("script_title") or details.get("script_id") or "mock interview"
         return f"Practice again: {script}"
+    if plan.kind == "weekly":
+        return "Weekly progress summary"
     stage = stage_label(details.get("stage"), missing="Interview")
     role = f" ({details['role']})" if details.get("role") else ""
     return f"{stage} at {details.get('company') or '?'}{role}"
@@ -410,6 +426,41 @@ def greeting_name(interviewer: str) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_SEVERAL = re.compile(r"\s*(?:;|/|&|\+|\band\b)\s*", re.IGNORECASE)
+
+
+def interviewer_people(interviewer: str) -> list[dict[str, str]]:
+    """The people in what someone typed as "interviewer" for a real interview, each with the
+    title given after their name: "Dana Lee, Head of Data; Ravi Patel, Engineering Manager" ->
+    two people; "Dana Lee and Ravi Patel" -> two, with no titles; "the panel" -> none. After a
+    comma, two or more capitalised words with no job-title word are another person ("Dana Lee,
+    Ravi Patel"), anything else the title of the person before. At most `MAX_PANEL`."""
+    people: list[dict[str, str]] = []
+    for chunk in _SEVERAL.split(_ASIDE.sub(" ", interviewer)):
+        parts = [" ".join(p.split()) for p in chunk.split(",")]
+        for index, part in enumerate(parts):
+            if not part:
+                continue
+            words = part.split()
+            looks_like_person = (
+                len(words) >= 2 and all(w[:1].isupper() for w in words)
+                and interviewer_kind(part) == DEFAULT_KIND and not any(w.lower() in NOT_A_NAME for w in words))
+            if people and index > 0 and not looks_like_person:
+                if not people[-1]["title"]:
+                    people[-1]["title"] = part
+                continue
+            if greeting_name(part):
+                people.append({"name": part, "title": ""})
+    return people[:MAX_PANEL]
+
+
+def thank_you_drafts(interviewer: str) -> list[dict[str, str]]:
+    """One thank-you draft's details per person met (greeting, name, title and their kind of
+    role, which the letter's middle line is written for); empty when no person can be read."""
+    return [{"name": p["name"], "title": p["title"], "greeting": greeting_name(p["name"]),
+             "kind": interviewer_kind(p["title"])} for p in interviewer_people(interviewer)]
 
 
 # --------------------------------------------------------------------------- what people type
@@ -513,6 +564,12 @@ def nudge_controls(kind: str, payload: Mapping[str, Any], *, in_plan: bool, done
     there is news; a practice button for each question a "practice again" nudge offers."""
     if plan_status == "cancelled":
         return ()
+    if kind == WEEKLY_SUMMARY:
+        # A summary to read: one question to start, and the way to stop them (its plan).
+        weekly = [NudgeControl(PRACTISE, "0", "Practise this question")] if payload.get("questions") else []
+        if in_plan:
+            weekly.append(NudgeControl(STOP, label="Stop weekly summaries"))
+        return tuple(weekly)
     controls: list[NudgeControl] = []
     if not done:
         controls.append(NudgeControl(DONE))

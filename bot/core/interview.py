@@ -19,6 +19,9 @@ from typing import Any
 from bot.core.feedback import AnswerAnalysis, ScoredAnswer, analyze_answer, answer_signals, build_report
 from bot.core.job_fit import job_coverage, resume_use
 from bot.core.models import Answer, InterviewSession
+from bot.core.panel import Interviewer, assign_askers, handover_line, panel_facts, panel_of
+from bot.core.panel import parse_interviewer as _parse_interviewer
+from bot.core.preparation import DEFAULT_MINUTES, is_over, ready_by
 from bot.core.scripts import CATEGORIES, MAX_PROBES_ASKED, QuestionSpec, Script, infer_role_family
 
 MAX_ANSWER_CHARS = 20_000  # across all parts of one answer: a generous cap against abuse
@@ -43,6 +46,19 @@ class AskedQuestion:
     guidance: str
     length: tuple[int, int]
     length_hint: str
+    # Who on the panel asks it ({"name", "title", "kind"}), or None when no panel was named.
+    asker: Mapping[str, str] | None = None
+    handover: str = ""  # a line as the conversation passes to a new interviewer ("" when it does not)
+    ready_by: datetime | None = None  # a case brief: when the preparation time runs out
+    preparation_minutes: int = 0
+
+    @property
+    def asker_label(self) -> str:
+        """'Dana Lee (Head of Data)', or '' with no panel."""
+        if not self.asker:
+            return ""
+        title = self.asker.get("title") or ""
+        return f"{self.asker['name']} ({title})" if title else str(self.asker["name"])
 
     @property
     def is_probe(self) -> bool:
@@ -172,8 +188,12 @@ class Transition:
 
 def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Fill in the candidate context scripts expect, from whatever the caller gave."""
-    interviewers = [dict(i) for i in raw.get("interviewers", []) if i.get("name")]
+    interviewers = [i.to_dict() for i in panel_of([i for i in raw.get("interviewers", []) if i.get("name")])]
     role = str(raw.get("role", "")).strip()
+    try:
+        minutes = int(raw.get("preparation_minutes") or DEFAULT_MINUTES)
+    except (TypeError, ValueError):
+        minutes = DEFAULT_MINUTES
     job = dict(raw["job"]) if raw.get("job") else None  # bot.core.job_fit.job_context
     values = [str(v).strip() for v in raw.get("values", []) if str(v).strip()]
     if not values and job:  # the job description's own values stand in for values not given
@@ -187,6 +207,7 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
         "interviewers": interviewers,
         "values": values,
         "earlier_notes": str(raw.get("earlier_notes", "") or ""),
+        "preparation_minutes": max(1, minutes),
         # The candidate's job description and résumé as read when the interview started (or None).
         "job": job,
         "resume": dict(raw["resume"]) if raw.get("resume") else None,
@@ -196,9 +217,9 @@ def normalise_context(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def parse_interviewer(text: str) -> dict[str, str]:
-    """'Dana Lee, Head of Data' -> {'name': 'Dana Lee', 'title': 'Head of Data'}."""
-    name, _, title = text.partition(",")
-    return {"name": name.strip(), "title": title.strip()}
+    """'Dana Lee, Head of Data' -> {'name': 'Dana Lee', 'title': 'Head of Data', 'kind': ...}
+    (see `bot.core.panel.parse_interviewer`; raises PanelError for a name that cannot be used)."""
+    return _parse_interviewer(text)
 
 
 class Interview:
@@ -207,6 +228,9 @@ class Interview:
                  turns: Sequence[Turn] = ()) -> None:
         self.script = script
         self.context = normalise_context({**context, "stage": script.stage})
+        self.panel: list[Interviewer] = panel_of(self.context["interviewers"])
+        self.askers: list[int | None] = []
+        self.question_index = question_index
         self.plan: list[QuestionSpec] = script.plan(self._base_context())
         only = self.context["only_questions"]
         if only:
@@ -214,8 +238,9 @@ class Interview:
                 q for q in script.questions if q.id in only]
         if not self.plan:
             raise InterviewError("This script has no questions for this role.")
+        # Who asks each planned question: fixed by the plan and the panel, so never stored.
+        self.askers = assign_askers([(q.category, q.asked_by) for q in self.plan], self.panel)
         self.status = status
-        self.question_index = question_index
         self.probe_index = probe_index
         self.turns: list[Turn] = list(turns)
         # The latest reading of each question's answer (from the stored turns, or made here when
@@ -254,8 +279,37 @@ class Interview:
     def _base_context(self) -> dict[str, Any]:
         ctx = {k: v for k, v in self.context.items() if k != "only_questions"}
         ctx["interviewer"] = ctx["interviewers"][0] if ctx["interviewers"] else None
+        ctx["asker"] = self.asker_of(self.question_index)
         ctx["answers"] = {}
         return ctx
+
+    def asker_of(self, index: int) -> dict[str, str] | None:
+        """The interviewer who asks the plan's question at `index`, if a panel was named."""
+        if not 0 <= index < len(self.askers):
+            return None
+        who = self.askers[index]
+        return None if who is None else self.panel[who].to_dict()
+
+    def handover_before(self, index: int) -> str:
+        """The line said as the conversation passes to the asker of question `index`."""
+        if not 0 < index < len(self.askers):
+            return ""
+        previous, following = self.askers[index - 1], self.askers[index]
+        if previous is None or following is None or previous == following:
+            return ""
+        return handover_line(self.panel[previous], self.panel[following], index + 1,
+                             first_time=following not in self.askers[:index])
+
+    def preparation_deadline(self) -> datetime | None:
+        """While the candidate prepares a case (its brief is on screen, unanswered), when the
+        preparation time they chose runs out."""
+        spec = self.current_spec
+        if spec is None or not spec.prepares or self.probe_index or not self.is_open:
+            return None
+        turn = self.current_turn()
+        if turn is None or turn.finished_at is not None:
+            return None
+        return ready_by(turn.asked_at, self.context["preparation_minutes"])
 
     def render_context(self, *, current: QuestionSpec | None = None) -> dict[str, Any]:
         """The script's context, with what each answer so far says (`answers`, and `answer`
@@ -371,9 +425,12 @@ class Interview:
         context = self._base_context() if turn is not None else self.render_context()
         rendered = self.script.render_question(spec, context)
         text = turn.question_text if turn is not None else rendered.text
+        deadline = self.preparation_deadline() if turn is not None else None
         asked = AskedQuestion(spec.id, self.probe_index, self.question_index + 1, len(self.plan),
                               spec.category, rendered.category_label, text, rendered.guidance,
-                              spec.length, rendered.length_hint)
+                              spec.length, rendered.length_hint, self.asker_of(self.question_index),
+                              "" if self.probe_index else self.handover_before(self.question_index),
+                              deadline, self.context["preparation_minutes"] if spec.prepares else 0)
         self._asked = (key, asked)
         return asked
 
@@ -403,12 +460,17 @@ class Interview:
         """The candidate says the current answer is complete: probe, move on, or finish."""
         self._require_active()
         turn = self._open_turn()
+        spec = self.current_spec
+        assert spec is not None
+        if spec.prepares:  # "I'm ready": notes are optional, and a brief has no follow-ups
+            turn.finished_at = now
+            if turn.parts:
+                self._read_finished(turn)
+            return self._advance(turn, now)
         if not turn.parts:
             raise InterviewError("There is no answer to finish yet: type your answer first "
                                  "(or press Skip).")
         turn.finished_at = now
-        spec = self.current_spec
-        assert spec is not None
         self._read_finished(turn)
         asked = [t.probe_index for t in self.turns if t.question_id == spec.id and t.probe_index]
         if len(asked) < MAX_PROBES_ASKED:
@@ -418,6 +480,26 @@ class Interview:
                 return Transition(turn, self._ask_current(now, text=probe[1]), self.status)
         return self._advance(turn, now)
 
+    def probe(self, now: datetime) -> Transition:
+        """A human interviewer asks a follow-up now (a mentor or peer mock interview): the next
+        probe written for this question, whatever its condition, while fewer than
+        MAX_PROBES_ASKED were asked; with none left, the interview moves on."""
+        self._require_active()
+        turn = self._open_turn()
+        turn.finished_at = now
+        turn.skipped = not turn.parts
+        spec = self.current_spec
+        assert spec is not None
+        self._read_finished(turn)
+        asked = [t.probe_index for t in self.turns if t.question_id == spec.id and t.probe_index]
+        if len(asked) < MAX_PROBES_ASKED:
+            for probe in spec.probes:
+                if probe.position > max(asked, default=0):
+                    self.probe_index = probe.position
+                    text = self.script.render_probe(probe, self.render_context(current=spec))
+                    return Transition(turn, self._ask_current(now, text=text), self.status)
+        return self._advance(turn, now)
+
     def skip(self, now: datetime) -> Transition:
         self._require_active()
         turn = self._open_turn()
@@ -425,6 +507,16 @@ class Interview:
         turn.skipped = not turn.parts
         self._read_finished(turn)
         return self._advance(turn, now)
+
+    def end_preparation(self, now: datetime) -> Transition:
+        """The preparation time has run out: the brief is closed (with any notes typed) and the
+        presentation is asked for. Refused when the candidate is not preparing, or not yet due."""
+        deadline = self.preparation_deadline()
+        if self.status != "active" or deadline is None:
+            raise InterviewError("There is no preparation time running.")
+        if not is_over(now, deadline):
+            raise InterviewError("The preparation time has not run out yet.")
+        return self.finish_answer(now)
 
     def pause(self) -> None:
         if self.status != "active":
@@ -465,7 +557,7 @@ class Interview:
         by_question = self.turns_by_question()
         for number, spec in enumerate(self.plan, start=1):
             turns = by_question.get(spec.id)
-            if not turns:
+            if not turns or spec.prepares:  # a brief's notes are the candidate's own, not judged
                 continue
             text = _joined(turns)
             if not text and number - 1 == self.question_index and not self.is_open:
@@ -483,11 +575,28 @@ class Interview:
         scored = self.scored_answers() if scored is None else scored
         report = build_report(scored, company=self.context["company"], values=self.context["values"])
         report["complete"] = self.question_index >= len(self.plan)
+        if self.panel:
+            report["panel"] = self.panel_report(scored)
         if self.context["job"]:
             report["job_coverage"] = job_coverage(scored, self.context["job"])
         if self.context["resume"]:
             report["resume_use"] = resume_use(scored, self.context["resume"])
         return report
+
+    def panel_report(self, scored: Sequence[ScoredAnswer]) -> list[dict[str, Any]]:
+        """Per interviewer, what they heard (see `bot.core.panel.panel_facts`)."""
+        index_of = {spec.id: i for i, spec in enumerate(self.plan)}
+        entries, askers = [], []
+        for s in scored:
+            if s.question_id not in index_of:
+                continue
+            a = s.analysis
+            entries.append({"number": s.number, "question_id": s.question_id, "category": s.category,
+                            "category_label": CATEGORIES.get(s.category, s.category), "text": s.text,
+                            "skipped": s.skipped, "score": a.overall if a and a.words else None,
+                            "key_point": a.key_point if a else ""})
+            askers.append(self.askers[index_of[s.question_id]])
+        return panel_facts(self.panel, entries, askers)
 
     # --- internals -----------------------------------------------------------------------
 
@@ -558,6 +667,9 @@ def transcript_entries(interview: Interview,
         analysis = s.analysis if s else None
         entries.append({
             "number": number,
+            "asker": interview.asker_of(number - 1),
+            "handover": interview.handover_before(number - 1),
+            "prepares": spec.prepares,
             "question_id": spec.id,
             "category": spec.category,
             "category_label": CATEGORIES[spec.category],

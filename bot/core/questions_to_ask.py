@@ -131,25 +131,31 @@ def question_pages(questions: Sequence[AskQuestion], *, per_page: int = 8,
                    budget: int = 3800) -> list[str]:
     """The questions as page texts, each under `budget` characters, numbered throughout and
     with a category heading wherever the category changes (repeated on a new page)."""
-    pages: list[str] = []
+    return [text for text, _ in question_page_groups(questions, per_page=per_page, budget=budget)]
+
+
+def question_page_groups(questions: Sequence[AskQuestion], *, per_page: int = 8, budget: int = 3800
+                         ) -> list[tuple[str, list[tuple[int, AskQuestion]]]]:
+    """`question_pages`, each page with the questions on it (numbered as shown)."""
+    pages: list[tuple[str, list[tuple[int, AskQuestion]]]] = []
     lines: list[str] = []
-    count = 0
+    shown: list[tuple[int, AskQuestion]] = []
     current: str | None = None
     for number, q in enumerate(questions, start=1):
         block = f"**{number}. {q.ask}**\n*Why:* {q.why}"
         heading = f"__{QUESTION_CATEGORIES.get(q.category, q.category)}__"
         needs_heading = q.category != current
         size = len("\n\n".join(lines)) + len(block) + (len(heading) + 2 if needs_heading else 0) + 2
-        if lines and (count >= per_page or size > budget):
-            pages.append("\n\n".join(lines))
-            lines, count, needs_heading = [], 0, True
+        if lines and (len(shown) >= per_page or size > budget):
+            pages.append(("\n\n".join(lines), shown))
+            lines, shown, needs_heading = [], [], True
         if needs_heading:
             lines.append(heading)
             current = q.category
         lines.append(block)
-        count += 1
+        shown.append((number, q))
     if lines:
-        pages.append("\n\n".join(lines))
+        pages.append(("\n\n".join(lines), shown))
     return pages
 
 

@@ -26,7 +26,7 @@ class Rubric:
     category: str
     label: str
     shape: str  # how `structure` is judged: star, intro, reflection, point, weakness, forward,
-    #              idea, range, timeline, questions, opening, closing
+    #              idea, range, timeline, questions, opening, closing, case, challenge, strategy
     length: tuple[int, int]  # words: a soft band; below it only matters if the answer is incomplete
     weights: Mapping[str, float]  # how much each dimension counts in this answer's overall score
     strong: tuple[str, ...]  # what a strong answer contains, as an interviewer would say it
@@ -300,6 +300,56 @@ RUBRICS: Mapping[str, Rubric] = MappingProxyType({r.category: r for r in (
         needs_company=True,
         parts={"questions": "two or three questions of your own",
                "topics": "a question about the work itself: success, the team, what is hard"},
+    ),
+    Rubric(
+        "case_presentation", "Case or presentation", "case", (150, 300),
+        _w(structure=0.4, specificity=0.25, concision=0.1, confidence=0.1, relevance=0.1,
+           composure=0.05),
+        strong=("opens with the recommendation in one sentence",
+                "gives two or three reasons, each backed by a figure or fact from the brief",
+                "names the main risk and how to contain it",
+                "ends with concrete next steps and how success would be measured"),
+        sinks=("building up to the answer and never quite giving one", "reasons with no evidence",
+               "no risks at all, or only risks and no decision"),
+        rewrite="Lead with 'I recommend X', then 'for three reasons', one line of evidence each, the biggest "
+                "risk and its mitigation, and the first two next steps.",
+        topic=("recommend", "propos", "option", "reason", "risk", "next", "step", "cost", "revenu",
+               "customer", "data", "plan", "pilot", "measur", "because"),
+        parts={"recommendation": "your recommendation, in the first sentence or two",
+               "reasons": "two or three reasons for it", "risks": "the main risk and how you would contain it",
+               "next_steps": "the next steps (who does what first, and how you would measure it)"},
+    ),
+    Rubric(
+        "case_challenge", "Questions on your case", "challenge", (40, 180),
+        _w(structure=0.35, specificity=0.25, concision=0.1, confidence=0.15, relevance=0.1,
+           composure=0.05),
+        strong=("takes the challenge seriously instead of brushing it off",
+                "answers with evidence or reasoning, not repetition",
+                "holds the position for a reason, or changes it and says what would have to be true"),
+        sinks=("getting defensive", "caving at once with no reason", "restating the slide"),
+        rewrite="Acknowledge the point in a few words, answer it with one fact or reason, then say clearly "
+                "whether your recommendation stands or how you would adjust it.",
+        topic=("point", "fair", "risk", "assum", "data", "because", "still", "adjust", "chang",
+               "test", "evidence", "recommend", "cost", "if"),
+        parts={"acknowledge": "a short acknowledgement of the challenge",
+               "evidence": "a fact or reason that answers it",
+               "position": "whether your recommendation stands or how it changes"},
+    ),
+    Rubric(
+        "strategy", "Strategy and judgement", "strategy", (90, 260),
+        _w(structure=0.35, specificity=0.2, concision=0.1, confidence=0.15, alignment=0.1,
+           relevance=0.1),
+        strong=("takes a clear position early", "weighs a real trade-off: what you would give up and why",
+                "turns it into concrete first steps or a sequence", "grounds it in the company's situation"),
+        sinks=("fence-sitting: 'it depends' with nothing after it", "buzzwords with no choices in them",
+               "a plan that starts by changing everything"),
+        rewrite="Say what you would do, what you would not do because of it, and the first two steps "
+                "(listen and learn, then one early, visible win).",
+        topic=("strateg", "prior", "trade", "first", "day", "month", "vision", "year", "focus", "invest",
+               "growth", "risk", "team", "customer", "listen", "plan", "decid"),
+        needs_company=True,
+        parts={"position": "a clear position, early", "trade_off": "a trade-off: what you would give up",
+               "steps": "concrete first steps or a sequence"},
     ),
     Rubric(
         "closing", "Closing", "closing", (15, 90),

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
 
+from bot.core.panel import INTERVIEWER_KINDS, interviewer_kind
 from bot.core.stages import MOCK_STAGES
 
 CATEGORIES: dict[str, str] = {
@@ -33,6 +34,9 @@ CATEGORIES: dict[str, str] = {
     "offers_timeline": "Other offers and timeline",
     "candidate_questions": "Your questions for us",
     "closing": "Closing",
+    "case_presentation": "Case or presentation",
+    "case_challenge": "Questions on your case",
+    "strategy": "Strategy and judgement",
 }  # every category has a rubric in bot/core/rubrics.py (a test keeps the two in step)
 ROLE_FAMILIES: dict[str, str] = {
     "software": "Software engineering",
@@ -48,7 +52,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]{0,48}$")
 _KEY_LINE = re.compile(r"^([a-z_]+):[ \t]*(.*)$")
 _LENGTH = re.compile(r"^(\d+)\s*-\s*(\d+)$")
 _SCRIPT_KEYS = {"script", "title", "stage", "minutes", "description"}
-_QUESTION_KEYS = {"question", "category", "length", "ask", "guidance", "when"}
+_OPTIONAL_SCRIPT_KEYS = {"family"}
+SCRIPT_FAMILIES: dict[str, str] = {"interview": "Interview", "assessment": "Assessment practice"}
+_QUESTION_KEYS = {"question", "category", "length", "ask", "guidance", "when", "asked_by", "prepare"}
 
 _ROLE_HINTS: list[tuple[str, tuple[str, ...]]] = [
     ("data", ("data", "analyst", "analytics", "machine learning", "ml ", "scientist",
@@ -110,6 +116,10 @@ class QuestionSpec:
     when: Callable[..., Any] | None
     probes: tuple[Probe, ...]
     lineno: int
+    asked_by: str = ""  # the kind of interviewer who asks it (bot.core.panel), or "" for the category's
+    # `prepare: yes`: the brief of a case. While it is on screen the candidate prepares (notes
+    # are optional and not judged) and the preparation time they chose runs.
+    prepares: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +154,11 @@ class Script:
     questions: tuple[QuestionSpec, ...]
     filename: str
     version: str
+    family: str = "interview"
+
+    @property
+    def family_label(self) -> str:
+        return SCRIPT_FAMILIES[self.family]
 
     @property
     def stage_label(self) -> str:
@@ -189,6 +204,10 @@ class Script:
                                                      "probe"):
                 return probe, self._render(probe.template, context, probe.lineno)
         return None
+
+    def render_probe(self, probe: Probe, context: Mapping[str, Any]) -> str:
+        """A probe's text whatever its condition (a human interviewer chose to ask it)."""
+        return self._render(probe.template, context, probe.lineno)
 
     def _render(self, template: Template, context: Mapping[str, Any], lineno: int) -> str:
         try:
@@ -295,7 +314,7 @@ def parse_script(source: str, filename: str, env: Environment) -> Script:
     for key in sorted(_SCRIPT_KEYS - set(head.fields)):
         problems.append((filename, head.lineno, f"the script needs '{key}:'"))
     for key, (line, _) in head.fields.items():
-        if key not in _SCRIPT_KEYS:
+        if key not in _SCRIPT_KEYS | _OPTIONAL_SCRIPT_KEYS:
             problems.append((filename, line, f"unknown script key {key!r}"))
     script_id = head.fields.get("script", (0, ""))[1]
     if script_id and not _ID.match(script_id):
@@ -303,6 +322,9 @@ def parse_script(source: str, filename: str, env: Environment) -> Script:
     stage_line, stage = head.fields.get("stage", (head.lineno, ""))
     if stage and stage not in MOCK_STAGES:
         problems.append((filename, stage_line, f"stage must be one of {', '.join(MOCK_STAGES)}"))
+    family_line, family = head.fields.get("family", (head.lineno, "interview"))
+    if family not in SCRIPT_FAMILIES:
+        problems.append((filename, family_line, f"family must be one of {', '.join(SCRIPT_FAMILIES)}"))
     minutes_line, minutes_text = head.fields.get("minutes", (head.lineno, "0"))
     if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= 240:
         problems.append((filename, minutes_line, "minutes must be a whole number from 1 to 240"))
@@ -332,6 +354,14 @@ def parse_script(source: str, filename: str, env: Environment) -> Script:
         if category not in CATEGORIES:
             problems.append((filename, cat_line, f"unknown category {category!r}; use one of "
                              f"{', '.join(CATEGORIES)}"))
+        asked_line, asked_by = block.fields.get("asked_by", (block.lineno, ""))
+        if asked_by and asked_by not in INTERVIEWER_KINDS:
+            problems.append((filename, asked_line, f"asked_by must be one of {', '.join(INTERVIEWER_KINDS)}"))
+        prepare_line, prepare = block.fields.get("prepare", (block.lineno, "no"))
+        if prepare not in {"yes", "no"}:
+            problems.append((filename, prepare_line, "prepare must be yes or no"))
+        elif prepare == "yes" and block.probes:
+            problems.append((filename, prepare_line, "a brief (prepare: yes) has no probes"))
         len_line, length_text = block.fields["length"]
         length_match = _LENGTH.match(length_text)
         length = (0, 0)
@@ -360,7 +390,7 @@ def parse_script(source: str, filename: str, env: Environment) -> Script:
         if ask is None or guidance is None or (when_text and when is None):
             continue
         questions.append(QuestionSpec(qid, category, length, ask, guidance, when_text, when,
-                                      tuple(probes), block.lineno))
+                                      tuple(probes), block.lineno, asked_by, prepare == "yes"))
     if not questions and not problems:
         problems.append((filename, head.lineno, "the script has no questions"))
     if problems:
@@ -374,15 +404,24 @@ def parse_script(source: str, filename: str, env: Environment) -> Script:
         questions=tuple(questions),
         filename=filename,
         version=hashlib.sha256(source.encode()).hexdigest()[:12],
+        family=family if family in SCRIPT_FAMILIES else "interview",
     )
 
 
+SAMPLE_PANEL: tuple[dict[str, str], ...] = (
+    {"name": "Dana Lee", "title": "Head of Data"},
+    {"name": "Ravi Patel", "title": "Engineering Manager"},
+    {"name": "Mo Okafor", "title": "People Partner"},
+    {"name": "Jo Kim", "title": "Chief Wizard"},  # a title the bot cannot place
+)
+
+
 def sample_context(role_family: str = "general", stage: str = "second_round",
-                   *, with_optional: bool = True) -> dict[str, Any]:
-    """A realistic candidate context for checking that scripts render."""
-    interviewers = ([{"name": "Dana Lee", "title": "Head of Data"},
-                     {"name": "Ravi Patel", "title": "Engineering Manager"}]
-                    if with_optional else [])
+                   *, with_optional: bool = True, panel: int | None = None) -> dict[str, Any]:
+    """A realistic candidate context for checking that scripts render; `panel` names how many
+    interviewers (0-4; by default two with the optional details, none without)."""
+    size = (2 if with_optional else 0) if panel is None else panel
+    interviewers = [dict(person, kind=interviewer_kind(person["title"])) for person in SAMPLE_PANEL[:size]]
     return {
         "candidate": "Sam",
         "role": {"software": "Backend Engineer", "product": "Product Manager",
@@ -393,8 +432,10 @@ def sample_context(role_family: str = "general", stage: str = "second_round",
         "stage": stage,
         "interviewers": interviewers,
         "interviewer": interviewers[0] if interviewers else None,
+        "asker": interviewers[0] if interviewers else None,
         "values": ["ownership", "curiosity"] if with_optional else [],
         "earlier_notes": "They asked a lot about stakeholder management." if with_optional else "",
+        "preparation_minutes": 10,
         "job": sample_job() if with_optional else None,
         "resume": sample_resume() if with_optional else None,
         "answers": {},

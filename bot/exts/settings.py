@@ -58,6 +58,46 @@ class SettingsCog(commands.Cog, name="Settings"):
                     "messages still get a reply asking to type. Its operator can install it.")
         await reply(interaction, text)
 
+    # --- mentor and peer mock interviews (/mock): kept by bot.mocks -----------------------
+
+    @server.command(name="mock_channel", description="Where /mock request posts requests (empty: "
+                                                     "where it is used)")
+    @app_commands.describe(channel="A text channel members can see")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def mock_channel(self, interaction: discord.Interaction,
+                           channel: discord.TextChannel | None = None) -> None:
+        assert interaction.guild_id is not None
+        await self.bot.mocks.set_setting(interaction.guild_id, "request_channel_id",
+                                         channel.id if channel else None)
+        await reply(interaction, f"Mock interview requests will be posted in {channel.mention}."
+                    if channel else "Mock interview requests will be posted where `/mock request` "
+                                    "is used.")
+
+    @server.command(name="mentor_role", description="The role of members who mentor (named on "
+                                                    "each /mock request; empty: none)")
+    @app_commands.describe(role="Mentors; any member can still claim a request")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def mentor_role(self, interaction: discord.Interaction,
+                          role: discord.Role | None = None) -> None:
+        assert interaction.guild_id is not None
+        await self.bot.mocks.set_setting(interaction.guild_id, "mentor_role_id",
+                                         role.id if role else None)
+        await reply(interaction, f"Requests will call on {role.mention} (any member can still "
+                                 "claim one)." if role else "Requests will name no mentor role.")
+
+    @server.command(name="moderator_channel", description="Where \"report to moderators\" from "
+                                                          "a mock interview goes")
+    @app_commands.describe(channel="A channel only your moderators can see")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def moderator_channel(self, interaction: discord.Interaction,
+                                channel: discord.TextChannel | None = None) -> None:
+        assert interaction.guild_id is not None
+        await self.bot.mocks.set_setting(interaction.guild_id, "moderator_channel_id",
+                                         channel.id if channel else None)
+        await reply(interaction, f"Reports from mock interviews will go to {channel.mention}."
+                    if channel else "Reports from mock interviews will be refused until a "
+                                    "moderator channel is set.")
+
     @settings.command(name="timezone", description="Your time zone, for reading the times you "
                                                    "type and timing your reminders")
     @app_commands.describe(zone="An IANA zone such as Europe/London or America/New_York "
@@ -106,6 +146,29 @@ class SettingsCog(commands.Cog, name="Settings"):
             text = ("Nudges are **off**: I won't DM you at all. Your plans stay saved, and "
                     "reminders that fall due while nudges are off are skipped. Turn them back on "
                     "with `/settings nudges on`.")
+        await reply(interaction, text)
+        await deliver_pending_notice(interaction)
+
+    @settings.command(name="weekly", description="A weekly progress summary by DM: on or off")
+    @app_commands.describe(state="on: a summary every Sunday at 18:00 your time; off: none")
+    @app_commands.choices(state=[app_commands.Choice(name="on", value="on"),
+                                 app_commands.Choice(name="off", value="off")])
+    async def weekly(self, interaction: discord.Interaction, state: app_commands.Choice[str]) -> None:
+        if state.value == "on":
+            nudge, nudges_off = await self.bot.followups.weekly_on(interaction.user.id)
+            at = discord.utils.format_dt(nudge.due_at, "F")
+            text = (f"Weekly summary **on**: every Sunday at 18:00 your time, the first "
+                    f"{at} ({discord.utils.format_dt(nudge.due_at, 'R')}). It says how much you "
+                    "practised, what improved, your weakest area, and one question to practise.")
+            if nudges_off:
+                text += ("\n\nYour nudges are **off**, so I won't DM it until you turn them on with "
+                         "`/settings nudges on`.")
+            elif await self.bot.user_settings.zone(interaction.user.id) is None:
+                text += "\n\nSet `/settings timezone` so 18:00 is your 18:00 (it is UTC until then)."
+        else:
+            cancelled = await self.bot.followups.weekly_off(interaction.user.id)
+            text = ("Weekly summary **off**." + (" The next one is cancelled." if cancelled else "")
+                    + " Turn it back on any time with `/settings weekly on`.")
         await reply(interaction, text)
         await deliver_pending_notice(interaction)
 

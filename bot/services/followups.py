@@ -13,10 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.core import followups
+from bot.core import followups, weekly
 from bot.core.checklists import parse_checklist
 from bot.core.clock import Clock
 from bot.core.followups import NudgeControl, NudgeMessage, Skip
@@ -36,6 +36,9 @@ from bot.services._dispatcher import (
 from bot.services.jobs import JobService
 from bot.services.journal import JournalService
 from bot.store import NewNudge, Store
+
+if TYPE_CHECKING:
+    from bot.services.progress import ProgressService
 
 __all__ = ["AddResult", "Courier", "DeliveryRefused", "DeliveryRetry", "FollowUpService",
            "Marked", "NextInterview", "NudgeDispatcher", "OutcomeResult", "PlanChoice",
@@ -114,17 +117,42 @@ class PracticeTarget:
     script_id: str
 
 
+KindComposer = Callable[[Nudge, str | None], Awaitable[NudgeMessage | Skip]]
+
+
 class FollowUpService:
     def __init__(self, store: Store, library: TemplateLibrary, clock: Clock, courier: Courier, *,
                  journal: JournalService, before_start: Callable[[], Awaitable[Any]] | None = None,
-                 jobs: JobService | None = None) -> None:
+                 jobs: JobService | None = None, progress: ProgressService | None = None) -> None:
         self.store = store
         self.library = library
         self.clock = clock
         self.journal = journal  # the day-before nudge lists what is still unticked on /prep checklists
         self.jobs = jobs  # ... and the requirement map of the plan's job description, if it has one
+        self.progress = progress  # what the weekly summary says
+        self._before_start = before_start
         self.dispatcher = NudgeDispatcher(store, clock, courier, compose=self.compose,
-                                          before_start=before_start)
+                                          before_start=self._before_dispatching)
+        self._composers: dict[str, KindComposer] = {}
+
+    # ------------------------------------------------------------------ other features' reminders
+
+    def register_kind(self, kind: str, compose: KindComposer) -> None:
+        """Another feature's reminders (a mock interview's): nudges of `kind` are delivered by
+        the same dispatcher, with the same guarantees (claimed once, sent on time or late with a
+        line or dropped, across restarts), and `compose` says, just before each is sent, what it
+        says or why it no longer goes out."""
+        self._composers[kind] = compose
+
+    async def add_nudges(self, user_id: int, nudges: Sequence[NewNudge]) -> int:
+        """Nudges outside any plan, each once (its dedupe key); returns how many are new."""
+        now = self.clock.now()
+        await self.store.users.ensure(user_id, now)
+        added = 0
+        for nudge in nudges:
+            added += await self.store.nudges.add(user_id=user_id, plan_id=None, nudge=nudge, now=now)
+        self._wake([n.due_at for n in nudges])
+        return added
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -133,6 +161,17 @@ class FollowUpService:
 
     async def stop(self) -> None:
         await self.dispatcher.stop()
+
+    async def _before_dispatching(self) -> None:
+        if self._before_start is not None:
+            await self._before_start()
+        try:
+            repaired = await self.repair_weekly()
+        except Exception:
+            log.exception("Could not check the weekly summaries' next dates; trying at the next start")
+            return
+        if repaired:
+            log.warning("Planned the next weekly summary of %d users whose chain had broken", repaired)
 
     def nudges_turned_on(self) -> None:
         """The user turned nudges back on: their waiting nudges may be the next ones due."""
@@ -252,7 +291,20 @@ class FollowUpService:
                 continue
             await self.reschedule(user_id, plan.id, interview_at, zone)
             count += 1
+        await self._replan_weekly(user_id, zone)
         return count
+
+    async def _replan_weekly(self, user_id: int, zone: ZoneInfo) -> None:
+        """The next weekly summary moves to Sunday 18:00 on the new zone's clock."""
+        plan = await self.store.nudges.plan_by_key(weekly.plan_key(user_id))
+        if plan is None or plan.status != "active":
+            return
+        now = self.clock.now()
+        for waiting in await self.store.nudges.for_plan(plan.id):
+            if waiting.status == "pending":
+                due = weekly.next_due(now, zone)
+                await self.store.nudges.reschedule(waiting.id, due, now)
+                self._wake([due])
 
     async def cancel(self, user_id: int, plan_id: int) -> tuple[FollowUpPlan, int]:
         """Stop a plan; returns it and how many of its reminders were still waiting."""
@@ -452,6 +504,16 @@ class FollowUpService:
     async def compose(self, nudge: Nudge, late: str | None) -> NudgeMessage | Skip:
         """What a due nudge says, or why it does not go out after all (the dispatcher asks
         just before sending, so what the user did since it was planned counts)."""
+        if nudge.kind == weekly.WEEKLY_SUMMARY:
+            return await self._compose_weekly(nudge, late)
+        composer = self._composers.get(nudge.kind)
+        if composer is not None:
+            user = await self.store.users.get(nudge.user_id)
+            if user is None:
+                return Skip("the user's data was deleted", "cancelled")
+            if user.nudges_enabled is False:
+                return Skip("nudges are turned off (/settings nudges off)")
+            return await composer(nudge, late)
         user = await self.store.users.get(nudge.user_id)
         plan = await self.store.nudges.plan(nudge.plan_id, nudge.user_id) if nudge.plan_id else None
         entry = await self._journal_entry(nudge, plan)
@@ -520,3 +582,108 @@ class FollowUpService:
         entries = await self.store.journal.for_user(user_id, company=company, limit=20)
         return followups.earlier_rounds(entries, before=when,
                                         this_entry_id=entry.id if entry else None)
+
+    # ------------------------------------------------------------------ the weekly summary
+
+    async def weekly_plan(self, user_id: int) -> FollowUpPlan | None:
+        return await self.store.nudges.plan_by_key(weekly.plan_key(user_id))
+
+    async def weekly_on(self, user_id: int) -> tuple[Nudge, bool]:
+        """Opt in to the weekly summary (Sundays 18:00 in the user's zone): its plan made or made
+        active again, and the next summary planned. Returns the next summary and whether the
+        user's nudges are off (then it will not go out until they turn them on)."""
+        now = self.clock.now()
+        user = await self.store.users.ensure(user_id, now)
+        key = weekly.plan_key(user_id)
+        plan = await self.store.nudges.plan_by_key(key)
+        if plan is None:
+            plan, _ = await self.store.nudges.create_plan(user_id=user_id, kind=weekly.PLAN_KIND,
+                                                          dedupe_key=key, now=now, nudges=[],
+                                                          details={"generation": 1})
+        elif plan.status != "active":
+            generation = int(plan.details.get("generation") or 1) + 1
+            await self.store.nudges.update_plan_details(plan.id, user_id, dict(plan.details,
+                                                                               generation=generation))
+            await self.store.nudges.set_plan_status(plan.id, "active")
+            plan = await self.plan(user_id, plan.id)
+        nudge = await self._plan_next_weekly(plan, after=now)
+        return nudge, user.nudges_enabled is False
+
+    async def weekly_off(self, user_id: int) -> int:
+        """Opt out: the plan stopped and the summaries still waiting cancelled (how many)."""
+        plan = await self.store.nudges.plan_by_key(weekly.plan_key(user_id))
+        if plan is None or plan.status != "active":
+            return 0
+        return await self.store.nudges.cancel_plan(plan.id, user_id, self.clock.now())
+
+    async def _plan_next_weekly(self, plan: FollowUpPlan, *, after: datetime) -> Nudge:
+        """The plan's next summary after `after` (the one already waiting, when there is one;
+        planning the same date twice makes one row: its dedupe key)."""
+        for waiting in await self.store.nudges.for_plan(plan.id):
+            if waiting.status == "pending" and waiting.due_at > after:
+                return waiting
+        zone = await self._zone(plan.user_id)
+        due = weekly.next_due(after, zone)
+        base = weekly.nudge_key(plan.user_id, int(plan.details.get("generation") or 1), due)
+        for attempt in range(1, 10):
+            # The date's key taken by a summary that will not go out (dropped before it was
+            # composed, which is how a chain breaks): the mended one gets a key of its own.
+            key = base if attempt == 1 else f"{base}:r{attempt}"
+            await self.store.nudges.add(user_id=plan.user_id, plan_id=plan.id,
+                                        nudge=NewNudge(weekly.WEEKLY_SUMMARY, due, key, {}),
+                                        now=self.clock.now())
+            found = [n for n in await self.store.nudges.for_plan(plan.id) if n.dedupe_key == key]
+            if found and found[0].status in ("pending", "sending"):
+                self._wake([due])
+                return found[0]
+        raise PlanError("Could not plan the next weekly summary.")
+
+    async def _zone(self, user_id: int) -> ZoneInfo | None:
+        from bot.core.timeparse import TimeParseError, resolve_zone
+
+        user = await self.store.users.get(user_id)
+        if user is None or not user.time_zone:
+            return None
+        try:
+            return resolve_zone(user.time_zone)[0]
+        except TimeParseError:
+            return None
+
+    async def repair_weekly(self, limit: int = 500) -> int:
+        """At start-up: every active weekly plan has its next summary planned (the chain breaks
+        only when a summary was dropped, or failed, before it was composed)."""
+        repaired = 0
+        for plan in await self.store.nudges.plans_without_pending(weekly.PLAN_KIND, limit=limit):
+            await self._plan_next_weekly(plan, after=self.clock.now())
+            repaired += 1
+        return repaired
+
+    async def _compose_weekly(self, nudge: Nudge, late: str | None) -> NudgeMessage | Skip:
+        """The weekly summary, composed as it goes out. The next one is planned first, so the
+        chain goes on whatever happens to this one; what it suggests is kept on the nudge, so its
+        "Practise this question" button still works after a restart."""
+        user = await self.store.users.get(nudge.user_id)
+        plan = await self.store.nudges.plan(nudge.plan_id, nudge.user_id) if nudge.plan_id else None
+        skip = followups.reason_to_skip(
+            nudge.kind, user_deleted=user is None,
+            nudges_off=user is not None and user.nudges_enabled is False,
+            plan_status=plan.status if plan else "cancelled")
+        if plan is not None and plan.status == "active" and user is not None:
+            await self._plan_next_weekly(plan, after=max(self.clock.now(), nudge.due_at))
+        if skip is not None:
+            return skip
+        if self.progress is None:
+            return Skip("no progress service to write the summary")
+        summary = await self.progress.weekly(nudge.user_id, nudge.due_at)
+        payload: dict[str, Any] = {"summary_line": weekly.summary_line(summary)}
+        if summary.suggestion is not None:
+            pick = summary.suggestion
+            payload.update(session_id=pick.latest_session_id, script_id=pick.script_id,
+                           questions=[{"id": pick.question_id, "number": None,
+                                       "text": pick.question_text}])
+        await self.store.nudges.set_payload(nudge.id, payload)
+        text = self.library.render("nudges/weekly_summary.md.j2", summary=summary,
+                                   suggestion_text=Safe(summary.suggestion.question_text)
+                                   if summary.suggestion else "")
+        controls = followups.nudge_controls(nudge.kind, payload, in_plan=True)
+        return NudgeMessage(text, followups.nudge_summary(nudge.kind, payload), controls, late, None)

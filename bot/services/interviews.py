@@ -87,6 +87,7 @@ class PartResult:
 
 
 FinishedHook = Callable[[InterviewSession, Mapping[str, Any]], Awaitable[None]]
+AnswerHook = Callable[[int, int, str, "str | None", Sequence[str]], Awaitable["PartResult | None"]]
 T = TypeVar("T")
 HELD_SESSIONS = 2_000  # open sessions held in memory at most; the least recently used is dropped
 _ATTEMPTS = 3  # a request that finds its session changed elsewhere runs again on a fresh read
@@ -164,6 +165,7 @@ class InterviewService:
         # A lock lives while someone holds or awaits it, so idle sessions leave none behind.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._when_finished: list[FinishedHook] = []
+        self._elsewhere: list[AnswerHook] = []
         self._held: OrderedDict[int, _Held] = OrderedDict()
         self._by_channel: dict[int, int] = {}  # channel -> the held open session running there
         self._held_limit = max(1, held_sessions)
@@ -312,7 +314,7 @@ class InterviewService:
         return self._title(session.script_id, bool(session.context.get("only_questions")))
 
     def _title(self, script_id: str, practice: bool) -> str:
-        script = self.library.scripts.get(script_id)
+        script = self.library.find(script_id)
         title = script.title if script else script_id
         return f"Practice: {title}" if practice else title
 
@@ -392,9 +394,9 @@ class InterviewService:
         if not any(q.id == question_id for q in script.questions):
             raise SessionNotFound("That question is no longer in the script.")
         ctx = source.context
-        interviewers = ctx.get("interviewers") or []
-        first = interviewers[0] if interviewers else None
-        interviewer = (f"{first['name']}, {first.get('title', '')}".strip(", ") if first else None)
+        # The whole panel, as "Name, Title; Name, Title" (bot.core.panel.parse_panel reads it).
+        interviewer = "; ".join(f"{i['name']}, {i.get('title', '')}".strip(", ")
+                                for i in ctx.get("interviewers") or [] if i.get("name")) or None
         return PracticeSetup(script_id=source.script_id, role=ctx.get("role", ""),
                              company=ctx.get("company", ""), interviewer=interviewer,
                              in_dms=source.guild_id is None, question_id=question_id,
@@ -427,6 +429,20 @@ class InterviewService:
         raise SessionNotFound("You have no interviews yet.")
 
     # --- what follows a finish -----------------------------------------------------------
+
+    def answers_elsewhere(self, hook: AnswerHook) -> None:
+        """Messages typed in a thread where no interview runs go to `hook(channel, user, text,
+        source id, attachments)`, which may store them as an answer (a mentor or peer session,
+        whose interview the interviewer drives from elsewhere): one listener reads every message."""
+        self._elsewhere.append(hook)
+
+    async def _answer_elsewhere(self, channel_id: int, user_id: int, text: str,
+                                source_id: str | None, attachments: Sequence[str]) -> PartResult | None:
+        for hook in self._elsewhere:
+            result = await hook(channel_id, user_id, text, source_id, attachments)
+            if result is not None:
+                return result
+        return None
 
     def when_finished(self, hook: FinishedHook) -> None:
         """Run `hook(session, report)` after every finished interview. Hooks must be idempotent:
@@ -530,7 +546,9 @@ class InterviewService:
         async def add(held: _Held) -> PartResult:
             return await self._add_part(held, cleaned, source="message", source_id=source_id,
                                         attachments=attachments)
-        return await self._answer_here(channel_id, user_id, add)
+        async def elsewhere() -> PartResult | None:  # no interview runs here: perhaps another feature's
+            return await self._answer_elsewhere(channel_id, user_id, text, source_id, attachments)
+        return await self._answer_here(channel_id, user_id, add, elsewhere)
 
     async def answer_spoken_in_channel(self, channel_id: int, user_id: int, transcription: Transcription,
                                        *, source_id: str) -> tuple[PartResult, Delivery] | None:
@@ -540,10 +558,11 @@ class InterviewService:
             return await self._add_spoken(held, transcription, source="voice", source_id=source_id)
         return await self._answer_here(channel_id, user_id, add)
 
-    async def _answer_here(self, channel_id: int, user_id: int,
-                           add: Callable[[_Held], Awaitable[T]]) -> T | None:
+    async def _answer_here(self, channel_id: int, user_id: int, add: Callable[[_Held], Awaitable[T]],
+                           elsewhere: Callable[[], Awaitable[T | None]] | None = None) -> T | None:
         """Run `add` on the interview open in this channel when the message is the candidate's
-        own (resuming a paused interview first); None when it is not an answer there."""
+        own (resuming a paused interview first); None when it is not an answer there. With no
+        interview in the channel, `elsewhere` (another feature's answer) decides."""
         async def op(held: _Held) -> T | None:
             session = held.session
             if not session.is_open or session.channel_id != channel_id:
@@ -560,7 +579,7 @@ class InterviewService:
             if session_id is None:
                 found = await self.store.sessions.by_channel(channel_id)
                 if found is None:
-                    return None
+                    return None if elsewhere is None else await elsewhere()
                 session_id = found.id
             try:
                 return await self._locked(session_id, None, op, check=False)
@@ -654,6 +673,16 @@ class InterviewService:
     async def skip(self, session_id: int, *, expected: str | None = None,
                    user_id: int | None = None) -> Step:
         return await self._transition(session_id, "skip", expected, user_id)
+
+    async def end_preparation(self, session_id: int, *, user_id: int | None = None) -> Step:
+        """The candidate's preparation time has run out: on to the presentation (refused, with
+        InterviewError, when they are not preparing or it has not run out)."""
+        return await self._transition(session_id, "end_preparation", None, user_id)
+
+    async def probe(self, session_id: int, *, expected: str | None = None,
+                    user_id: int | None = None) -> Step:
+        """A human interviewer's follow-up (`Interview.probe`)."""
+        return await self._transition(session_id, "probe", expected, user_id)
 
     async def end(self, session_id: int, *, user_id: int | None = None) -> Step:
         return await self._transition(session_id, "finish", None, user_id)
@@ -766,6 +795,44 @@ class InterviewService:
         if any_open is not None:
             deadlines.append(any_open + abandon_after)
         return min(deadlines, default=None)
+
+    # --- preparation time (case exercises) ---------------------------------------------
+
+    def _preparing_scripts(self) -> list[str]:
+        return sorted(s.id for s in self.library.scripts.values() if any(q.prepares for q in s.questions))
+
+    async def preparation_deadlines(self) -> list[tuple[int, datetime]]:
+        """(session id, deadline) of every candidate preparing a case now. The deadline is the
+        brief's stored asking time plus the minutes stored with the session, so it survives a
+        restart with no timer of its own; only active sessions of case scripts are looked at."""
+        deadlines = []
+        for session in await self.store.sessions.active_with_scripts(self._preparing_scripts()):
+            try:
+                _, interview = await self.load(session.id)
+            except (SessionNotFound, KeyError):
+                continue
+            deadline = interview.preparation_deadline()
+            if deadline is not None and interview.status == "active":
+                deadlines.append((session.id, deadline))
+        return deadlines
+
+    async def next_preparation_deadline(self) -> datetime | None:
+        return min((d for _, d in await self.preparation_deadlines()), default=None)
+
+    async def end_due_preparations(self) -> list[Step]:
+        """Every preparation time that has run out: the brief is closed and the presentation
+        asked for, each through the state machine under the session's lock (a candidate who
+        pressed Done meanwhile wins: theirs is then not a preparation any more)."""
+        now = self.clock.now()
+        steps = []
+        for session_id, deadline in await self.preparation_deadlines():
+            if deadline > now:
+                continue
+            try:
+                steps.append(await self.end_preparation(session_id))
+            except InterviewError:
+                continue  # moved on, paused or ended meanwhile
+        return steps
 
     async def _transition(self, session_id: int, action: str, expected: str | None,
                           user_id: int | None) -> Step:

@@ -8,7 +8,10 @@ from typing import Any
 from bot.store.database import Conflict, Database, StoreError, from_db_time, to_db_time
 from bot.store.jobs import JobRepository
 from bot.store.journal import ChecklistRepository, JournalRepository, StoryRepository
+from bot.store.mocks import MockRepository
 from bot.store.nudges import NewNudge, NudgeRepository
+from bot.store.progress import ProgressRepository
+from bot.store.server_scripts import ServerScriptRepository
 from bot.store.sessions import SessionRepository
 from bot.store.users import GuildSettingsRepository, MetaRepository, UserRepository
 
@@ -33,9 +36,15 @@ _USER_TABLES: dict[str, str] = {
     "checklist_items": "SELECT * FROM checklist_items WHERE user_id = ?",
     "checklists": "SELECT * FROM checklists WHERE user_id = ?",
     "star_stories": "SELECT * FROM star_stories WHERE user_id = ?",
+    "interview_scores": "SELECT * FROM interview_scores WHERE user_id = ?",
+    "question_attempts": "SELECT * FROM question_attempts WHERE user_id = ?",
+    "question_bests": "SELECT * FROM question_bests WHERE user_id = ?",
+    "picked_questions": "SELECT * FROM picked_questions WHERE user_id = ?",
     "job_descriptions": "SELECT * FROM job_descriptions WHERE user_id = ?",
     "job_story_matches": "SELECT * FROM job_story_matches WHERE user_id = ?",
     "resumes": "SELECT * FROM resumes WHERE user_id = ?",
+    # Mentor and peer mock interviews the user took part in, on either side (migration 0015).
+    "mock_interviews": "SELECT * FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
 }
 
 
@@ -51,7 +60,10 @@ class Store:
         self.stories = StoryRepository(self.db)
         self.checklists = ChecklistRepository(self.db)
         self.nudges = NudgeRepository(self.db)
+        self.progress = ProgressRepository(self.db)
         self.jobs = JobRepository(self.db)
+        self.server_scripts = ServerScriptRepository(self.db)
+        self.mocks = MockRepository(self.db)
 
     async def open(self) -> Store:
         await self.db.open()
@@ -80,6 +92,10 @@ class Store:
             for table, sql in _USER_TABLES.items()
         }
         async with self.db.transaction() as conn:
-            # Foreign keys cascade from users to everything else.
+            # Foreign keys cascade from users to everything else; mock interviews name two
+            # members, so those the user took part in go explicitly (their scores and notes
+            # cascade).
+            await conn.execute("DELETE FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
+                               (user_id,))
             await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         return {table: n for table, n in counts.items() if n}

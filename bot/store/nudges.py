@@ -383,6 +383,22 @@ class NudgeRepository:
             "SELECT 1 FROM followup_plans WHERE user_id = ? AND kind = 'interview' LIMIT 1",
             (user_id,)))
 
+    async def plans_without_pending(self, kind: str, *, limit: int = 500) -> list[FollowUpPlan]:
+        """Active plans of `kind` with no nudge waiting (a recurring plan whose chain broke)."""
+        rows = await self.db.fetch_all(
+            "SELECT p.* FROM followup_plans p WHERE p.kind = ? AND p.status = 'active'"
+            " AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.plan_id = p.id AND n.status = 'pending')"
+            " ORDER BY p.id LIMIT ?", (kind, limit))
+        return [_plan(r) for r in rows]
+
+    async def set_payload(self, nudge_id: int, payload: dict[str, Any]) -> bool:
+        """What a nudge composed when it went out (its buttons read it later); only while it is
+        being sent."""
+        cursor = await self.db.write(
+            "UPDATE nudges SET payload_json = ? WHERE id = ? AND status = 'sending'",
+            (json.dumps(payload, ensure_ascii=False), nudge_id))
+        return cursor.rowcount == 1
+
     async def append_pending_notice(self, user_id: int, text: str, *,
                                     limit: int = NOTICE_LIMIT) -> None:
         """Add a line to what the user is told at their next command (oldest lines give way

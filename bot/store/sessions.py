@@ -408,6 +408,17 @@ class SessionRepository:
         )
         return [_session(r) for r in rows]
 
+    async def active_with_scripts(self, script_ids: Sequence[str], *, limit: int = 500) -> list[InterviewSession]:
+        """Active sessions running one of these scripts (the case exercises, whose preparation
+        time the timer watches), oldest first."""
+        if not script_ids:
+            return []
+        marks = ",".join("?" * len(script_ids))
+        rows = await self.db.fetch_all(
+            f"SELECT * FROM interview_sessions WHERE status = 'active' AND script_id IN ({marks})"
+            " ORDER BY id LIMIT ?", (*script_ids, limit))
+        return [_session(r) for r in rows]
+
     async def earliest_update(self, statuses: Sequence[str]) -> datetime | None:
         """The oldest `updated_at` among sessions in these statuses (for the idle timer)."""
         marks = ",".join("?" * len(statuses))

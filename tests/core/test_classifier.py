@@ -48,6 +48,15 @@ QUESTIONS = [
     ("Walk me through a technical design decision you made.", "qualifications"),
     ("What would you bring to this role?", "role_fit"),
     ("What are your main strengths?", "role_fit"),
+    ("Please present your recommendation to the panel.", "case_presentation"),
+    ("Walk us through your analysis of the brief.", "case_presentation"),
+    ("Over to you to present: what should the company do?", "case_presentation"),
+    ("What if your assumption about churn is wrong?", "case_challenge"),
+    ("Let me push back on the cost figure: why is it so low?", "case_challenge"),
+    ("What's the biggest risk in your recommendation?", "case_challenge"),
+    ("Which trade-offs would you make to hit that goal?", "strategy"),
+    ("What is your long-term vision for this team?", "strategy"),
+    ("What would you stop doing to make room for it?", "strategy"),
 ]
 
 

@@ -12,7 +12,8 @@ import pytest
 import bot.core
 
 SHELL = ("discord", "aiosqlite", "asyncpg", "dotenv")
-RENDERS_SCRIPTS = {"bot.core.scripts", "bot.core.interview"}  # compile Jinja, do no I/O
+RENDERS_SCRIPTS = {"bot.core.scripts", "bot.core.interview",  # compile Jinja, do no I/O
+                   "bot.core.server_scripts"}  # renders a server script to check it
 
 
 def core_modules() -> list[str]:

@@ -8,7 +8,7 @@ from bot.core.rubrics import DIMENSION_KEYS, RUBRICS, rubric_for
 from bot.core.scripts import CATEGORIES
 
 SHAPES = {"star", "intro", "reflection", "point", "weakness", "forward", "idea", "range", "timeline",
-          "questions", "opening", "closing"}
+          "questions", "opening", "closing", "case", "challenge", "strategy"}
 
 
 def test_one_rubric_per_script_category_with_the_same_label():

@@ -307,7 +307,8 @@ async def test_questions_by_category_and_stage(place) -> None:
     others = [q for q in shipped_questions() if q not in expected]
     assert expected and all(q.ask in text and q.why in text for q in expected)
     assert not any(q.ask in text for q in others)
-    assert not result.response.components  # one page: no buttons
+    assert not buttons(result.response)  # one page: no page buttons, only the menu to pick them
+    assert [o["value"] for o in select_menu(result.response)["options"]] == [q.id for q in expected]
 
 
 async def test_question_categories_autocomplete_and_unknown_ones_are_refused(place, simcord_env) -> None:
@@ -478,3 +479,31 @@ async def test_story_cards_keep_working_while_the_journal_reloads(place, simcord
         await alice.slash(channel, "journal add", company="Acme"), {"notes": "", "feedback": ""})
     back = (await alice.click(shown.response, label="All entries")).response
     assert back.embeds[0].title == "Your interview journal (1)"
+
+
+async def test_questions_picked_are_kept_across_pages_and_restarts(place, simcord_env, settings) -> None:
+    channel, alice, bob = place
+    message = (await alice.slash(channel, "prep questions", stage="final")).response
+    menu = select_menu(message)
+    first_two = [o["value"] for o in menu["options"][:2]]
+    picked = (await alice.select(message, first_two, custom_id=menu["custom_id"])).response
+    assert "2 picked" in footer(picked)
+    assert [o["value"] for o in select_menu(picked)["options"] if o.get("default")] == first_two
+    await simcord_env.restart_bot(create_bot(settings))
+    page_two = (await alice.click(picked, label="Next")).response
+    other = select_menu(page_two)["options"][0]["value"]
+    again = (await alice.select(page_two, [other], custom_id=select_menu(page_two)["custom_id"])).response
+    assert "3 picked" in footer(again)
+    assert await simcord_env.bot.progress.picked_questions(alice.id) == {*first_two, other}
+    # Unpicking on a page drops only that page's picks.
+    none = (await alice.select(again, [], custom_id=select_menu(again)["custom_id"])).response
+    assert "2 picked" in footer(none)
+    # Someone else's menu changes nothing.
+    from bot.exts.prep._questions import questions_message
+
+    _, view = questions_message(simcord_env.bot.prep, alice.id, "all", "final", 0)
+    shown = await post_as_bot(simcord_env, channel, view)
+    refused = await bob.select(shown, first_two[:1])
+    assert refused.ephemeral and "someone else's list" in refused.response.content
+    assert await simcord_env.bot.progress.picked_questions(bob.id) == set()
+    assert await simcord_env.bot.progress.picked_questions(alice.id) == set(first_two)

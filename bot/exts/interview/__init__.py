@@ -7,11 +7,23 @@ what is posted there, `_controls` what the buttons and the answer form do, `_idl
 
 from __future__ import annotations
 
+import discord
+
 from bot.bot import InterviewCoach
+from bot.exts._common import bot_of
 from bot.exts.interview._commands import InterviewCog
+from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._start import start_mock_interview, start_practice
 
-__all__ = ["setup", "start_mock_interview", "start_practice"]
+__all__ = ["send_interview_report", "setup", "start_mock_interview", "start_practice"]
+
+
+async def send_interview_report(interaction: discord.Interaction, session_id: int) -> None:
+    """Show the user one of their finished interviews' report and transcript, privately (a
+    mentor or peer mock interview's "Report" button); it then counts as delivered."""
+    bot = bot_of(interaction)
+    session, _, report = await bot.interviews.report_of(session_id, user_id=interaction.user.id)
+    await InterviewPlaces(bot).send_report(interaction, None, session=session, report=report)
 
 
 async def setup(bot: InterviewCoach) -> None:

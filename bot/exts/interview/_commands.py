@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import discord
@@ -12,14 +13,16 @@ from discord.ext import commands
 from bot.bot import InterviewCoach
 from bot.core.interview import InterviewError
 from bot.core.models import InterviewSession
+from bot.core.progress import chart_message
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import place_name, reply
 from bot.exts._ui import register_form, register_pages, unregister_form, unregister_pages
 from bot.exts.interview._controls import answer_form_submitted
-from bot.exts.interview._history import HISTORY_PAGES, history_page
+from bot.exts.interview._history import CHART_FILE, HISTORY_PAGES, history_page
 from bot.exts.interview._idle import IdleTimer
 from bot.exts.interview._places import InterviewPlaces
+from bot.exts.interview._preparation import PreparationTimer
 from bot.exts.interview._start import start_mock_interview, start_practice
 from bot.exts.interview._views import ANSWER_FORM, InterviewButton
 from bot.exts.interview._voice import VoiceAnswers, spoken_attachment
@@ -36,6 +39,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         self.places = InterviewPlaces(bot)
         self.idle = IdleTimer(bot)
         self.voice_answers = VoiceAnswers(bot)
+        self.preparation = PreparationTimer(bot)
 
     async def cog_load(self) -> None:
         # The persistent controls come and go with the feature (a reload registers them once).
@@ -43,16 +47,22 @@ class InterviewCog(commands.Cog, name="Interview"):
         register_pages(HISTORY_PAGES, history_page)
         register_form("interview answer", ANSWER_FORM, answer_form_submitted)
         self.idle.start()
+        self.preparation.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(InterviewButton)
         unregister_pages(HISTORY_PAGES)
         unregister_form("interview answer")
         await self.idle.stop()
+        await self.preparation.stop()
 
     @commands.Cog.listener()
     async def on_interview_started(self, session: InterviewSession) -> None:
         self.idle.wake()
+
+    @commands.Cog.listener()
+    async def on_interview_preparing(self, session: InterviewSession) -> None:
+        self.preparation.wake()
 
     @commands.Cog.listener()
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
@@ -79,16 +89,24 @@ class InterviewCog(commands.Cog, name="Interview"):
         script="Which interview (start typing to see them)",
         role='The role, e.g. "Data Analyst"',
         company="The company",
-        interviewer='Optional: "Name, Title" of who will interview you',
+        interviewer='Optional: "Name, Title" of who will interview you (the panel\'s lead)',
         where="A private thread here (default in a server) or your DMs",
+        interviewer2='Optional: a second panel member, "Name, Title"',
+        interviewer3='Optional: a third panel member, "Name, Title"',
+        interviewer4='Optional: a fourth panel member, "Name, Title"',
+        preparation="Case exercise: minutes to prepare after the brief (1-30, default 10)",
         job="Optional: practise against one of your job descriptions (`/prep job add`)",
     )
     @app_commands.choices(where=[app_commands.Choice(name="Private thread", value="thread"),
                                  app_commands.Choice(name="Direct messages", value="dm")])
     async def start(self, interaction: discord.Interaction, script: str, role: str, company: str,
-                    interviewer: str | None = None, where: str | None = None, job: str | None = None) -> None:
+                    interviewer: str | None = None, where: str | None = None, job: str | None = None,
+                    interviewer2: str | None = None, interviewer3: str | None = None,
+                    interviewer4: str | None = None, preparation: int | None = None) -> None:
         await start_mock_interview(interaction, script_id=script, role=role, company=company,
-                                   interviewer=interviewer, where=where, job=job)
+                                   interviewer=interviewer, where=where, job=job,
+                                   interviewers=[interviewer2, interviewer3, interviewer4],
+                                   preparation=preparation)
 
     @start.autocomplete("job")
     async def job_autocomplete(self, interaction: discord.Interaction,
@@ -99,11 +117,9 @@ class InterviewCog(commands.Cog, name="Interview"):
     @start.autocomplete("script")
     async def script_autocomplete(self, interaction: discord.Interaction,
                                   current: str) -> list[app_commands.Choice[str]]:
-        text = current.lower()
-        scripts = sorted(self.bot.library.scripts.values(), key=lambda s: (s.stage, s.id))
-        return [app_commands.Choice(name=shorten(f"{s.title} ({s.stage_label}, ~{s.minutes} min)", 100),
-                                    value=s.id)
-                for s in scripts if text in s.id or text in s.title.lower()][:25]
+        # Ours, and this server's own scripts (marked as the server's): bot.server_scripts.
+        return [app_commands.Choice(name=shorten(choice.name, 100), value=choice.value)
+                for choice in await self.bot.server_scripts.choices(interaction.guild_id, current)]
 
     @group.command(name="resume", description="Continue your interview where you left it")
     async def resume(self, interaction: discord.Interaction) -> None:
@@ -138,7 +154,16 @@ class InterviewCog(commands.Cog, name="Interview"):
         if not await self.interviews.recent(interaction.user.id, limit=1):
             raise UserFacingError("No interviews yet. Start one with `/interview start`.")
         embed, view = await history_page(interaction, interaction.user.id, 0)
+        progress = self.bot.progress
+        chart = await progress.chart(interaction.user.id)
+        if chart.chart is None:
+            embed.add_field(name="Progress chart", value=chart_message(chart.finished), inline=False)
         await reply(interaction, embed=embed, view=view)
+        if chart.chart is not None:  # drawn after the reply, in a worker thread
+            png = await progress.render(chart.chart)
+            await reply(interaction, "Your progress over your latest finished mock interviews:",
+                        file=discord.File(io.BytesIO(png), filename=CHART_FILE,
+                                          description="Your scores over your finished mock interviews"))
 
     @group.command(name="report", description="Show the report and transcript of one of your interviews")
     @app_commands.describe(session="Which interview (default: your latest)")

@@ -1,4 +1,5 @@
-"""`/interview history`: the user's past interviews, a page at a time, with their score trends.
+"""`/interview history`: the user's past interviews, a page at a time, with their score trends,
+the questions still weak after practice, and the progress chart (a PNG, on the first page).
 Pages come from the database on every click (the shared pager), so nothing is held in memory and
 the buttons keep working after a restart."""
 
@@ -6,12 +7,24 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.text import discord_timestamp, escape_discord
+from bot.core.progress import QuestionBest
+from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.exts._common import bot_of
 from bot.exts._ui import clamp_page, page_buttons, page_count
 
 HISTORY_PAGES = "history"
 PER_PAGE = 5
+CHART_FILE = "progress.png"
+
+
+def weak_lines(weak: list[QuestionBest]) -> str:
+    """Questions practised again whose best is still under 70 (their text was made Discord-safe
+    when it was asked)."""
+    lines = []
+    for q in weak:
+        text = shorten(q.question_text, 90).rstrip("\\")
+        lines.append(f"• {text} · best {round(q.best_score * 100)}/100 after {q.attempts} attempts")
+    return "\n".join(lines)[:1024]
 
 
 async def history_page(interaction: discord.Interaction, owner_id: int, page: int,
@@ -38,6 +51,9 @@ async def history_page(interaction: discord.Interaction, owner_id: int, page: in
     elif finished == 1:
         embed.add_field(name="Trend (oldest → newest)", value="Finish two interviews to see your trend.",
                         inline=False)
+    weak = await bot_of(interaction).progress.still_weak(owner_id)
+    if weak:
+        embed.add_field(name="Still weak after practice", value=weak_lines(weak), inline=False)
     noun = "interview" if total == 1 else "interviews"
     embed.set_footer(text=f"Page {page + 1} of {pages} · {total} {noun} · "
                           "/interview report shows any of them again")

@@ -14,7 +14,7 @@ import discord
 
 from bot.core.interview import AskedQuestion, Interview, report_context
 from bot.core.models import InterviewSession
-from bot.core.text import Safe, escape_discord, shorten, unescape_discord
+from bot.core.text import Safe, discord_timestamp, escape_discord, shorten, unescape_discord
 from bot.errors import UserFacingError
 from bot.exts._common import NO_MENTIONS, embeds_for, reply
 from bot.exts.interview._views import buttons, question_view
@@ -131,6 +131,7 @@ class InterviewPlaces:
         else:
             await self.clear_buttons(channel, session.question_message_id)
         await self.post_question(channel, session, asked)
+        self.preparing(session, asked)
         return channel
 
     # --- posting ----------------------------------------------------------------------------
@@ -144,10 +145,15 @@ class InterviewPlaces:
             script={"title": script.title, "description": script.description, "minutes": script.minutes,
                     "stage_label": script.stage_label},
             total=len(interview.plan), practice=interview.is_practice,
+            interviewers=interview.context["interviewers"],
+            preparation_minutes=interview.context["preparation_minutes"] if any(
+                q.prepares for q in interview.plan) else 0,
             job=interview.context.get("job"), resume=interview.context.get("resume"))
         for embeds in embeds_for(text, title=f"{script.title} · {script.stage_label}"):
             await channel.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
-        await self.post_question(channel, step.session, interview.current_question())
+        asked = interview.current_question()
+        await self.post_question(channel, step.session, asked)
+        self.preparing(step.session, asked)
 
     async def post_question(self, channel: discord.abc.Messageable | None, session: InterviewSession,
                             asked: AskedQuestion) -> None:
@@ -158,9 +164,16 @@ class InterviewPlaces:
             title = f"Follow-up · question {asked.number} of {asked.total}"
         else:
             title = f"Question {asked.number} of {asked.total} · {asked.category_label}"
-        embed = discord.Embed(title=title[:256], description=asked.text[:4096], colour=discord.Colour.blurple())
-        embed.add_field(name="Suggested length", value=asked.length_hint[:1024])
-        embed.set_footer(text="Type your answer here (several messages are fine), then press Done.")
+        embed = discord.Embed(title=title[:256], description=question_text(asked)[:4096],
+                              colour=discord.Colour.blurple())
+        if asked.ready_by is not None:
+            until = f"{discord_timestamp(asked.ready_by, 't')} ({discord_timestamp(asked.ready_by, 'R')})"
+            embed.add_field(name="Preparation time", value=f"{asked.preparation_minutes} minutes, until {until}")
+            embed.set_footer(text="Prepare now; notes typed here are kept, not judged. Press Done when you are "
+                                  "ready to present, or wait: the bot asks when the time is up.")
+        else:
+            embed.add_field(name="Suggested length", value=asked.length_hint[:1024])
+            embed.set_footer(text="Type your answer here (several messages are fine), then press Done.")
         try:
             message = await channel.send(embed=embed, view=question_view(session.id, asked),
                                          allowed_mentions=NO_MENTIONS)
@@ -176,6 +189,12 @@ class InterviewPlaces:
             await self.send_report(channel, step)
         elif step.question is not None:
             await self.post_question(channel, step.session, step.question)
+            self.preparing(step.session, step.question)
+
+    def preparing(self, session: InterviewSession, asked: AskedQuestion) -> None:
+        """A case brief was just put to the candidate: the preparation timer may need to wake."""
+        if asked.ready_by is not None:
+            self.bot.dispatch("interview_preparing", session)
 
     async def clear_buttons(self, channel: discord.abc.Messageable | None, message_id: int | None) -> None:
         if channel is None or message_id is None:
@@ -227,6 +246,23 @@ class InterviewPlaces:
                 await target.send(**kwargs)
         if target is not None:
             await self.interviews.report_delivered(session.id)
+            try:
+                await self._send_before_and_after(target, session, report)
+            except discord.HTTPException as exc:  # the report itself is delivered
+                log.warning("Could not show the before-and-after of session %s: %s", session.id, exc)
+
+    async def _send_before_and_after(self, target: discord.abc.Messageable | discord.Interaction,
+                                     session: InterviewSession, report: dict[str, Any]) -> None:
+        """Under a practice run's report: each question beside the attempt before it."""
+        comparisons = await self.bot.progress.comparisons(session, report)
+        if not comparisons:
+            return
+        text = self.bot.library.render("reports/practice_compare.md.j2", comparisons=comparisons)
+        for embeds in embeds_for(text, title="Before and after"):
+            if isinstance(target, discord.Interaction):
+                await target.followup.send(ephemeral=True, embeds=embeds, allowed_mentions=NO_MENTIONS)
+            else:
+                await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
 
 
 def _render_report(library: TemplateLibrary, interview: Interview, report: dict[str, Any],
@@ -237,6 +273,20 @@ def _render_report(library: TemplateLibrary, interview: Interview, report: dict[
     text = library.render("reports/report.md.j2", **_questions(ctx, Safe))
     transcript = library.render_file("reports/transcript.md.j2", **_questions(ctx, unescape_discord))
     return text, transcript.encode("utf-8")
+
+
+def question_text(asked: AskedQuestion) -> str:
+    """A question as posted: who asks it (names are user text: escaped, and sent with no
+    mentions), the hand-over line when the conversation passes to them, then the question,
+    which the script already made Discord-safe."""
+    lines = []
+    if asked.handover:
+        lines.append(f"*{escape_discord(asked.handover)}*")
+    if asked.asker:
+        title = asked.asker.get("title") or ""
+        who = f"**{escape_discord(asked.asker['name'])}**" + (f" ({escape_discord(title)})" if title else "")
+        lines.append(f"{who} asks:")
+    return "\n".join([*lines, asked.text]) if lines else asked.text
 
 
 def _can_see(channel: discord.TextChannel, user: discord.abc.User) -> bool:

@@ -3,17 +3,20 @@ commands use, and the ones other features call (a follow-up nudge's "Practise" b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 
-from bot.core.interview import parse_interviewer
+from bot.core.panel import PanelError, parse_panel
+from bot.core.preparation import MAX_MINUTES, PreparationError, check_minutes
 from bot.errors import UserFacingError
 from bot.exts._common import bot_of, place_name, reply
 from bot.exts._ui import as_user_error
 from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._views import buttons
 from bot.services.interviews import ActiveInterviewExists
+from bot.services.server_scripts import ScriptRefused
 
 MAX_FIELD = 100
 
@@ -28,22 +31,40 @@ def check_text(name: str, value: str | None, *, required: bool = True, limit: in
     return text
 
 
+def panel_from(interviewers: Sequence[str | None]) -> list[dict[str, str]]:
+    """The panel typed in the command's interviewer options (each "Name, Title", or several
+    separated by ";"), checked: refused with a friendly message, nothing started."""
+    try:
+        return parse_panel([text for text in interviewers if text])
+    except PanelError as error:
+        raise UserFacingError(str(error)) from None
+
+
 async def start_mock_interview(interaction: discord.Interaction, *, script_id: str, role: str,
                                company: str, interviewer: str | None = None, where: str | None = None,
                                only_questions: list[str] | None = None,
                                values: list[str] | None = None, job: str | None = None,
-                               materials: dict[str, Any] | None = None) -> None:
+                               materials: dict[str, Any] | None = None,
+                               interviewers: Sequence[str | None] = (),
+                               preparation: int | None = None) -> None:
     """Start an interview for the user who interacted, in a private thread here (in a server) or
     their DMs, and post its introduction and first question. `job` is the id of one of the user's
     job descriptions (typed or picked); `materials` the job and résumé of an earlier interview
-    (a practice run); without either, the user's résumé is used when they keep one."""
+    (a practice run); without either, the user's résumé is used when they keep one. `interviewer`
+    and `interviewers` name the panel (up to four); `preparation` is a case exercise's preparation
+    time in minutes."""
     bot = bot_of(interaction)
     role = check_text("role", role)
     company = check_text("company", company)
-    interviewer = check_text("interviewer", interviewer, required=False)
-    if script_id not in bot.library.scripts:
-        known = ", ".join(sorted(bot.library.scripts))
-        raise UserFacingError(f"There is no script called {script_id!r}. Pick one from the list ({known}).")
+    panel = panel_from([interviewer, *interviewers])
+    try:  # one of ours, or this server's own script at its latest version
+        script_id = (await bot.server_scripts.resolve(interaction.guild_id, script_id)).id
+    except ScriptRefused as error:
+        raise UserFacingError(str(error)) from None
+    try:  # inside the idle pause, so a quiet preparation is never paused
+        minutes = check_minutes(preparation, limit=min(MAX_MINUTES, bot.settings.idle_pause_minutes - 1))
+    except PreparationError as error:
+        raise UserFacingError(str(error)) from None
     existing = await bot.interviews.open_session(interaction.user.id)
     if existing is not None:
         await reply(interaction, f"You already have an interview in progress ({bot.interviews.title(existing)}, "
@@ -56,7 +77,7 @@ async def start_mock_interview(interaction: discord.Interaction, *, script_id: s
     await interaction.response.defer(ephemeral=True, thinking=True)
     context: dict[str, Any] = {
         "candidate": interaction.user.display_name, "role": role, "company": company,
-        "interviewers": [parse_interviewer(interviewer)] if interviewer else [],
+        "interviewers": panel, "preparation_minutes": minutes,
         "values": values or [], "only_questions": only_questions or [], **materials,
     }
     try:

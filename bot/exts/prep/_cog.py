@@ -6,6 +6,8 @@ The read-only content comes from `bot.prep`; the user's own checklists and stori
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -43,7 +45,14 @@ from bot.exts.prep._jobs import (
     send_job,
     send_resume,
 )
-from bot.exts.prep._questions import QUESTION_PAGES, questions_message, questions_page, resolve_category
+from bot.exts.prep._progress import interview_choices, readiness_embed
+from bot.exts.prep._questions import (
+    QUESTION_PAGES,
+    QuestionPickSelect,
+    questions_message,
+    questions_page,
+    resolve_category,
+)
 from bot.exts.prep._stories import (
     BANK_FULL,
     STORY_CARD,
@@ -67,7 +76,8 @@ from bot.exts.prep._tips import (
 
 STAGE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in MOCK_STAGES.items()]
 # The persistent controls of /prep (the pages and story cards are the shared ones in _ui).
-DYNAMIC_ITEMS = (TopicsButton, TipIndexSelect, ChecklistSelect, StoryPickSelect, AcceptMatches, ResumeButton)
+DYNAMIC_ITEMS = (TopicsButton, TipIndexSelect, ChecklistSelect, StoryPickSelect, AcceptMatches, ResumeButton,
+                 QuestionPickSelect)
 CHOICES_LIMIT = 25  # Discord's, for an autocomplete
 
 
@@ -162,7 +172,8 @@ class Prep(commands.GroupCog, group_name="prep",
     async def questions(self, interaction: discord.Interaction, category: str | None = None,
                         stage: str | None = None) -> None:
         embed, view = questions_message(self.bot.prep, interaction.user.id,
-                                        resolve_category(category), valid_stage(stage), 0)
+                                        resolve_category(category), valid_stage(stage), 0,
+                                        await self.bot.progress.picked_questions(interaction.user.id))
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:
@@ -172,6 +183,24 @@ class Prep(commands.GroupCog, group_name="prep",
     async def _category_choices(self, interaction: discord.Interaction,
                                 current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=label, value=key) for key, label in match_categories(current)]
+
+    # --- readiness -------------------------------------------------------------------------
+
+    @app_commands.command(name="progress", description="How ready you are for an upcoming real "
+                                                       "interview, and your next best step")
+    @app_commands.describe(interview="Which upcoming interview (default: the soonest; log one with "
+                                     "/followup add)")
+    async def progress(self, interaction: discord.Interaction, interview: str | None = None) -> None:
+        embed = await readiness_embed(interaction, interview)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @progress.autocomplete("interview")
+    async def _interview_choices(self, interaction: discord.Interaction,
+                                 current: str) -> list[app_commands.Choice[str]]:
+        zone = await self.bot.user_settings.zone(interaction.user.id) or ZoneInfo("UTC")
+        plans = await self.bot.progress.upcoming_interviews(interaction.user.id)
+        return [app_commands.Choice(name=name, value=value)
+                for name, value in interview_choices(plans, zone, current)]
 
     # --- STAR stories -----------------------------------------------------------------------
 
