@@ -31,6 +31,7 @@ from bot.services.prep import PrepLibrary
 from bot.services.progress import ProgressService
 from bot.services.server_scripts import ServerScriptService
 from bot.services.users import UserSettingsService
+from bot.services.voice import VoiceService
 from bot.settings import Settings
 from bot.store import Store
 
@@ -92,6 +93,8 @@ class InterviewCoach(commands.Bot):
         self.server_scripts = ServerScriptService(self.store, self.library, self.clock)
         self.journal = JournalService(self.store, self.library, self.clock)
         self.jobs = JobService(self.store, self.clock)  # job descriptions, the résumé, the requirement map
+        # Spoken answers: transcribed in one worker thread (the `voice` extra's engines, loaded on first use).
+        self.voice = VoiceService(self.store, self.clock, self.interviews)
         self.prep = PrepLibrary(self.library)  # read-only tips and questions, loaded at start-up
         self.progress = ProgressService(self.store, self.library, self.clock, jobs=self.jobs)
         self.followups = FollowUpService(self.store, self.library, self.clock, DiscordCourier(self),
@@ -151,6 +154,7 @@ class InterviewCoach(commands.Bot):
             await self._drain(DRAIN_SECONDS)
             await super().close()  # unloads the extensions (their timers stop), then disconnects
         finally:
+            self.voice.stop()
             await self.store.close()
 
     async def _drain(self, seconds: float) -> None:

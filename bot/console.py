@@ -11,6 +11,8 @@ How input is read (the rule is told to the user when a rehearsal starts or resum
 * Piped input all arrives together, so there an answer ends at two empty lines in a row, or at
   `/done`; a single empty line is a paragraph break.
 * Ctrl-C is `/pause`: what was typed so far, even a line without its Enter, is saved first.
+* `/voice PATH` on a line of its own answers with an audio file (OGG, WAV, FLAC, MP3), through
+  the same pipeline as a Discord voice message (the `voice` extra); what was heard is shown.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from types import FrameType
 from typing import Any, Literal, TextIO, TypeVar
 
 from bot.core.clock import Clock, SystemClock
+from bot.core.delivery import VoiceCommandError, delivery_notes, read_voice_command
 from bot.core.document_text import DocumentError
 from bot.core.interview import (
     MAX_ANSWER_CHARS,
@@ -55,7 +58,9 @@ from bot.documents import extract_text
 from bot.library import TemplateLibrary
 from bot.services.interviews import ActiveInterviewExists, InterviewService, Step
 from bot.services.progress import ProgressService
+from bot.services.voice import VoiceService
 from bot.store import Store, StoreError
+from bot.voice import AudioError
 
 try:
     import termios
@@ -81,6 +86,8 @@ COMMANDS: dict[str, str] = {
     "/help": "show this list",
 }
 COMMAND_LIST = ", ".join(COMMANDS)
+VOICE_HELP = "/voice PATH  answer with an audio file (OGG, WAV, FLAC, MP3); needs the voice extra"
+MAX_TERMINAL_AUDIO_BYTES = 100 * 1024 * 1024  # a WAV of 5 minutes at 48 kHz stereo is about 58 MB
 TYPED_RULE = ("Type your answer and press Enter on an empty line to finish it (or type /done). "
               "Text you paste stays one answer, blank lines and all.")
 PIPED_RULE = ("Reading piped input: a single empty line is a paragraph break; two empty lines "
@@ -89,7 +96,7 @@ PIPED_RULE = ("Reading piped input: a single empty line is a paragraph break; tw
 
 # --- what a line means (pure) ------------------------------------------------------------
 
-LineKind = Literal["text", "blank", "command", "unknown", "misplaced"]
+LineKind = Literal["text", "blank", "command", "unknown", "misplaced", "voice", "refused"]
 _COMMAND_WORD = re.compile(r"/[^\W\d_][\w-]*")
 
 
@@ -106,6 +113,12 @@ def read_line_kind(line: str) -> Line:
     stripped = line.strip()
     if not stripped:
         return Line("blank", "")
+    try:
+        path = read_voice_command(stripped)
+    except VoiceCommandError as error:
+        return Line("refused", str(error), "/voice")
+    if path is not None:
+        return Line("voice", path, "/voice")
     if _COMMAND_WORD.fullmatch(stripped):
         word = stripped.lower()
         return Line("command", stripped, word) if word in COMMANDS else Line("unknown", stripped)
@@ -117,6 +130,8 @@ def read_line_kind(line: str) -> Line:
 
 def refusal(line: Line) -> str:
     """What the user is told when a line looked like a command but is not one."""
+    if line.kind == "refused":
+        return f"{line.text} Nothing was saved."
     if line.kind == "misplaced":
         return (f"Type {line.command} on a line of its own. That line was not saved, so retype "
                 "it if it was part of your answer.")
@@ -144,7 +159,12 @@ class Refuse:
     message: str
 
 
-Action = Record | Finish | Command | Refuse
+@dataclass(frozen=True, slots=True)
+class Speak:
+    path: str  # an audio file to answer with (`/voice PATH`)
+
+
+Action = Record | Finish | Command | Refuse | Speak
 
 
 @dataclass(slots=True)
@@ -184,6 +204,8 @@ class AnswerInput:
         actions = self.flush()
         if line.kind == "command":
             return [*actions, Command(line.command)]
+        if line.kind == "voice":
+            return [*actions, Speak(line.text)]
         return [*actions, Refuse(refusal(line))]
 
     def flush(self) -> list[Action]:
@@ -466,22 +488,41 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
         return EXIT_USAGE
     db_path = args.db or database_path
     store = Store(db_path)
+    rehearsal: Rehearsal | None = None
     try:
         await store.open()
     except StoreError as exc:
         term.say(str(exc))
         return EXIT_ERROR
     try:
-        service = InterviewService(store, library, clock or SystemClock())
+        clock = clock or SystemClock()
+        service = InterviewService(store, library, clock)
         progress = ProgressService(store, library, service.clock)
         service.when_finished(progress.record_finished)  # attempts and best attempts, as on Discord
+        rehearsal = Rehearsal(service, library, term, args, db_path)
+        rehearsal.voice = VoiceService(store, clock, service)
         with term.catching_interrupts():
-            status = await Rehearsal(service, library, term, args, db_path).run()
+            status = await rehearsal.run()
         if status == EXIT_DONE and chart_path is not None:
             await write_chart(progress, term, chart_path)
         return status
     finally:
+        if rehearsal is not None and rehearsal.voice is not None:
+            rehearsal.voice.stop()
         await store.close()
+
+
+def _read_recording(typed: str) -> tuple[Path, bytes | str]:
+    """The audio file a `/voice` line names: its bytes, or why it cannot be used."""
+    path = Path(typed).expanduser()
+    try:
+        size = path.stat().st_size
+        if size > MAX_TERMINAL_AUDIO_BYTES:
+            return path, (f"{path} is {size / 1_048_576:.0f} MB; a recording can be up to "
+                          f"{MAX_TERMINAL_AUDIO_BYTES // 1_048_576} MB.")
+        return path, path.read_bytes()
+    except OSError as error:
+        return path, f"Could not read {path}: {error.strerror or error}."
 
 
 async def write_chart(progress: ProgressService, term: Terminal, path: Path) -> bool:
@@ -571,6 +612,7 @@ class Rehearsal:
         self.transcript: Path | None = None  # where the user asked for the transcript
         self.answer = AnswerInput(piped=not term.interactive)
         self.answer_chars = 0  # of the answer in progress, as recorded
+        self.voice: VoiceService | None = None  # `/voice PATH` answers, when the extra is installed
         self.ready_by: datetime | None = None  # while a case brief is on screen: when preparation ends
 
     async def run(self) -> int:
@@ -830,6 +872,9 @@ class Rehearsal:
         if isinstance(action, Refuse):
             self.note(action.message)
             return None
+        if isinstance(action, Speak):
+            await self._speak(action.path)
+            return None
         if isinstance(action, Finish):
             return await self._advance(await self._finish_answer())
         name = action.name
@@ -840,6 +885,7 @@ class Rehearsal:
             self.term.say(_wrap(TYPED_RULE if self.term.interactive else PIPED_RULE))
             for command, meaning in COMMANDS.items():
                 self.term.say(f"  {command:<8} {meaning}")
+            self.term.say(f"  {VOICE_HELP}")
             return None
         if name in {"/pause", "/quit"}:
             return await self._save_and_stop("Paused and saved.")
@@ -859,6 +905,31 @@ class Rehearsal:
                 self.answer_chars = len(result.turn.text)
             finally:
                 self.answer.has_answer = self.answer_chars > 0
+
+    async def _speak(self, typed: str) -> None:
+        """`/voice PATH`: the recording, transcribed through the same pipeline as a Discord voice
+        message, is a part of the answer; what was heard is shown so it can be corrected."""
+        if self.voice is None or not self.voice.available:
+            self.note("Voice answers need the voice extra: pip install -e \".[voice]\" (about 160 MB). "
+                      "Type your answer instead.")
+            return
+        path, audio = await asyncio.to_thread(_read_recording, typed)
+        if isinstance(audio, str):
+            self.note(f"{audio} Nothing was saved.")
+            return
+        self.note(f"Transcribing {path.name} ...")
+        try:
+            spoken = await self.voice.answer(self.session_id, audio, source="terminal-voice")
+        except AudioError as error:
+            self.note(f"{error} Nothing was saved.")
+            return
+        self.answer_chars = len(spoken.part.turn.text)
+        self.answer.has_answer = True
+        self.term.say(f"  Here is what I heard ({spoken.transcription.duration:.0f} s):")
+        self.term.say(_wrap(spoken.transcription.text, "  | "))
+        for note in delivery_notes(spoken.delivery, with_length=False):
+            self.note(f"- {note}")
+        self.note("If I misheard a word, type the correction: it joins this answer.")
 
     async def _finish_answer(self) -> Step | None:
         if self.ready_by is not None:  # a brief: ready to present, with or without notes

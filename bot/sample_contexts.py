@@ -59,6 +59,18 @@ def sample_report() -> dict[str, Any]:
     return report
 
 
+def sample_delivery() -> dict[str, Any]:
+    """A report's delivery section: one question answered by voice, with a pause and fillers."""
+    from bot.core.delivery import TimedWord, Transcription, delivery_report, measure_delivery
+
+    text = "So um at my last company I rebuilt the reporting pipeline and it now takes four hours"
+    words = text.split(" ")
+    timed = [TimedWord(w, 2.0 + i * 0.4 + (2.0 if i > 8 else 0.0), 2.3 + i * 0.4 + (2.0 if i > 8 else 0.0))
+             for i, w in enumerate(words)]
+    heard = Transcription(" ".join(words), 12.0, tuple(timed))
+    return delivery_report([(1, "walkthrough", "Walk me through it.", measure_delivery(heard, length=(80, 200)))])
+
+
 def legacy_report() -> dict[str, Any]:
     """A report stored before the per-answer notes existed: templates must still render it."""
     return {
@@ -236,6 +248,10 @@ def _sample_for(name: str) -> list[dict[str, Any]]:
         if name == "nudges/thank_you.md.j2":  # one person (or none) met: the single draft
             variants.append(dict(variants[0], drafts=[]))
         return variants
+    if name == "messages/voice_heard.md.j2":
+        return [dict(base, transcript="I rebuilt the pipeline.\nIt takes four hours now.", seconds=12.4,
+                     notes=["Steady pace: 140 words a minute."]),
+                dict(base, transcript="Yes.", seconds=1.0, notes=[])]
     if name == "jobs/job.md.j2":
         return _job_samples()
     if name == "jobs/resume.md.j2":
@@ -265,4 +281,5 @@ def _sample_for(name: str) -> list[dict[str, Any]]:
         empty["report"] = build_report([], company="", values=[])
         variants.append(empty)
         variants.append(dict(base, report=legacy_report()))
+        variants.append(dict(base, report={**sample_report(), "delivery": sample_delivery()}))
     return variants

@@ -110,6 +110,11 @@ class TemplateRenderer:
                               lineno=exc.lineno) from exc
         except JinjaError as exc:
             raise TemplateError(str(exc), filename=name, lineno=_template_lineno(exc, name)) from exc
+        except (TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
+            # A Python error inside the template (calling what is not callable, a bad filter
+            # argument...): still a fault of that file and line, reported as one.
+            raise TemplateError(f"{type(exc).__name__}: {exc}", filename=name,
+                                lineno=_template_lineno(exc, name)) from exc
 
     def exists(self, name: str) -> bool:
         try:

@@ -84,6 +84,8 @@ def test_every_line_is_text_blank_or_a_command_shape(line: str) -> None:
         assert " " not in stripped and stripped.lower() not in COMMANDS
     elif kind.kind == "misplaced":
         assert stripped.split()[0].lower() in COMMANDS and stripped.lower() not in COMMANDS
+    elif kind.kind in {"voice", "refused"}:
+        assert stripped.lower().startswith("/voice")
     else:
         assert kind.kind == "text"
 

@@ -76,3 +76,12 @@ def test_shortening_text_that_is_already_safe_does_not_escape_it_again() -> None
     out = env.from_string("{{ q | shorten(40) }}").render(q=safe)
     assert out.startswith("Acme\\_Corp \\(UK\\)") and "\\\\" not in out
     assert env.from_string("{{ q | shorten(40) }}").render(q="Acme_Corp").startswith("Acme\\_Corp")
+
+
+def test_a_python_error_inside_a_template_names_file_and_line(tmp_path) -> None:
+    (tmp_path / "bad.md.j2").write_text("First line\n{{ job.values | join(', ') }}\n")
+    renderer = TemplateRenderer(make_environment(tmp_path))
+    with pytest.raises(TemplateError) as caught:
+        renderer.render("bad.md.j2", {"job": {"values": ["Kindness"]}})  # .values is the dict's method
+    assert "bad.md.j2" in str(caught.value) and caught.value.lineno == 2
+    assert "TypeError" in str(caught.value)

@@ -311,3 +311,4 @@ def aggregate(marks: Iterable[tuple[str, int, int]], notes: Mapping[str, str],
               for q in order if q in by_question or notes.get(q)]
     every = [s for q in by_question.values() for s in q.values()]
     return result, (sum(every) / len(every) if every else None)
+

@@ -24,6 +24,7 @@ TABLE_LABELS = {
     "checklists": "checklists", "interview_followons": "report deliveries",
     "star_stories": "STAR stories", "job_descriptions": "job descriptions",
     "job_story_matches": "requirement matches", "resumes": "résumé",
+    "spoken_parts": "voice answers' delivery metrics",
 }
 
 
@@ -47,7 +48,8 @@ class PrivacyCog(commands.Cog, name="Privacy"):
         blob = await asyncio.to_thread(  # a long history is a lot of JSON: off the event loop
             lambda: json.dumps(payload, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
         rows = sum(len(v) for v in data.values())
-        await reply(interaction, f"Here is everything I store about you ({rows} records).",
+        await reply(interaction, f"Here is everything I store about you ({rows} records). Voice answers are kept "
+                                 "as their transcripts and delivery metrics only: the audio is never stored.",
                     file=discord.File(io.BytesIO(blob), filename=f"interview-coach-{interaction.user.id}.json"))
 
     @privacy.command(name="delete", description="Delete everything stored about you (asks to confirm)")

@@ -38,6 +38,26 @@ class SettingsCog(commands.Cog, name="Settings"):
             await reply(interaction, f"Interview threads will open in {channel.mention}. Make sure "
                                      "I can create private threads there.")
 
+    @server.command(name="voice_answers", description="Whether candidates may answer by voice message here")
+    @app_commands.describe(state="on: voice messages are transcribed as answers; off: they are refused")
+    @app_commands.choices(state=[app_commands.Choice(name="on", value="on"),
+                                 app_commands.Choice(name="off", value="off")])
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def voice_answers(self, interaction: discord.Interaction, state: app_commands.Choice[str]) -> None:
+        assert interaction.guild_id is not None
+        enabled = state.value == "on"
+        await self.bot.voice.set_enabled(interaction.guild_id, enabled)
+        if not enabled:
+            text = ("Voice answers are **off** on this server: a voice message in an interview gets a reply "
+                    "asking to type the answer.")
+        elif self.bot.voice.available:
+            text = ("Voice answers are **on**: a candidate's voice message in their interview is transcribed on "
+                    "this machine and kept as text (the audio is not kept).")
+        else:
+            text = ("Voice answers are allowed here, but this bot runs without its `voice` extra, so voice "
+                    "messages still get a reply asking to type. Its operator can install it.")
+        await reply(interaction, text)
+
     # --- mentor and peer mock interviews (/mock): kept by bot.mocks -----------------------
 
     @server.command(name="mock_channel", description="Where /mock request posts requests (empty: "

@@ -27,9 +27,11 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from bot.core.clock import Clock
+from bot.core.delivery import Delivery, Transcription, combine, delivery_report, measure_delivery
 from bot.core.feedback import DIMENSIONS
 from bot.core.inputs import parse_record_id
 from bot.core.interview import (
+    MAX_PART_CHARS,
     AskedQuestion,
     Interview,
     InterviewError,
@@ -39,7 +41,7 @@ from bot.core.interview import (
 )
 from bot.core.models import InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
-from bot.core.text import clean_user_text, shorten
+from bot.core.text import clean_user_text, shorten, split_text
 from bot.library import TemplateLibrary
 from bot.store import Conflict, Store
 from bot.store.database import Stale
@@ -411,7 +413,10 @@ class InterviewService:
             raise InterviewError(f"{self.title(session)} is still in progress, so it has no report "
                                  "yet. Finish it, or end it with `/interview end` to get one.")
         # A session that is not open is not held, so nothing else touches this interview.
-        return session, interview, session.report or await asyncio.to_thread(interview.report)
+        if session.report:
+            return session, interview, session.report
+        report = await asyncio.to_thread(interview.report)
+        return session, interview, await self._with_delivery(session.id, interview, report)
 
     async def latest_reported(self, user_id: int) -> InterviewSession:
         """The user's latest interview that has ended (the default for `/interview report`)."""
@@ -538,7 +543,27 @@ class InterviewService:
         it, and the write checks its version."""
         cleaned = _part_text(text, attachments)
 
-        async def op(held: _Held) -> PartResult | None:
+        async def add(held: _Held) -> PartResult:
+            return await self._add_part(held, cleaned, source="message", source_id=source_id,
+                                        attachments=attachments)
+        async def elsewhere() -> PartResult | None:  # no interview runs here: perhaps another feature's
+            return await self._answer_elsewhere(channel_id, user_id, text, source_id, attachments)
+        return await self._answer_here(channel_id, user_id, add, elsewhere)
+
+    async def answer_spoken_in_channel(self, channel_id: int, user_id: int, transcription: Transcription,
+                                       *, source_id: str) -> tuple[PartResult, Delivery] | None:
+        """A voice message's transcription, stored as `answer_in_channel` stores a typed part,
+        with its duration and delivery metrics in the same commit."""
+        async def add(held: _Held) -> tuple[PartResult, Delivery]:
+            return await self._add_spoken(held, transcription, source="voice", source_id=source_id)
+        return await self._answer_here(channel_id, user_id, add)
+
+    async def _answer_here(self, channel_id: int, user_id: int, add: Callable[[_Held], Awaitable[T]],
+                           elsewhere: Callable[[], Awaitable[T | None]] | None = None) -> T | None:
+        """Run `add` on the interview open in this channel when the message is the candidate's
+        own (resuming a paused interview first); None when it is not an answer there. With no
+        interview in the channel, `elsewhere` (another feature's answer) decides."""
+        async def op(held: _Held) -> T | None:
             session = held.session
             if not session.is_open or session.channel_id != channel_id:
                 raise _NotHere
@@ -547,16 +572,14 @@ class InterviewService:
             if session.status == "paused":
                 held.interview.resume()
                 await self._save(held)
-            return await self._add_part(held, cleaned, source="message", source_id=source_id,
-                                        attachments=attachments)
+            return await add(held)
 
         for _ in range(_ATTEMPTS):
             session_id = self._by_channel.get(channel_id)
             if session_id is None:
                 found = await self.store.sessions.by_channel(channel_id)
-                if found is None:  # no interview runs here: perhaps another feature's answer
-                    return await self._answer_elsewhere(channel_id, user_id, text, source_id,
-                                                        attachments)
+                if found is None:
+                    return None if elsewhere is None else await elsewhere()
                 session_id = found.id
             try:
                 return await self._locked(session_id, None, op, check=False)
@@ -564,6 +587,63 @@ class InterviewService:
                 if self._by_channel.get(channel_id) == session_id:
                     del self._by_channel[channel_id]
         return None
+
+    async def record_spoken_part(self, session_id: int, transcription: Transcription, *, source: str,
+                                 source_id: str | None = None, user_id: int | None = None
+                                 ) -> tuple[PartResult, Delivery]:
+        """A recording's transcription as a part of the current answer (the terminal's `/voice`),
+        with its delivery metrics; returns only after it is committed."""
+        async def op(held: _Held) -> tuple[PartResult, Delivery]:
+            return await self._add_spoken(held, transcription, source=source, source_id=source_id)
+        return await self._locked(session_id, user_id, op, check=False)
+
+    async def _add_spoken(self, held: _Held, transcription: Transcription, *, source: str,
+                          source_id: str | None) -> tuple[PartResult, Delivery]:
+        """Store a transcript (split into parts when longer than one part may be) with what was
+        measured of the recording, against the question being answered."""
+        now = self.clock.now()
+        asked = held.interview.current_question()
+        delivery = measure_delivery(transcription, length=asked.length)
+        chunks = [c for c in split_text(clean_user_text(transcription.text), MAX_PART_CHARS) if c.strip()]
+        if not chunks:
+            raise InterviewError("I could not make out any words in that recording, so nothing was recorded.")
+        for chunk in chunks:
+            turn = held.interview.add_part(chunk, now)
+        key = (asked.question_id, asked.probe_index)
+        answer_id = held.answer_ids.get(key)
+        if answer_id is None:  # the row is created when the question is asked; repair if lost
+            answer = await self.store.sessions.ask(
+                held.session.id, question_id=asked.question_id, probe_index=asked.probe_index,
+                category=asked.category, question_text=asked.text, now=now)
+            answer_id = held.answer_ids[key] = answer.id
+        stored = await self.store.sessions.store_spoken_part(
+            held.session.id, version=held.version, answer_id=answer_id, texts=turn.parts[-len(chunks):],
+            source=source, now=now, duration=transcription.duration, metrics=delivery.to_dict(),
+            engine=transcription.engine, source_id=source_id)
+        held.version += 1
+        held.session.updated_at = now
+        if not stored:
+            del turn.parts[-len(chunks):]  # stored before (a redelivery), so it is held already
+        return PartResult(replace(held.session), asked, replace(turn, parts=list(turn.parts)), stored), delivery
+
+    async def _with_delivery(self, session_id: int, interview: Interview,
+                             report: dict[str, Any]) -> dict[str, Any]:
+        """The report with a delivery section when any answer was spoken: pace, pauses and
+        fillers per question, from the metrics stored with each recording."""
+        spoken = await self.store.sessions.spoken_parts(session_id)
+        if not spoken:
+            return report
+        numbers = {spec.id: n for n, spec in enumerate(interview.plan, start=1)}
+        by_question: dict[str, list[Delivery]] = {}
+        texts: dict[str, str] = {}
+        for part in spoken:
+            if part.question_id not in numbers:
+                continue
+            by_question.setdefault(part.question_id, []).append(Delivery.from_dict(part.metrics))
+            if part.probe_index == 0 or part.question_id not in texts:
+                texts[part.question_id] = part.question_text
+        answers = [(numbers[q], q, texts[q], combine(parts)) for q, parts in by_question.items()]
+        return {**report, "delivery": delivery_report(answers)} if answers else report
 
     async def _add_part(self, held: _Held, cleaned: str, *, source: str, source_id: str | None,
                         attachments: Sequence[str]) -> PartResult:
@@ -772,6 +852,9 @@ class InterviewService:
             if transition.status == "finished" and transition.report is None:
                 # The interview has ended, so nothing changes it while the report is built.
                 transition = replace(transition, report=await asyncio.to_thread(interview.report))
+            if transition.report is not None:  # how spoken answers were said, beside what they said
+                transition = replace(transition, report=await self._with_delivery(
+                    held.session.id, interview, transition.report))
             await self._persist(held, transition)
             return Step(replace(held.session), interview, transition)
 

@@ -182,6 +182,11 @@ class MockService:
     async def by_thread(self, thread_id: int) -> MockInterview | None:
         return await self.store.mocks.by_thread(thread_id)
 
+    async def drives(self, session_id: int) -> MockInterview | None:
+        """The mentor or peer mock interview this interview session belongs to, if any: its
+        interviewer drives it from their panel, in the mock's own thread, not the bot."""
+        return await self.store.mocks.by_session(session_id)
+
     # --- the voice channel ------------------------------------------------------------------
 
     async def voice_wanted(self, mock_id: int, user_id: int) -> MockInterview:

@@ -21,6 +21,12 @@ class ZoneChange:
     local_now: datetime
 
 
+AUDIO_NOTE = ("Voice answers: the audio of a voice message is transcribed on the bot's own machine and then "
+              "discarded; it is never stored. What is kept is the transcript (answer_parts with source "
+              "'voice') and what was measured of the recording (spoken_parts: its length, pace, long "
+              "pauses, fillers).")
+
+
 class UserSettingsService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
@@ -73,7 +79,8 @@ class UserSettingsService:
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the user, ready to be written as JSON."""
         data = await self.store.export_user(user_id)
-        return {"user_id": user_id, "exported_at": self.clock.now().isoformat(), "data": data}
+        return {"user_id": user_id, "exported_at": self.clock.now().isoformat(), "audio": AUDIO_NOTE,
+                "data": data}
 
     async def delete_everything(self, user_id: int) -> dict[str, int]:
         """Delete every row of the user in one transaction; counts per table."""

@@ -43,6 +43,8 @@ _USER_TABLES: dict[str, str] = {
                " WHERE s.user_id = ?",
     "answer_parts": "SELECT p.* FROM answer_parts p JOIN answers a ON a.id = p.answer_id"
                     " JOIN interview_sessions s ON s.id = a.session_id WHERE s.user_id = ?",
+    "spoken_parts": "SELECT sp.* FROM spoken_parts sp JOIN answers a ON a.id = sp.answer_id"
+                    " JOIN interview_sessions s ON s.id = a.session_id WHERE s.user_id = ?",
     "interview_followons": "SELECT f.* FROM interview_followons f JOIN interview_sessions s"
                            " ON s.id = f.session_id WHERE s.user_id = ?",
     "journal_entries": "SELECT * FROM journal_entries WHERE user_id = ?",

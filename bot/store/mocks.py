@@ -81,6 +81,12 @@ class MockRepository:
             (thread_id,))
         return _mock(row) if row else None
 
+    async def by_session(self, session_id: int) -> MockInterview | None:
+        """The mock interview whose candidate's interview is this session, if any."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM mock_interviews WHERE session_id = ? ORDER BY id DESC LIMIT 1", (session_id,))
+        return _mock(row) if row else None
+
     async def by_voice_channel(self, channel_id: int) -> MockInterview | None:
         row = await self.db.fetch_one(
             "SELECT * FROM mock_interviews WHERE voice_channel_id = ? ORDER BY id DESC LIMIT 1",

@@ -113,6 +113,26 @@ _STAMP_SESSION = ("UPDATE interview_sessions SET updated_at = ?, version = versi
 _INSERT_PART = ("INSERT INTO answer_parts (answer_id, text, source, source_id, attachments, received_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, source_id) DO NOTHING")
 
+# What was measured of a recording, on the answer's part just inserted (in the same unit).
+_INSERT_SPOKEN = ("INSERT INTO spoken_parts (part_id, answer_id, duration_seconds, metrics_json, engine, created_at)"
+                  " SELECT MAX(id), ?, ?, ?, ?, ? FROM answer_parts WHERE answer_id = ?"
+                  " ON CONFLICT(part_id) DO NOTHING")
+
+
+@dataclass(frozen=True, slots=True)
+class SpokenPart:
+    """A recorded answer part as stored: where it belongs and what was measured of it."""
+
+    part_id: int
+    answer_id: int
+    question_id: str
+    probe_index: int
+    question_text: str
+    duration: float
+    metrics: dict[str, Any]
+    engine: str
+
+
 # Asking the same question twice keeps the first record of it.
 _ASK = ("INSERT INTO answers (session_id, question_id, probe_index, category, prompt, asked_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, question_id, probe_index) DO NOTHING")
@@ -471,6 +491,46 @@ class SessionRepository:
         if not stamped:
             raise Stale(f"interview {session_id} changed since version {version}")
         return inserted == 1
+
+    async def store_spoken_part(
+        self,
+        session_id: int,
+        *,
+        version: int,
+        answer_id: int,
+        texts: Sequence[str],
+        source: str,
+        now: datetime,
+        duration: float,
+        metrics: dict[str, Any],
+        engine: str,
+        source_id: str | None = None,
+    ) -> bool:
+        """A recording's transcript (in `texts`, one part each when it is longer than a part may
+        be) and what was measured of it, with the session stamped, as `store_part` does: all in
+        one transaction, only while the session is active and at `version` (else Stale). False
+        when this source message was already stored (a redelivery)."""
+        stamp = to_db_time(now)
+        unit: list[tuple[str, Sequence[Any]]] = [(_STAMP_SESSION, (stamp, session_id, version))]
+        for index, text in enumerate(texts):
+            part_source = source_id if source_id is None or index == 0 else f"{source_id}#{index + 1}"
+            unit.append((_INSERT_PART, (answer_id, text, source, part_source, None, stamp)))
+        unit.append((_INSERT_SPOKEN, (answer_id, float(duration), json.dumps(metrics, ensure_ascii=False),
+                                      engine, stamp, answer_id)))
+        counts = await self.db.grouped(unit)
+        if not counts[0]:
+            raise Stale(f"interview {session_id} changed since version {version}")
+        return counts[1] == 1
+
+    async def spoken_parts(self, session_id: int) -> list[SpokenPart]:
+        """Every recorded part of a session's answers, in the order they arrived."""
+        rows = await self.db.fetch_all(
+            "SELECT s.part_id, s.answer_id, a.question_id, a.probe_index, a.prompt, s.duration_seconds,"
+            " s.metrics_json, s.engine FROM spoken_parts s JOIN answers a ON a.id = s.answer_id"
+            " WHERE a.session_id = ? ORDER BY s.part_id", (session_id,))
+        return [SpokenPart(r["part_id"], r["answer_id"], r["question_id"], r["probe_index"], r["prompt"],
+                           float(r["duration_seconds"]), json.loads(r["metrics_json"]), r["engine"])
+                for r in rows]
 
     async def finish_answer(
         self, answer_id: int, *, now: datetime, skipped: bool = False,

@@ -96,6 +96,21 @@ class GuildSettingsRepository:
         )
 
 
+    async def voice_answers(self, guild_id: int) -> bool | None:
+        """Whether the server allows voice answers: None when its admin never said."""
+        value = await self.db.fetch_value(
+            "SELECT voice_answers FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        return None if value is None else bool(value)
+
+    async def set_voice_answers(self, guild_id: int, enabled: bool, now: datetime) -> None:
+        await self.db.write(
+            "INSERT INTO guild_settings (guild_id, voice_answers, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(guild_id) DO UPDATE SET voice_answers = excluded.voice_answers,"
+            " updated_at = excluded.updated_at",
+            (guild_id, int(enabled), to_db_time(now)),
+        )
+
+
 class MetaRepository:
     """Small key/value facts about the bot itself (e.g. the synced command tree's hash)."""
 

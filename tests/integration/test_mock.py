@@ -344,3 +344,18 @@ async def test_interview_end_by_the_candidate_ends_the_mock_too(club, simcord_en
     mock = await club.mock()
     assert mock.status == "finished" and mock.ended_by == club.candidate.id
     assert panel.embeds[0].title == "The session has finished"
+
+
+async def test_interview_resume_points_the_candidate_back_to_the_shared_thread(club, simcord_env):
+    """A mock session is the candidate's open interview, but its interviewer drives it: resuming it
+    as a bot-run interview would open a second place for it. It is refused, and nothing opens."""
+    await club.candidate.slash(club.channel, "mock pair", member=club.mentor, when="in 2 days")
+    await club.mentor.click(club.controls(), label="Confirm this time")
+    panel = await panel_of(await club.mentor.click(club.controls(), label="Start the session"))
+    await club.mentor.click(panel, label="Ask")
+    threads_before = len(club.channel.threads)
+    result = await club.candidate.slash(club.channel, "interview resume")
+    assert "mentor or peer mock interview" in said(result)
+    assert len(club.channel.threads) == threads_before
+    await club.candidate.send(club.thread(), ANSWER)  # the session goes on where it runs
+    assert any(r.emoji == "✅" for r in club.thread().history()[-1].reactions)

@@ -31,6 +31,11 @@ async def fill(path: Path) -> None:
                                               question_text="Tell me about a time…", now=NOW)
             await store.sessions.add_part(answer.id, f"Ünïcødé answer {user} @everyone", source="message",
                                           source_id=f"m{user}", attachments=["cv.pdf"], now=NOW)
+            spoken = await store.sessions.ask(session.id, question_id="q2", probe_index=0, category="c",
+                                              question_text="And why us?", now=NOW)
+            await store.sessions.store_spoken_part(
+                session.id, version=0, answer_id=spoken.id, texts=["Because of the team."], source="voice",
+                now=NOW, duration=12.5, metrics={"pace": 140}, engine="moonshine", source_id=f"v{user}")
             session.status = "finished"
             session.report = {"dimensions": [{"name": "structure", "score": 3}], "weakest_questions": ["q1"]}
             await store.sessions.commit_transition(session, now=NOW, finished_answer=(answer.id, False),
@@ -67,6 +72,7 @@ async def fill(path: Path) -> None:
             await store.mocks.set_score(mock.id, "q1", 0, 3, NOW)
             await store.mocks.set_note(mock.id, "q1", "Clear ✓", NOW)
         await store.mocks.set_setting(9, "mentor_role_id", 5, NOW)
+        await store.guilds.set_voice_answers(9, False, NOW)
         await store.server_scripts.add_version(guild_id=9, script_id="panel", title="Panel", stage="final",
                                                minutes=20, questions=3, filename="p.j2", source="x",
                                                digest="d", uploaded_by=1, now=NOW)

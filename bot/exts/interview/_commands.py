@@ -25,6 +25,7 @@ from bot.exts.interview._places import InterviewPlaces
 from bot.exts.interview._preparation import PreparationTimer
 from bot.exts.interview._start import start_mock_interview, start_practice
 from bot.exts.interview._views import ANSWER_FORM, InterviewButton
+from bot.exts.interview._voice import VoiceAnswers, spoken_attachment
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         self.interviews = bot.interviews
         self.places = InterviewPlaces(bot)
         self.idle = IdleTimer(bot)
+        self.voice_answers = VoiceAnswers(bot)
         self.preparation = PreparationTimer(bot)
 
     async def cog_load(self) -> None:
@@ -196,6 +198,9 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or not isinstance(message.channel, (discord.Thread, discord.DMChannel)):
             return
+        spoken = spoken_attachment(message) if message.attachments else None
+        if spoken is not None and not message.content.strip() and await self.voice_answers.handle(message, spoken):
+            return  # a voice answer: transcribed, stored and acknowledged there
         attachments = [a.filename for a in message.attachments]
         if not message.content.strip() and not attachments:
             return

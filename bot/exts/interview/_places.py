@@ -117,7 +117,14 @@ class InterviewPlaces:
     async def resume_in_place(self, interaction: discord.Interaction,
                               session: InterviewSession) -> discord.abc.Messageable | None:
         """Resume a paused session (or re-read the current question) and post it where the
-        interview runs, opening a new thread or DM if the old one is gone."""
+        interview runs, opening a new thread or DM if the old one is gone. A mentor or peer mock
+        interview is refused: its interviewer asks the questions in the mock's own thread."""
+        mock = await self.bot.mocks.drives(session.id)
+        if mock is not None:
+            where = f" in <#{mock.thread_id}>" if mock.thread_id else ""
+            raise UserFacingError(f"This is a mentor or peer mock interview: your interviewer asks each "
+                                  f"question in your shared thread{where}, so answer there. "
+                                  "(`/interview end` ends it.)")
         if session.status == "paused":
             session, asked = await self.interviews.resume(session.id, user_id=interaction.user.id)
         else:
