@@ -331,3 +331,27 @@ async def test_job_materials_round_trip(database_target: Path | str) -> None:
         assert await store.jobs.count(1) == 1
         assert await store.jobs.delete(job.id, 1) and await store.jobs.matches(job.id, 1) == {}
         assert await store.jobs.delete_resume(1)
+
+
+async def test_the_postgresql_schema_has_every_sqlite_table_and_column(tmp_path: Path, postgres_url: str) -> None:
+    """A new SQLite migration needs its twin in bot/store/migrations_pg: same tables, same
+    columns (the repositories are shared), integers 64-bit, REAL as double precision."""
+    sqlite_columns: dict[str, dict[str, str]] = {}
+    async with Store(tmp_path / "db.sqlite3") as store:
+        for (table,) in await store.db.fetch_all(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
+            sqlite_columns[table] = {r[1]: str(r[2]).upper() for r in await store.db.fetch_all(
+                f'PRAGMA table_info("{table}")')}
+    async with Store(postgres_url) as store:
+        rows = await store.db.fetch_all(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name <> 'schema_migrations'")
+    pg_columns: dict[str, dict[str, str]] = {}
+    for table, column, data_type in rows:
+        pg_columns.setdefault(table, {})[column] = data_type
+    assert set(pg_columns) == set(sqlite_columns)
+    expected = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision"}
+    for table, columns in sqlite_columns.items():
+        assert set(pg_columns[table]) == set(columns), table
+        for column, kind in columns.items():
+            assert pg_columns[table][column] == expected[kind], (table, column)
