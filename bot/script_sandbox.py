@@ -7,15 +7,25 @@ smaller language still, so that no template can keep the bot busy or fill its me
 - no loop inside a loop, no `recursive` loops, no macros or `{% call %}` blocks, no
   `import`/`include`/`extends` (each refused at its line when the file is checked);
 - `range` gives at most MAX_RANGE numbers;
-- `*`, `**` and `+` refuse results over MAX_SIZE characters or items (or huge numbers);
+- `*`, `**`, `+` and `%` refuse results over MAX_SIZE characters or items (or huge numbers);
+  a `%` format may not ask for a width or precision over MAX_SIZE, nor a `*` one;
+- `~` joins through a bounded function (a chain of joins cannot double its way past MAX_SIZE);
+- no `str.format`/`format_map` (refused at its line, and at call time however it is reached);
+- every call refuses a number argument over MAX_SIZE (`'x'.ljust(10**9)`) and a result over
+  MAX_SIZE;
 - only the filters listed in ALLOWED_FILTERS, each refusing a number argument over MAX_SIZE
   (`center(10**9)`) and a result over MAX_SIZE;
 - no globals but `range`, and not Jinja's `self` (the template itself).
 
-So one question renders in bounded time and space. The upload check runs in a worker process
-(`python -m bot.script_sandbox`, fed the file on stdin) under a memory limit, and the bot kills
-it after `CHECK_SECONDS`; the worker reports the line it was rendering, so even a template
-that found a way to render forever is refused with its file and line.
+So one question renders in bounded time and space. And at run time, a render is streamed
+and stopped past RUNTIME_MAX_CHARS characters or RUNTIME_SECONDS seconds: a template that
+passed the upload check on the sample contexts but grows on a real candidate's input (a branch
+the samples never took) shows a short notice instead of its text, and the notice is logged.
+
+The upload check runs in a worker process (`python -m bot.script_sandbox`, fed the file on
+stdin) under a memory limit, and the bot kills it after `CHECK_SECONDS`; the worker reports the
+line it was rendering, so even a template that found a way to render forever is refused with
+its file and line.
 """
 
 from __future__ import annotations
@@ -23,7 +33,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -32,12 +44,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
-from bot.core.scripts import Script, ScriptError, parse_script
+from bot.core.scripts import Script, ScriptError, parse_script, reflow
 from bot.core.server_scripts import (
     CHECK_SECONDS,
+    MAX_RENDERED_CHARS,
+    RENDER_SECONDS,
     Problem,
     ScriptSummary,
     size_problems,
@@ -46,8 +61,15 @@ from bot.core.server_scripts import (
 )
 from bot.templating import make_environment
 
+log = logging.getLogger(__name__)
 MAX_RANGE = 100
 MAX_SIZE = 5_000
+RUNTIME_MAX_CHARS = 4 * MAX_RENDERED_CHARS  # raw text streamed before a render is stopped
+RUNTIME_SECONDS = 4 * RENDER_SECONDS
+RUNTIME_NOTICE = ("(This part of the server's script could not be shown: it renders too much "
+                  "text for this role or company. Skip it, and tell the server's admins.)")
+# A %-conversion: %[(key)][flags][width][.precision][length]type
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?.")
 ROOT = Path(__file__).resolve().parent.parent  # where the `bot` package is, for the worker
 WORKER_MEMORY = 768 * 1024 * 1024  # bytes of address space the worker may use
 ALLOWED_FILTERS = frozenset({
@@ -60,6 +82,50 @@ ALLOWED_FILTERS = frozenset({
 
 class ScriptLimit(SecurityError):
     """A server script went past one of the sandbox's limits while rendering."""
+
+
+def _no_big_numbers(what: str, values: Any) -> None:
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            raise ScriptLimit(f"{what} was given {value:,}; the limit is {MAX_SIZE:,}")
+
+
+def _replace_size(text: Any, args: tuple[Any, ...]) -> None:
+    """Refuse `replace` before it runs when its result would be over MAX_SIZE."""
+    if isinstance(text, str) and len(args) >= 2 and isinstance(args[0], str) \
+            and isinstance(args[1], str):
+        times = len(text) + 1 if args[0] == "" else text.count(args[0])
+        if len(text) + times * len(args[1]) > MAX_SIZE:
+            raise ScriptLimit(f"that replace would make over {MAX_SIZE:,} characters")
+
+
+def _percent_format(template: str, values: Any) -> str:
+    for match in _PERCENT.finditer(template):
+        for number in match.groups():
+            if number == "*":
+                raise ScriptLimit("a '*' width or precision in a % format is not allowed")
+            if number is not None and int(number) > MAX_SIZE:
+                raise ScriptLimit(f"a % format width or precision of {int(number):,} is over "
+                                  f"the limit of {MAX_SIZE:,}")
+    return _sized(template % values)
+
+
+def bounded_concat(*parts: Any) -> str:
+    """What `~` compiles to in a server script: str() of each part, joined, bounded."""
+    total = 0
+    texts = []
+    for part in parts:
+        text = str(part)
+        total += len(text)
+        if total > MAX_SIZE:
+            raise ScriptLimit(f"joining those with ~ would make over {MAX_SIZE:,} characters")
+        texts.append(text)
+    return "".join(texts)
+
+
+def _no_format(*args: Any, **kwargs: Any) -> str:
+    raise ScriptLimit("str.format and format_map are not allowed in a server script; "
+                      "use {{ ... }} instead")
 
 
 def _sized(value: Any) -> Any:
@@ -80,10 +146,11 @@ def _bounded_range(*args: int) -> range:
 
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        for value in (*args[1:], *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
-                raise ScriptLimit(f"the filter {name!r} was given {value:,}; the limit is "
-                                  f"{MAX_SIZE:,}")
+        _no_big_numbers(f"the filter {name!r}", (*args[1:], *kwargs.values()))
+        if name == "replace" and args:
+            rest = args if isinstance(args[0], str) else args[1:]  # after the eval context
+            if rest:
+                _replace_size(rest[0], tuple(rest[1:]))
         result = function(*args, **kwargs)
         return _sized(result) if isinstance(result, (str, list, tuple)) else result
 
@@ -94,12 +161,58 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     return bounded
 
 
+class BoundedTemplate(Template):
+    """A server script's template: rendering is streamed and stopped past RUNTIME_MAX_CHARS
+    characters or RUNTIME_SECONDS seconds. In the checker that is an error (refused at its
+    line); on a lenient environment (sessions) it and any other sandbox limit give
+    RUNTIME_NOTICE, logged, so a question the samples never showed cannot hurt the bot."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        environment = self.environment
+        try:
+            return self._bounded_render(dict(*args, **kwargs))
+        except SecurityError as error:
+            if not getattr(environment, "lenient", False):
+                raise
+            log.warning("A server script's text was replaced by a notice: %s", error)
+            return RUNTIME_NOTICE
+
+    def _bounded_render(self, variables: dict[str, Any]) -> str:
+        context = self.new_context(variables)
+        started = time.perf_counter()
+        parts: list[str] = []
+        total = 0
+        try:
+            for part in self.root_render_func(context):
+                parts.append(part)
+                total += len(part)
+                if total > RUNTIME_MAX_CHARS:
+                    raise ScriptLimit(f"the text is over {RUNTIME_MAX_CHARS:,} characters")
+                if time.perf_counter() - started > RUNTIME_SECONDS:
+                    raise ScriptLimit(f"the text took over {RUNTIME_SECONDS:g} s to render")
+        except Exception:
+            self.environment.handle_exception()  # raises, with the template's own traceback
+        text = "".join(parts)
+        if getattr(self.environment, "lenient", False) and len(reflow(text)) > MAX_RENDERED_CHARS:
+            raise ScriptLimit(f"the text is {len(reflow(text)):,} characters; the limit is "
+                              f"{MAX_RENDERED_CHARS:,}")
+        return text
+
+
 class ServerScriptEnvironment(SandboxedEnvironment):
     """The sandbox for scripts a server uploads (see the module docstring)."""
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    template_class = BoundedTemplate
+    # Set on the environment that renders stored scripts for sessions (not on the checker's):
+    # a render past the runtime bounds gives RUNTIME_NOTICE instead of raising.
+    lenient = False
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%":
+            if isinstance(left, str):
+                return _percent_format(left, right)
+            return _sized(left % right)
         if operator == "**":
             if isinstance(right, (int, float)) and abs(right) > 64:
                 raise ScriptLimit("a power over 64 is not allowed")
@@ -116,13 +229,34 @@ class ServerScriptEnvironment(SandboxedEnvironment):
             raise ScriptLimit(f"joining those would make over {MAX_SIZE:,} characters or items")
         return _sized(left + right)
 
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _no_big_numbers("a call", (*args, *kwargs.values()))
+        if getattr(__obj, "__name__", "") == "replace":
+            _replace_size(getattr(__obj, "__self__", None), args)
+        return _sized(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if super().wrap_str_format(value) is not None:  # str.format or format_map
+            return _no_format
+        return None
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
         _refuse_unbounded(tree)
-        return tree
+        return _BoundedConcat().visit(tree)
+
+
+class _BoundedConcat(NodeTransformer):
+    """`a ~ b ~ c` becomes `bounded_concat(a, b, c)`."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        node = self.generic_visit(node)
+        return nodes.Call(nodes.ImportedName("bot.script_sandbox.bounded_concat"), node.nodes, [],
+                          None, None, lineno=node.lineno)
 
 
 _SPECIAL_NAMES = frozenset({"self", "caller", "varargs", "kwargs"})  # Jinja's own, not context
+_FORMAT_NAMES = frozenset({"format", "format_map"})
 
 
 def _refuse_unbounded(tree: nodes.Node) -> None:
@@ -140,6 +274,11 @@ def _refuse_unbounded(tree: nodes.Node) -> None:
         for kind, message in forbidden.items():
             if isinstance(node, kind):
                 raise TemplateSyntaxError(message, node.lineno)
+        if (isinstance(node, nodes.Getattr) and node.attr in _FORMAT_NAMES) or (
+                isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
+                and node.arg.value in _FORMAT_NAMES):
+            raise TemplateSyntaxError("str.format and format_map are not allowed in a server "
+                                      "script; use {{ ... }} instead", node.lineno)
         if isinstance(node, nodes.Name) and node.name in _SPECIAL_NAMES:
             raise TemplateSyntaxError(f"{node.name!r} is not part of a script's context",
                                       node.lineno)
@@ -157,8 +296,10 @@ def _refuse_unbounded(tree: nodes.Node) -> None:
     visit(tree, 0)
 
 
-def make_server_environment(*, for_discord: bool = True) -> ServerScriptEnvironment:
-    """The sandbox with our filters and finalize (escaping for Discord), bounded."""
+def make_server_environment(*, for_discord: bool = True, lenient: bool = False
+                            ) -> ServerScriptEnvironment:
+    """The sandbox with our filters and finalize (escaping for Discord), bounded. `lenient`
+    (for sessions, not the check): a text past a limit renders as RUNTIME_NOTICE."""
     base = make_environment(None, for_discord=for_discord)
     env = ServerScriptEnvironment(
         undefined=base.undefined, trim_blocks=True, lstrip_blocks=True,
@@ -167,13 +308,15 @@ def make_server_environment(*, for_discord: bool = True) -> ServerScriptEnvironm
                    if name in ALLOWED_FILTERS}
     env.tests = dict(base.tests)
     env.globals = {"range": _bounded_range}
+    env.lenient = lenient
     return env
 
 
-def parse_server_script(source: str, filename: str, env: ServerScriptEnvironment | None = None
-                        ) -> Script:
-    """Parse a server script with the sandbox (no rendering): for loading stored versions."""
-    return parse_script(source, filename, env or make_server_environment())
+def parse_server_script(source: str, filename: str, env: ServerScriptEnvironment | None = None,
+                        *, lenient: bool = False) -> Script:
+    """Parse a server script with the sandbox (no rendering). Stored versions that sessions
+    render are loaded `lenient` (see make_server_environment)."""
+    return parse_script(source, filename, env or make_server_environment(lenient=lenient))
 
 
 # --------------------------------------------------------------------------- the check

@@ -36,6 +36,16 @@ def test_a_valid_script_passes_and_is_summarised():
     ("{{ 'x' | center(9) }}", "No filter named 'center'"),
     ("{{ candidate.__class__ }}", "unsafe"),
     ("{{ self }}", "'self' is not part of a script's context"),
+    # Text built by %-formatting, ~ chains and str.format is bounded too.
+    ("{{ '%020000000d' % 1 }}", "a % format width or precision of 20,000,000 is over"),
+    ("{{ '%*d' % (20000000, 1) }}", "a '*' width or precision in a % format is not allowed"),
+    ("{% set a = 'x' * 4000 %}{{ a ~ a }}", "joining those with ~ would make over 5,000"),
+    ("{% set a = 'x' * 2000 %}{% set b = a ~ a %}{{ b ~ b ~ b }}", "joining those with ~"),
+    ("{{ '{:>20000000}'.format(1) }}", "str.format and format_map are not allowed"),
+    ("{{ '{x:>20000000}'.format_map({'x': 1}) }}", "str.format and format_map are not allowed"),
+    ("{% set f = 'format' %}{{ '{:>20000000}'[f](1) }}", "str.format and format_map are not allowed"),
+    ("{{ 'x'.ljust(1000000000) }}", "a call was given 1,000,000,000"),
+    ("{{ ('a' * 4000).replace('', 'b' * 4000) }}", "that replace would make over 5,000"),
 ])
 def test_what_the_sandbox_refuses(ask, message):
     problems = check_source(question(ask), "s.j2").problems
@@ -106,3 +116,46 @@ def test_the_example_in_the_admins_guide_passes_the_check():
     result = check_source(example, "careers_final.j2")
     assert result.problems == [] and result.summary is not None
     assert (result.summary.script_id, result.summary.questions) == ("careers_final", 3)
+
+
+def test_str_format_is_refused_at_its_line_even_in_a_branch_the_samples_never_take():
+    source = question('{% if role == "Boom" %}{{ "{:>20000000}".format(1) }}{% endif %}Hello')
+    problems = check_source(source, "s.j2").problems
+    assert problems and problems[0][:2] == ("s.j2", 11)
+    assert "str.format and format_map are not allowed" in problems[0][2]
+
+
+def test_the_bounded_percent_and_join_still_work_within_limits():
+    env = make_server_environment(for_discord=False)
+    assert env.from_string("{{ '%05d|%s' % (3, 'a') }}{{ 7 % 3 }}{{ 1 ~ 'b' ~ x }}").render(x="c") \
+        == "00003|a1" + "1bc"
+
+
+BOOM = ('{% if role == "Boom" %}{% for i in range(100) %}{{ "x" * 4999 }}{% endfor %}{% endif %}'
+        "Hello {{ candidate }}")
+
+
+def test_a_template_that_passes_the_check_but_grows_on_real_input_is_bounded_at_run_time(caplog):
+    """The samples never use the role "Boom": the check passes. At run time the text would be
+    500,000 characters; the render stops, and the session shows a short, logged notice."""
+    from bot.script_sandbox import RUNTIME_NOTICE, parse_server_script
+
+    assert check_source(question(BOOM), "s.j2").problems == []
+    script = parse_server_script(question(BOOM), "s.j2", lenient=True)
+    spec = script.questions[0]
+    context = {"candidate": "Ann", "role": "Boom", "answers": {}}
+    with caplog.at_level("WARNING", logger="bot.script_sandbox"):
+        assert script.render_question(spec, context).text == RUNTIME_NOTICE
+    assert "over 12,000 characters" in caplog.text
+    assert script.render_question(spec, {**context, "role": "Analyst"}).text == "Hello Ann"
+    # The same in a % format or a ~ chain that only the real input reaches.
+    for ask in ('{% if role == "Boom" %}{{ "%020000000d" % 1 }}{% endif %}Hi',
+                '{% if role == "Boom" %}{% set a = "x" * 4000 %}{{ a ~ a }}{% endif %}Hi'):
+        assert check_source(question(ask), "s.j2").problems == []
+        script = parse_server_script(question(ask), "s.j2", lenient=True)
+        assert script.render_question(script.questions[0], context).text == RUNTIME_NOTICE
+    # The checker's environment (not lenient) refuses instead, at the question's line.
+    strict = parse_server_script(question(BOOM), "s.j2")
+    with pytest.raises(ScriptError) as error:
+        strict.render_question(strict.questions[0], context)
+    assert error.value.problems[0][:2] == ("s.j2", 7)

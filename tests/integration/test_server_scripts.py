@@ -214,3 +214,22 @@ async def test_a_check_that_runs_out_of_time_stores_nothing(world, simcord_env, 
     assert refused and "did not finish rendering within 0.05 s" in refused[-1]
     assert "careers_panel.j2:" in refused[-1]
     assert await stored(simcord_env) == []
+
+
+async def test_a_question_that_grows_on_real_input_shows_a_notice_not_its_text(world, simcord_env,
+                                                                              admin):
+    """The upload check's samples never use the role "Boom"; a candidate does. The text would be
+    500,000 characters: it is stopped, the candidate sees a short notice, the interview goes on."""
+    from bot.script_sandbox import RUNTIME_NOTICE
+
+    boom = SCRIPT.replace("Welcome, {{ candidate }}.", '{% if role == "Boom" %}{% for i in range(100) %}'
+                          '{{ "x" * 4999 }}{% endfor %}{% endif %}Welcome, {{ candidate }}.')
+    said = await upload(admin, world.channel, boom)
+    assert "Added **Careers panel practice**" in said
+    await world.candidate.slash(world.channel, "interview start", script=f"g{world.guild.id}:careers_panel",
+                                role="Boom", company="Acme")
+    thread = world.thread()
+    shown = world.current(thread).embeds[0].description
+    assert RUNTIME_NOTICE in shown.replace("\\", "") and "xxxxx" not in shown
+    assert await world.answer_all(thread) == 3
+    assert world.reports(thread)
