@@ -169,6 +169,11 @@ class MockService:
                                script=script, role=mock.role, company=mock.company, starts_at=None,
                                swapped_from=mock.id)
 
+    async def withdraw(self, mock_id: int) -> bool:
+        """A request or invitation whose message or thread could not be posted: removed, so
+        "nothing was booked" is true (nobody could see or claim it)."""
+        return await self.store.mocks.delete_unplaced(mock_id)
+
     async def placed(self, mock_id: int, *, thread_id: int | None = None,
                      request_channel_id: int | None = None,
                      request_message_id: int | None = None) -> MockInterview:

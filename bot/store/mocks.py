@@ -75,6 +75,20 @@ class MockRepository:
         assert saved is not None
         return saved
 
+    async def delete_unplaced(self, mock_id: int) -> bool:
+        """Remove a request or invitation that was never posted (no thread, not yet agreed):
+        whoever made it was told nothing was booked. False when it is placed or agreed."""
+        result = await self.db.write(
+            "DELETE FROM mock_interviews WHERE id = ? AND thread_id IS NULL"
+            " AND status IN ('open', 'proposed')", (mock_id,))
+        return result.rowcount == 1
+
+    async def swapped_from(self, mock_id: int) -> MockInterview | None:
+        """The return match booked from this mock interview, if any."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM mock_interviews WHERE swapped_from = ? ORDER BY id LIMIT 1", (mock_id,))
+        return _mock(row) if row else None
+
     async def by_thread(self, thread_id: int) -> MockInterview | None:
         row = await self.db.fetch_one(
             "SELECT * FROM mock_interviews WHERE thread_id = ? ORDER BY id DESC LIMIT 1",

@@ -359,3 +359,22 @@ async def test_interview_resume_points_the_candidate_back_to_the_shared_thread(c
     assert len(club.channel.threads) == threads_before
     await club.candidate.send(club.thread(), ANSWER)  # the session goes on where it runs
     assert any(r.emoji == "✅" for r in club.thread().history()[-1].reactions)
+
+
+async def test_a_pair_where_no_private_thread_can_open_books_nothing(club, simcord_env):
+    locked = club.guild.create_text_channel("locked", overwrites={
+        simcord_env.bot.user: discord.PermissionOverwrite(create_private_threads=False)})
+    result = await club.candidate.slash(locked, "mock pair", member=club.mentor, when="in 2 days")
+    assert "Nothing was booked" in said(result) and "Create Private Threads" in said(result)
+    assert await club.mock() is None and not locked.threads
+    assert await simcord_env.bot.store.mocks.live_for(club.candidate.id) == []
+
+
+async def test_a_request_that_cannot_be_posted_books_nothing(club, simcord_env):
+    mute = club.guild.create_text_channel("mute", overwrites={
+        simcord_env.bot.user: discord.PermissionOverwrite(send_messages=False)})
+    await club.admin.slash(club.channel, "settings server mock_channel", channel=mute)
+    result = await club.candidate.slash(club.channel, "mock request", stage="second_round")
+    assert "Nothing was booked" in said(result) and mute.mention in said(result)
+    assert await club.mock() is None and not [m for m in mute.history() if m.components]
+    assert await simcord_env.bot.store.mocks.live_for(club.candidate.id) == []

@@ -142,10 +142,16 @@ class MockCog(commands.Cog, name="Mock"):
         ask += (f"who will interview {interaction.user.mention}? Claiming agrees to the time shown."
                 if starts_at else f"who will interview {interaction.user.mention}? You agree a time "
                                   "together once it is claimed.")
-        message = await channel.send(
-            ask, embed=status_embed(mock, title_of(self.bot, mock)), view=control_view(mock),
-            allowed_mentions=discord.AllowedMentions(everyone=False, users=False,
-                                                     roles=[mentors] if mentors else False))
+        try:
+            message = await channel.send(
+                ask, embed=status_embed(mock, title_of(self.bot, mock)), view=control_view(mock),
+                allowed_mentions=discord.AllowedMentions(everyone=False, users=False,
+                                                         roles=[mentors] if mentors else False))
+        except discord.HTTPException:  # nobody could see or claim it: it is not kept
+            await self.service.withdraw(mock.id)
+            raise UserFacingError(f"I can't post your request in {channel.mention}: I need the Send "
+                                  "Messages and Embed Links permissions there. Ask a server admin. "
+                                  "Nothing was booked.") from None
         await self.service.placed(mock.id, request_channel_id=channel.id, request_message_id=message.id)
         await reply(interaction, f"Your request is posted in {channel.mention}. When someone claims "
                                  "it, you both get a private thread.")
@@ -178,7 +184,11 @@ class MockCog(commands.Cog, name="Mock"):
         except MockError as error:
             raise user_error(error) from None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        thread = await open_thread(interaction, mock, interaction.channel)  # type: ignore[arg-type]
+        try:
+            thread = await open_thread(interaction, mock, interaction.channel)  # type: ignore[arg-type]
+        except Exception:  # no thread: the invitation is not kept ("Nothing was booked")
+            await self.service.withdraw(mock.id)
+            raise
         await reply(interaction, f"Invitation sent to {member.mention} in {thread.mention}. "
                                  + ("They confirm the time there." if starts_at else
                                     "Propose a time there."), allowed_mentions=NO_MENTIONS)
