@@ -208,6 +208,10 @@ class MockService:
     async def by_voice_channel(self, channel_id: int) -> MockInterview | None:
         return await self.store.mocks.by_voice_channel(channel_id)
 
+    async def with_voice_channel(self) -> list[MockInterview]:
+        """The mock interviews whose voice channel may still exist (checked at start-up)."""
+        return await self.store.mocks.with_voice_channel()
+
     # --- moving it on ---------------------------------------------------------------------
 
     async def _change(self, mock_id: int, change: Callable[[MockInterview], MockInterview]

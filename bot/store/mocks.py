@@ -107,6 +107,12 @@ class MockRepository:
             (channel_id,))
         return _mock(row) if row else None
 
+    async def with_voice_channel(self) -> list[MockInterview]:
+        """Every mock interview that still names a voice channel (a start-up sweep)."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM mock_interviews WHERE voice_channel_id IS NOT NULL ORDER BY id")
+        return [_mock(r) for r in rows]
+
     async def running(self) -> list[MockInterview]:
         rows = await self.db.fetch_all(
             "SELECT * FROM mock_interviews WHERE status = 'running' ORDER BY id")

@@ -378,3 +378,70 @@ async def test_a_request_that_cannot_be_posted_books_nothing(club, simcord_env):
     assert "Nothing was booked" in said(result) and mute.mention in said(result)
     assert await club.mock() is None and not [m for m in mute.history() if m.components]
     assert await simcord_env.bot.store.mocks.live_for(club.candidate.id) == []
+
+
+def voice_channel_ids(club) -> set[int]:
+    """The server's channels (a mock interview's voice channel among them, while it exists)."""
+    return {c.id for c in club.guild.channels.values()}
+
+
+async def voice_opened(club):
+    await club.candidate.slash(club.channel, "mock pair", member=club.mentor, when="in 2 days")
+    await club.mentor.click(club.controls(), label="Confirm this time")
+    await club.candidate.click(club.controls(), label="Voice channel")
+    mock = await club.mock()
+    assert mock.voice_channel_id in voice_channel_ids(club)
+    return mock.voice_channel_id
+
+
+@pytest.mark.parametrize("how", ["cancel", "no-show", "end"])
+async def test_a_voice_channel_nobody_joined_is_deleted_when_the_mock_ends(club, simcord_env, how):
+    voice = await voice_opened(club)
+    if how == "cancel":
+        await club.candidate.click(club.controls(), label="Cancel")
+    elif how == "no-show":
+        mock = await club.mock()
+        await simcord_env.advance_time((mock.starts_at - simcord_env.now()).total_seconds() + 11 * 60)
+        await club.candidate.click(club.controls(), label="They didn't come")
+    else:
+        await club.mentor.click(club.controls(), label="Start the session")
+        await club.candidate.click(club.controls(), label="End now")
+    mock = await club.mock()
+    assert mock.status in ("cancelled", "no_show", "finished")
+    assert voice not in voice_channel_ids(club) and mock.voice_channel_id is None
+
+
+async def test_a_voice_channel_still_in_use_when_it_ends_goes_when_they_leave(club, simcord_env):
+    voice_id = await voice_opened(club)
+    voice = next(c for c in club.guild.channels.values() if c.id == voice_id)
+    await club.mentor.join_voice(voice)
+    await club.candidate.click(club.controls(), label="Cancel")
+    assert voice_id in voice_channel_ids(club)  # someone is in it: not pulled from under them
+    await club.mentor.leave_voice()
+    assert voice_id not in voice_channel_ids(club)
+
+
+async def test_a_voice_channel_emptied_while_the_bot_was_down_is_deleted_at_start_up(
+        club, simcord_env, settings, monkeypatch):
+    import sys
+
+    voice_id = await voice_opened(club)
+    voice = next(c for c in club.guild.channels.values() if c.id == voice_id)
+    await club.mentor.join_voice(voice)
+    cog_module = sys.modules["bot.exts.mock._cog"]
+
+    async def missed(bot, channel):  # the leave event the bot was not there to see
+        return False
+
+    monkeypatch.setattr(cog_module, "close_voice_if_empty", missed)
+    await club.mentor.leave_voice()
+    monkeypatch.undo()
+    assert voice_id in voice_channel_ids(club)
+    await simcord_env.restart_bot(create_bot(settings))
+    assert voice_id not in voice_channel_ids(club) and (await club.mock()).voice_channel_id is None
+    # A voice channel in use is kept at start-up.
+    await club.candidate.click(club.controls(), label="Voice channel")
+    again = (await club.mock()).voice_channel_id
+    await club.candidate.join_voice(next(c for c in club.guild.channels.values() if c.id == again))
+    await simcord_env.restart_bot(create_bot(settings))
+    assert again in voice_channel_ids(club)

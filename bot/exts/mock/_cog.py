@@ -3,6 +3,7 @@ someone directly."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -20,6 +21,7 @@ from bot.exts._common import NO_MENTIONS, reply
 from bot.exts._time import user_zone
 from bot.exts._ui import register_form, unregister_form
 from bot.exts.mock._flows import (
+    close_stored_voice,
     close_voice_if_empty,
     moderators_submitted,
     note_submitted,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
     from bot.bot import InterviewCoach
 
+log = logging.getLogger(__name__)
 STAGES = [app_commands.Choice(name=label, value=key) for key, label in MOCK_STAGES.items()]
 ROLES = [app_commands.Choice(name="I'm the candidate (interview me)", value=mocks.CANDIDATE),
          app_commands.Choice(name="I'm the interviewer", value=mocks.INTERVIEWER)]
@@ -86,6 +89,17 @@ class MockCog(commands.Cog, name="Mock"):
         if left is None or (after.channel is not None and after.channel.id == left.id):
             return
         await close_voice_if_empty(self.bot, left)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Voice channels emptied while the bot was down (their leave events were missed), or
+        never joined, are deleted; so are those of mock interviews that ended."""
+        for mock in await self.service.with_voice_channel():
+            try:
+                await close_stored_voice(self.bot, mock)
+            except Exception:  # one channel must not stop the sweep
+                log.warning("Could not tidy the voice channel of mock interview %s", mock.id,
+                            exc_info=True)
 
     async def _script(self, interaction: discord.Interaction, script: str | None,
                       stage: str | None) -> Script:

@@ -143,6 +143,7 @@ async def handle_control(interaction: discord.Interaction, action: str, mock_id:
                     "noshow": service.no_show}[action]
             mock = await call(mock_id, user_id)
             await refresh(interaction, mock)
+            await close_voice_if_ended(bot, mock)
             if action == "confirm" and mock.status == mocks.CONFIRMED:
                 await reply(interaction, f"Agreed: {when_text(mock.starts_at)}. You both get a "
                                          "reminder the day before and 15 minutes before.")
@@ -160,6 +161,7 @@ async def handle_control(interaction: discord.Interaction, action: str, mock_id:
         elif action == "end":
             mock, step = await service.end(mock_id, user_id)
             await refresh(interaction, mock)
+            await close_voice_if_ended(bot, mock)
             if mock.status == mocks.FINISHED:
                 await session_ended(bot, mock, step)
         elif action == "report":
@@ -214,7 +216,9 @@ async def open_voice(interaction: discord.Interaction, mock_id: int) -> None:
 async def close_voice_if_empty(bot: InterviewCoach, channel: discord.abc.GuildChannel) -> bool:
     """Delete a mock interview's voice channel nobody is in any more."""
     mock = await bot.mocks.by_voice_channel(channel.id)
-    if mock is None or getattr(channel, "members", None):
+    # voice_states, not only members: without the members intent, those in a channel when the
+    # bot (re)connects are in its voice states but not in its member cache.
+    if mock is None or getattr(channel, "voice_states", None) or getattr(channel, "members", None):
         return False
     try:
         await channel.delete(reason="The mock interview's voice channel is empty")
@@ -225,6 +229,27 @@ async def close_voice_if_empty(bot: InterviewCoach, channel: discord.abc.GuildCh
         return False
     await bot.mocks.voice_opened(mock.id, None)
     return True
+
+
+async def close_stored_voice(bot: InterviewCoach, mock: MockInterview) -> None:
+    """The mock interview's voice channel, deleted if nobody is in it (when it ends, is
+    cancelled or gets a no-show, and at start-up); forgotten if it is gone already. One with
+    people in it is deleted when the last of them leaves."""
+    if mock.voice_channel_id is None:
+        return
+    guild = bot.get_guild(mock.guild_id)
+    if guild is None:  # not this bot's server (another shard's), or it left the server
+        return
+    channel = guild.get_channel(mock.voice_channel_id)
+    if channel is None:  # deleted by hand meanwhile
+        await bot.mocks.voice_opened(mock.id, None)
+        return
+    await close_voice_if_empty(bot, channel)
+
+
+async def close_voice_if_ended(bot: InterviewCoach, mock: MockInterview) -> None:
+    if mock.status in mocks.ENDED:
+        await close_stored_voice(bot, mock)
 
 
 async def claim(interaction: discord.Interaction, mock_id: int) -> None:
@@ -247,17 +272,21 @@ async def claim(interaction: discord.Interaction, mock_id: int) -> None:
 
 
 async def send_panel(interaction: discord.Interaction, mock_id: int) -> None:
+    bot = bot_of(interaction)
     try:
-        panel = await bot_of(interaction).mocks.panel(mock_id, interaction.user.id)
+        panel = await bot.mocks.panel(mock_id, interaction.user.id)
     except MockError as error:
         raise user_error(error) from None
+    await close_voice_if_ended(bot, panel.mock)
     embed, view = panel_message(panel)
     kwargs = {"view": view} if view is not None else {}
     await reply(interaction, embed=embed, **kwargs)
 
 
 async def session_ended(bot: InterviewCoach, mock: MockInterview, step: Step | None) -> None:
-    """The thread is told, with the report and swap buttons (the candidate's report is theirs)."""
+    """The thread is told, with the report and swap buttons (the candidate's report is theirs);
+    an empty voice channel is deleted."""
+    await close_voice_if_ended(bot, mock)
     channel = await thread_of(bot, mock)
     if channel is None:
         return
@@ -290,6 +319,7 @@ async def handle_panel(interaction: discord.Interaction, action: str, mock_id: i
     user_id = interaction.user.id
     try:
         panel = await service.panel(mock_id, user_id)
+        await close_voice_if_ended(bot, panel.mock)  # ended from elsewhere (`/interview end`)
         if panel.question is None or panel.question.key != key:
             embed, view = panel_message(panel)
             await interaction.response.edit_message(embed=embed, view=view)
