@@ -190,16 +190,18 @@ class ServerScriptService:
             known = ", ".join(sorted(self.library.scripts))
             raise ScriptRefused(f"There is no script called {value[:60]!r}. Pick one from the "
                                 f"list ({known}, or this server's own).")
-        if match["version"] is not None:  # one exact version (a practice run of an old one)
-            exact = self.library.server_scripts.get(value)
-            if exact is None:
-                raise ScriptRefused("That version of the server's script is not available.")
-            return exact
         for stored in await self.store.server_scripts.latest(guild_id):
             if stored.script_id == match["script"]:
+                # Disabled or deleted means no new session on it, at any version (sessions
+                # already running keep theirs: they never come through here).
                 if stored.status != "active":
                     raise ScriptRefused(f"This server's script `{stored.script_id}` is "
                                         f"{stored.status}; pick another.")
+                if match["version"] is not None:  # one exact version (a practice run of an old one)
+                    exact = self.library.server_scripts.get(value)
+                    if exact is None:
+                        raise ScriptRefused("That version of the server's script is not available.")
+                    return exact
                 key = script_key(guild_id, stored.script_id, stored.version)
                 return self.library.server_scripts.get(key) or self._hold(stored)
         raise ScriptRefused("That server script no longer exists; pick another.")

@@ -180,10 +180,19 @@ async def test_disable_and_delete(world, simcord_env, admin):
     assert not any(c["value"] == key for c in choices)
     await world.other.slash(world.channel, "interview start", script=key, role="Analyst", company="Acme")
     assert "is disabled" in refusals(simcord_env)[-1]
+    # The exact versioned key is no way round it.
+    await world.other.slash(world.channel, "interview start", script=f"{key}:1", role="Analyst",
+                            company="Acme")
+    assert "is disabled" in refusals(simcord_env)[-1]
+    assert not await simcord_env.bot.store.sessions.for_user(world.other.id)
     deleted = await admin.slash(world.channel, "scripts delete", script="careers_panel")
     assert "Deleted" in deleted.response.content
     listing = await admin.slash(world.channel, "scripts list")
     assert "no scripts of its own" in listing.response.content
+    await world.other.slash(world.channel, "interview start", script=f"{key}:1", role="Analyst",
+                            company="Acme")
+    assert "is deleted" in refusals(simcord_env)[-1]
+    assert not await simcord_env.bot.store.sessions.for_user(world.other.id)
     # The interview that used it goes on to a report.
     await world.answer_all(world.thread())
     assert world.reports(world.thread())
