@@ -804,7 +804,9 @@ class InterviewService:
     # --- preparation time (case exercises) ---------------------------------------------
 
     def _preparing_scripts(self) -> list[str]:
-        return sorted(s.id for s in self.library.scripts.values() if any(q.prepares for q in s.questions))
+        """Ours and every server's (each version held) with a brief to prepare."""
+        scripts = [*self.library.scripts.values(), *self.library.server_scripts.values()]
+        return sorted({s.id for s in scripts if any(q.prepares for q in s.questions)})
 
     async def preparation_deadlines(self) -> list[tuple[int, datetime]]:
         """(session id, deadline) of every candidate preparing a case now. The deadline is the

@@ -125,3 +125,63 @@ async def test_a_candidate_who_is_ready_or_paused_is_left_alone(store, library, 
     assert await service.end_due_preparations() == []
     _, asked = await service.current(ready)
     assert asked.question_id == "case_present"
+
+
+SERVER_CASE = """\
+script: club_case
+title: Club case
+stage: second_round
+minutes: 20
+description: A brief, time to prepare, then the presentation.
+
+question: welcome
+category: opening
+length: 5-80
+ask:
+    Hello {{ candidate }}. Ready?
+guidance:
+    Composed.
+
+question: brief
+category: case_presentation
+prepare: yes
+length: 5-300
+ask:
+    Here is your brief: churn at {{ company }} rose; say where to focus.
+guidance:
+    A clear recommendation.
+
+question: present
+category: case_challenge
+length: 20-300
+ask:
+    Talk us through your recommendation.
+guidance:
+    Structured.
+"""
+
+
+async def test_a_server_scripts_brief_gets_the_preparation_timer(tmp_path, store, clock) -> None:
+    """A server's own script with `prepare: yes` is watched like ours: the deadline is found,
+    and once the clock passes it the brief is closed and the presentation asked for."""
+    from dataclasses import replace
+
+    from bot.script_sandbox import parse_server_script
+
+    library = TemplateLibrary(PROMPTS, for_discord=False).load()
+    key = "g77:club_case:1"
+    library.server_scripts[key] = replace(parse_server_script(SERVER_CASE, "club_case.j2",
+                                                              lenient=True), id=key)
+    service = service_on(store, library, clock)
+    sid = await begin(service, ALICE, key, 5555, preparation_minutes=5)
+    clock.advance(60)
+    due = await _to_brief(service, sid, ALICE)
+    assert due == T0 + timedelta(minutes=6)
+    assert await service.next_preparation_deadline() == due
+    clock.set(due - timedelta(seconds=1))
+    assert await service.end_due_preparations() == []
+    clock.set(due)
+    [step] = await service.end_due_preparations()
+    assert step.session.id == sid and step.question is not None
+    assert step.question.question_id == "present"
+    assert await service.next_preparation_deadline() is None
