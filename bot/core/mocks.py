@@ -222,12 +222,16 @@ def may_open_voice(mock: MockInterview, user_id: int) -> None:
         raise MockError("A voice channel is for a mock interview with an agreed time, until it ends.")
 
 
-def swapped(mock: MockInterview) -> tuple[int, int]:
-    """(candidate, interviewer) of the return match."""
+def swapped(mock: MockInterview, return_match: MockInterview | None = None) -> tuple[int, int]:
+    """(candidate, interviewer) of the return match. `return_match`: the one already booked
+    from this mock interview (swapped_from = its id), if any: there is only one."""
     if mock.interviewer_id is None:
         raise MockError("Nobody has interviewed yet, so there is nothing to swap.")
     if mock.status != FINISHED:
         raise MockError("Swap roles once this session has finished.")
+    if return_match is not None:
+        raise MockError(f"The return match is booked already (mock interview #{return_match.id}); "
+                        "nothing new was booked.")
     return mock.interviewer_id, mock.candidate_id
 
 

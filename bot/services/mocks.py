@@ -159,7 +159,7 @@ class MockService:
     async def swap_roles(self, mock_id: int, user_id: int) -> MockInterview:
         """The return match: the same two, roles swapped, same script; a time to agree."""
         mock = await self.visible(mock_id, user_id)
-        candidate, _ = mocks.swapped(mock)
+        candidate, _ = mocks.swapped(mock, await self.store.mocks.swapped_from(mock.id))
         script = self.library.find(mock.script_key)
         if script is None:
             raise MockError("That script is no longer available; invite them with `/mock pair`.")

@@ -125,6 +125,15 @@ def test_swap_needs_a_finished_session():
     assert mocks.swapped(mocks.end(running, OLIVE, NOW)) == (OLIVE, SAM)
 
 
+def test_swap_books_one_return_match_only():
+    from dataclasses import replace
+
+    finished = mocks.end(mocks.start(agreed(), OLIVE, NOW, session_id=5), OLIVE, NOW)
+    booked = replace(finished, id=finished.id + 1, swapped_from=finished.id, status=mocks.PROPOSED)
+    with pytest.raises(MockError, match="return match is booked already"):
+        mocks.swapped(finished, booked)
+
+
 def test_scores_aggregate_in_script_order():
     marks = [("b", 0, 4), ("a", 1, 2), ("a", 0, 3)]
     result, overall = mocks.aggregate(marks, {"c": "nice"}, ["a", "b", "c", "d"])

@@ -281,6 +281,15 @@ async def test_the_panel_keeps_working_after_a_restart_and_either_can_end(club, 
     swapped = await club.mock(2)
     assert (swapped.candidate_id, swapped.interviewer_id) == (club.mentor.id, club.candidate.id)
     assert swapped.swapped_from == 1 and swapped.thread_id == thread.id
+    # Pressing it again (either of them) books nothing more.
+    ended = next(m for m in reversed(thread.history()) if m.components and any(
+        getattr(c, "label", None) == "Swap roles" for row in m.components for c in row.children))
+    for member in (club.mentor, club.candidate):
+        refused = await member.click(ended, label="Swap roles")
+        assert "booked already" in said(refused)
+    assert await club.mock(3) is None
+    with pytest.raises(MockError, match="booked already"):
+        await simcord_env.bot.mocks.swap_roles(1, club.mentor.id)
 
 
 async def test_report_to_moderators(club, simcord_env):
