@@ -5,6 +5,7 @@ the report, swapping roles, cancelling, a no-show, and a third member refused ev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -229,6 +230,13 @@ async def test_a_third_member_is_refused_everywhere(club, simcord_env):
     await club.candidate.slash(club.channel, "mock pair", member=club.mentor, when="in 2 days")
     thread = club.thread()
     await club.mentor.click(club.controls(), label="Confirm this time")
+    # Before it starts: the Propose-a-time (and Voice) buttons are not theirs either.
+    confirmed = club.controls()
+    time_label = next(c.label for row in confirmed.components for c in row.children
+                      if getattr(c, "custom_id", "") == "mock:time:1")
+    for label in (time_label, "Voice channel", "They didn't come", "Cancel"):
+        with pytest.raises(SetupError):
+            await club.third.click(confirmed, label=label)
     await club.mentor.click(club.controls(), label="Start the session")
     # Discord keeps them out of the private thread: they cannot see its messages or buttons...
     assert club.thread_members(thread) >= {club.candidate.id, club.mentor.id}
@@ -240,17 +248,23 @@ async def test_a_third_member_is_refused_everywhere(club, simcord_env):
         "Moderators", permissions=discord.Permissions(manage_threads=True, view_channel=True,
                                                       read_message_history=True))])
     assert thread.history(viewer=moderator)
-    for label in ("Interviewer panel", "End now", "Report to moderators"):
+    for label in ("Interviewer panel", "End now", "Report to moderators", "Voice channel"):
         with pytest.raises(SetupError):
             await club.third.click(club.controls(), label=label)
     # ...and each thing the buttons do is refused to them by the service too.
     service = simcord_env.bot.mocks
+    later = simcord_env.now() + timedelta(days=3)
     for attempt in (service.panel(1, club.third.id), service.end(1, club.third.id),
                     service.ask(1, club.third.id), service.score(1, club.third.id, "q", 0, 4),
                     service.cancel(1, club.third.id), service.confirm(1, club.third.id),
-                    service.visible(1, club.third.id)):
+                    service.visible(1, club.third.id), service.swap_roles(1, club.third.id),
+                    service.note(1, club.third.id, "q", "a note"),
+                    service.next_question(1, club.third.id), service.follow_up(1, club.third.id),
+                    service.propose(1, club.third.id, later), service.no_show(1, club.third.id),
+                    service.voice_wanted(1, club.third.id)):
         with pytest.raises(MockError):
             await attempt
+    assert await club.mock(2) is None  # no return match was booked for them
     # The candidate is refused the interviewer's panel.
     refused = await club.candidate.click(club.controls(), label="Interviewer panel")
     assert "for the interviewer only" in said(refused)
