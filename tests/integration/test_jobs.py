@@ -152,7 +152,7 @@ async def test_resume_file_is_probed_and_privacy_covers_it(world: World, simcord
 
     asked = await world.candidate.slash(world.channel, "privacy delete")
     done = await world.candidate.click(asked.response, label="Delete everything")
-    assert "job descriptions" in done.response.content and "résumé" in done.response.content
+    assert "1 job description" in done.response.content and "1 résumé" in done.response.content
     assert await simcord_env.bot.jobs.resume(world.candidate.id) is None
     assert await simcord_env.bot.jobs.jobs(world.candidate.id) == []
 
