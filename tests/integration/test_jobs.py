@@ -199,3 +199,41 @@ async def test_accept_button_and_paste_form_work_after_a_restart(world: World, s
     saved = await world.candidate.submit_modal(form, {"part1": RESUME_TEXT})
     assert "Senior Operations Analyst · Acme Corp" in reply_text(saved)
     assert (await simcord_env.bot.jobs.resume(world.candidate.id)) is not None
+
+
+async def test_deleting_the_resume_asks_first_and_the_asking_expires(world: World, simcord_env,
+                                                                    settings) -> None:
+    from bot import create_bot
+    from bot.exts.prep._jobs import resume_view
+
+    def card_of(result):
+        return [m for m in (result.response, *result.followups) if m is not None and m.components][-1]
+
+    saved = await world.candidate.slash(world.channel, "prep resume", file=("cv.txt", RESUME_TEXT.encode()))
+    card = card_of(saved)  # the "Saved." reply carries the card's buttons
+    kept = simcord_env.bot.jobs.resume
+    asked = await world.candidate.click(card, label="Delete it")
+    assert "Delete your résumé?" in asked.response.content and await kept(world.candidate.id) is not None
+    assert set(buttons(asked.response)) == {"Yes, delete my résumé", "Keep it"}
+    assert asked.response.embeds  # the résumé is still shown while asking
+    back = await world.candidate.click(asked.response, label="Keep it")
+    assert "nothing was deleted" in back.response.content and await kept(world.candidate.id) is not None
+    assert "Delete it" in buttons(back.response)
+
+    # Someone else never gets past the owner check, even where they can see the buttons.
+    public = await simcord_env.bot.get_channel(world.channel.id).send("controls", view=resume_view(world.candidate.id))
+    stranger = await world.other.click(public, label="Delete it")
+    assert "belongs to someone else" in stranger.response.content
+
+    # An old confirmation deletes nothing, also after a restart.
+    stale = await world.candidate.click(back.response, label="Delete it")
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(11 * 60)
+    late = await world.candidate.click(stale.response, label="Yes, delete my résumé")
+    assert "expired" in late.response.content and await kept(world.candidate.id) is not None
+
+    shown = await world.candidate.slash(world.channel, "prep resume")
+    fresh = await world.candidate.click(card_of(shown), label="Delete it")
+    done = await world.candidate.click(fresh.response, label="Yes, delete my résumé")
+    assert done.response.content == "Deleted your résumé." and done.response.components == []
+    assert await simcord_env.bot.jobs.resume(world.candidate.id) is None
