@@ -74,6 +74,13 @@ async def test_from_a_job_file_to_a_tailored_interview_and_its_report(world: Wor
     session = (await simcord_env.bot.interviews.recent(world.candidate.id, limit=1))[0]
     assert session.context["job"]["must_have"][0] == "5+ years of experience running pricing experiments"
 
+    # Deleting the job says what stays: the interview keeps the copy it was practised against.
+    deleted = await world.candidate.slash(world.channel, "prep job delete", job=str(job.id))
+    assert "keep the copy they were practised against" in " ".join(deleted.response.content.split())
+    assert await simcord_env.bot.jobs.jobs(world.candidate.id) == []
+    kept = (await simcord_env.bot.interviews.recent(world.candidate.id, limit=1))[0]
+    assert kept.context["job"] == session.context["job"]
+
 
 async def test_pasted_job_is_read_and_a_refused_paste_is_given_back(world: World, simcord_env) -> None:
     form = await world.candidate.slash(world.channel, "prep job add")
@@ -173,6 +180,10 @@ async def test_match_list_and_delete(world: World, simcord_env) -> None:
     assert f"#{job.id} · Senior Pricing Analyst at Acme" in listed.response.embeds[0].description
     deleted = await world.candidate.slash(world.channel, "prep job delete", job=str(job.id))
     assert "Deleted **Senior Pricing Analyst**" in deleted.response.content
+    said = " ".join(deleted.response.content.split())
+    # Earlier interviews keep their copy, so the reply does not claim every trace is gone.
+    assert "Interviews you already practised against it keep the copy they were practised against" in said
+    assert "only you can see it" in said and "`/interview practice`" in said and deleted.ephemeral
     assert await simcord_env.bot.store.jobs.matches(job.id, world.candidate.id) == {}
 
 
