@@ -163,9 +163,10 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
     import discord
 
     from bot.bot import create_bot
+    from bot.store import StoreError
 
-    bot = create_bot(settings)
     try:
+        bot = create_bot(settings)
         async with bot:
             if sync_only:
                 bot.sync_on_start = False
@@ -182,6 +183,9 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
         print("Discord refused the Message Content intent. Enable it in the developer portal "
               "(Bot -> Privileged Gateway Intents), or set MESSAGE_CONTENT_INTENT=false to run "
               "without it (candidates then answer through the form button).", file=sys.stderr)
+        return 2
+    except StoreError as error:  # the database cannot be opened (a newer schema, no asyncpg, ...)
+        print(f"Could not open the database: {error}", file=sys.stderr)
         return 2
     return 0
 
