@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "rehearse":
         from bot.console import EXIT_INTERRUPTED, rehearse
 
+        if settings.database_url.get():  # the rehearsal is one person's practice, on this machine
+            print(f"Note: the terminal rehearsal always uses the SQLite file {settings.database_path}; "
+                  "DATABASE_URL is used by the Discord bot only.", file=sys.stderr)
         try:
             return asyncio.run(rehearse(args, database_path=settings.database_path,
                                         prompts_dir=settings.prompts_dir))

@@ -144,3 +144,14 @@ def test_store_errors_at_start_up_are_printed_and_exit_2(monkeypatch, tmp_path: 
     assert asyncio.run(_run_bot(settings, sync_only=False)) == 2
     err = capsys.readouterr().err
     assert "Could not open the database:" in err and "newer version of the bot" in err
+
+
+def test_the_rehearsal_says_it_uses_the_sqlite_file_when_database_url_is_set(tmp_path: Path) -> None:
+    path = tmp_path / "practice.sqlite3"
+    result = run_cli("rehearse", "--list", cwd=tmp_path,
+                     env={"DATABASE_URL": "postgresql://coach@localhost/coach", "DATABASE_PATH": str(path)})
+    assert result.returncode == 0, result.stderr
+    assert f"the terminal rehearsal always uses the SQLite file {path}" in result.stderr
+    assert "DATABASE_URL is used by the Discord bot only" in result.stderr
+    quiet = run_cli("rehearse", "--list", cwd=tmp_path, env={"DATABASE_PATH": str(path)})
+    assert "DATABASE_URL" not in quiet.stderr
