@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import discord
 
 from bot.bot import TREE_HASH_KEY, discover_extensions
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 async def test_bot_reaches_ready_loads_every_extension_and_syncs(simcord_env) -> None:
@@ -77,12 +81,11 @@ async def test_a_missed_reminder_is_told_at_the_next_command_of_any_kind(simcord
 
 async def test_the_dev_guild_sync_runs_under_the_cross_process_lock(tmp_path, monkeypatch) -> None:
     from contextlib import asynccontextmanager
-    from pathlib import Path
 
     from bot import Settings, create_bot
 
     settings = Settings(database_path=tmp_path / "bot.sqlite3", dev_guild_id=123, env_file=None, environ={},
-                        prompts_dir=Path(__file__).resolve().parents[2] / "prompts")
+                        prompts_dir=PROMPTS)
     bot = create_bot(settings)
     held: list[str] = []
 
