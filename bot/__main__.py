@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "rehearse":
         from bot.console import EXIT_INTERRUPTED, rehearse
 
+        if settings.database_url.get():  # the rehearsal is one person's practice, on this machine
+            print(f"Note: the terminal rehearsal always uses the SQLite file {settings.database_path}; "
+                  "DATABASE_URL is used by the Discord bot only.", file=sys.stderr)
         try:
             return asyncio.run(rehearse(args, database_path=settings.database_path,
                                         prompts_dir=settings.prompts_dir))
@@ -163,9 +166,10 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
     import discord
 
     from bot.bot import create_bot
+    from bot.store import StoreError
 
-    bot = create_bot(settings)
     try:
+        bot = create_bot(settings)
         async with bot:
             if sync_only:
                 bot.sync_on_start = False
@@ -182,6 +186,9 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
         print("Discord refused the Message Content intent. Enable it in the developer portal "
               "(Bot -> Privileged Gateway Intents), or set MESSAGE_CONTENT_INTENT=false to run "
               "without it (candidates then answer through the form button).", file=sys.stderr)
+        return 2
+    except StoreError as error:  # the database cannot be opened (a newer schema, no asyncpg, ...)
+        print(f"Could not open the database: {error}", file=sys.stderr)
         return 2
     return 0
 

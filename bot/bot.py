@@ -178,7 +178,9 @@ class InterviewCoach(commands.Bot):
         if self.settings.dev_guild_id and not force:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            # Under the same lock as the global sync: processes starting together sync one by one.
+            async with self.store.exclusive("command-tree sync"):
+                synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to the development server", len(synced))
             return synced
         digest = self.command_tree_hash()

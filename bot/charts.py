@@ -14,6 +14,10 @@ and a dimension's change is shown with ▲/▼ as well as colour."""
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +47,32 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 SHORT_LABELS = {"structure": "Structure", "specificity": "Specifics", "concision": "Concision",
                 "confidence": "Confidence", "alignment": "Company fit", "relevance": "On the question",
                 "composure": "Tone", "questions": "Your questions"}
+# Fonts tried, in order, for a script title with letters DejaVu has no glyph for (CJK above
+# all): Noto CJK and other common fallbacks on Linux, macOS and Windows, then whatever fontconfig
+# (`fc-match`) names for the missing letters. A letter no font here has is drawn as "?", never as
+# an empty box; a title with nothing readable left is shown by its script id.
+FALLBACK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/YuGothM.ttc",
+    "C:/Windows/Fonts/malgun.ttf",
+)
+STAND_IN = "?"
+_NO_SUCH_LETTER = "\U000F0000"  # private use: no font draws it, so it shows the font's "missing" box
 _fonts: dict[tuple[bool, int], Any] = {}
+_fallbacks: dict[tuple[str, int], Any] = {}
+_boxes: dict[int, tuple[tuple[int, int], bytes]] = {}
+_fc_found: dict[str, str | None] = {}
 
 
 def _font(size: int, *, bold: bool = False) -> FreeTypeFont:
@@ -60,6 +89,81 @@ def _font(size: int, *, bold: bool = False) -> FreeTypeFont:
         else:
             _fonts[key] = ImageFont.load_default(size)
     return _fonts[key]  # type: ignore[no-any-return]
+
+
+def has_glyph(font: FreeTypeFont, char: str) -> bool:
+    """Whether `font` draws `char` as itself rather than its "missing letter" box: the box is
+    what it draws for a letter no font has, so a letter drawn exactly like it is missing."""
+    if char.isspace() or unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc"):
+        return True
+    key = id(font)
+    if key not in _boxes:
+        box = font.getmask(_NO_SUCH_LETTER)
+        _boxes[key] = (box.size, bytes(box))
+    mask = font.getmask(char)
+    return (mask.size, bytes(mask)) != _boxes[key]
+
+
+def _fc_match(chars: str) -> str | None:
+    """The font file fontconfig picks for these letters, if fontconfig is installed."""
+    if chars not in _fc_found:
+        _fc_found[chars] = None
+        if shutil.which("fc-match"):
+            charset = " ".join(f"{ord(c):x}" for c in chars)
+            try:
+                out = subprocess.run(["fc-match", "--format=%{file}", f"sans-serif:charset={charset}"],
+                                     capture_output=True, text=True, timeout=3, check=False)
+                _fc_found[chars] = out.stdout.strip() or None
+            except (OSError, subprocess.SubprocessError):
+                pass
+    return _fc_found[chars]
+
+
+def _fallback(path: str, size: int) -> FreeTypeFont | None:
+    from PIL import ImageFont
+
+    key = (path, size)
+    if key not in _fallbacks:
+        try:
+            _fallbacks[key] = ImageFont.truetype(path, size) if Path(path).is_file() else None
+        except OSError:
+            _fallbacks[key] = None
+    return _fallbacks[key]  # type: ignore[no-any-return]
+
+
+def drawable(text: str, size: int, *, stand_in_for: str = "") -> tuple[str, FreeTypeFont]:
+    """`text` as it can be drawn at `size`, and the font to draw it in: the usual font when it has
+    every letter, else the installed font that has the most of them; letters none has become
+    "?" (a run of them one "?"), and when nothing readable is left, `stand_in_for` (a script id)
+    is shown instead."""
+    font = _font(size)
+    missing = [c for c in text if not has_glyph(font, c)]
+    if missing:
+        wanted = "".join(dict.fromkeys(missing))
+        paths = [*FALLBACK_FONTS, *filter(None, [_fc_match(wanted[:8])])]
+        for path in dict.fromkeys(paths):
+            other = _fallback(path, size)
+            if other is None:
+                continue
+            still = [c for c in text if not has_glyph(other, c)]
+            if len(still) < len(missing):
+                font, missing = other, still
+            if not missing:
+                break
+    if not missing:
+        return text, font
+    shown, gap = [], False
+    for char in text:
+        if has_glyph(font, char):
+            shown.append(char)
+            gap = False
+        elif not gap:
+            shown.append(STAND_IN)
+            gap = True
+    result = re.sub(r"\?(\s*\?)+", STAND_IN, "".join(shown))
+    if stand_in_for and not any(c.isalnum() for c in result):
+        return stand_in_for, _font(size)
+    return result, font
 
 
 def _fit(text: str, font: FreeTypeFont, width: float) -> str:
@@ -89,6 +193,15 @@ def _polyline(draw: ImageDraw, series: ChartSeries, box: tuple[float, float, flo
     return xy
 
 
+LEGEND_SIZE = 22
+
+
+def legend_label(script_id: str, title: str, count: int) -> tuple[str, FreeTypeFont]:
+    """A script's line in the legend and its font: every letter drawable, cut to the width."""
+    text, font = drawable(title, LEGEND_SIZE, stand_in_for=script_id)
+    return _fit(f"{text} ({count})", font, WIDTH - 2 * PAD - 30), font
+
+
 def render(chart: ProgressChart) -> bytes:
     """The chart as PNG bytes."""
     from PIL import Image, ImageDraw
@@ -98,15 +211,15 @@ def render(chart: ProgressChart) -> bytes:
     colours = {sid: SCRIPT_COLOURS[i % len(SCRIPT_COLOURS)] for i, (sid, _t, _c) in enumerate(chart.scripts)}
 
     # Lay the legend out first: it decides the height.
-    legend_rows: list[list[tuple[str, tuple[int, int, int]]]] = [[]]
+    legend_rows: list[list[tuple[str, FreeTypeFont, tuple[int, int, int]]]] = [[]]
     row_width = 0.0
     for sid, title, count in chart.scripts:
-        label = _fit(f"{title} ({count})", body, WIDTH - 2 * PAD - 30)
-        width = 30 + body.getlength(label) + 24
+        label, font = legend_label(sid, title, count)
+        width = 30 + font.getlength(label) + 24
         if legend_rows[-1] and row_width + width > WIDTH - 2 * PAD:
             legend_rows.append([])
             row_width = 0.0
-        legend_rows[-1].append((label, colours[sid]))
+        legend_rows[-1].append((label, font, colours[sid]))
         row_width += width
     cells = len(chart.dimensions)
     grid_rows = (cells + 1) // 2
@@ -139,10 +252,10 @@ def render(chart: ProgressChart) -> bytes:
             draw.text((left - 10, y), str(value), font=small, fill=MUTED, anchor="rm")
     box = (left + 10, plot_top, right - 10, plot_bottom)
     xy = _polyline(draw, chart.overall, box, n, width=4, colour=LINE)
-    radius = 8 if n <= 12 else 6 if n <= 25 else 4
+    radius = 8 if n <= 12 else 6 if n <= 25 else 4  # many dots: thinner rims, so their colours show
     for (x, y), interview in zip(xy, chart.interviews, strict=True):
         draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colours[interview.script_id],
-                     outline=BACKGROUND, width=2)
+                     outline=BACKGROUND, width=2 if n <= 25 else 1)
     draw.text((box[0], plot_bottom + 18), f"{chart.first:%d %b}", font=small, fill=MUTED)
     draw.text((box[2], plot_bottom + 18), f"{chart.last:%d %b}", font=small, fill=MUTED, anchor="ra")
     draw.text(((box[0] + box[2]) / 2, plot_bottom + 18), "oldest → newest", font=small, fill=MUTED, anchor="ma")
@@ -150,10 +263,10 @@ def render(chart: ProgressChart) -> bytes:
     # Which colour is which script.
     for r, entries in enumerate(legend_rows):
         x, y = float(PAD), legend_top + 34 * r
-        for label, colour in entries:
+        for label, font, colour in entries:
             draw.ellipse((x, y + 5, x + 18, y + 23), fill=colour)
-            draw.text((x + 28, y), label, font=body, fill=TEXT)
-            x += 30 + body.getlength(label) + 24
+            draw.text((x + 28, y), label, font=font, fill=TEXT)
+            x += 30 + font.getlength(label) + 24
 
     # One small line per dimension, two columns.
     if cells:

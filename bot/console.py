@@ -29,12 +29,12 @@ import shutil
 import signal
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal, TextIO, TypeVar
+from typing import Any, Literal, TextIO
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery import VoiceCommandError, delivery_notes, read_voice_command
@@ -46,17 +46,14 @@ from bot.core.interview import (
     InterviewError,
     report_context,
 )
-from bot.core.job_description import read_job_description
-from bot.core.job_fit import job_context, requirement_map, resume_context
 from bot.core.panel import PanelError, parse_panel
 from bot.core.preparation import PreparationError, check_minutes, time_left
 from bot.core.progress import chart_message
-from bot.core.resume import read_resume
 from bot.core.scripts import Script, ScriptError
 from bot.core.text import split_text
-from bot.documents import extract_text
 from bot.library import TemplateLibrary
 from bot.services.interviews import ActiveInterviewExists, InterviewService, Step
+from bot.services.jobs import JobService
 from bot.services.progress import ProgressService
 from bot.services.voice import VoiceService
 from bot.store import Store, StoreError
@@ -67,7 +64,6 @@ try:
 except ImportError:  # not POSIX: no terminal modes to adjust
     termios = None  # type: ignore[assignment]
 
-T = TypeVar("T")
 LOCAL_USER_ID = 1  # Discord ids are far larger, so the local rehearser never collides with one
 EXIT_DONE, EXIT_ERROR, EXIT_USAGE, EXIT_SAVED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C before a rehearsal started: there was nothing to save
@@ -499,7 +495,7 @@ async def rehearse(args: argparse.Namespace, *, database_path: Path, prompts_dir
         service = InterviewService(store, library, clock)
         progress = ProgressService(store, library, service.clock)
         service.when_finished(progress.record_finished)  # attempts and best attempts, as on Discord
-        rehearsal = Rehearsal(service, library, term, args, db_path)
+        rehearsal = Rehearsal(service, library, term, args, db_path, jobs=JobService(store, service.clock))
         rehearsal.voice = VoiceService(store, clock, service)
         with term.catching_interrupts():
             status = await rehearsal.run()
@@ -548,9 +544,17 @@ def _write_file(path: Path, data: bytes) -> Path:
     return path.absolute()
 
 
-def _read_file(path: Path, reader: Callable[[str], T]) -> T:
-    """A document given on the command line, read by `reader` (job description or résumé)."""
-    return reader(extract_text(path.name, path.read_bytes()))
+class _FileRefused(Exception):
+    """A --job or --resume-file that cannot be used; the message names the file."""
+
+
+@contextlib.contextmanager
+def _refused_as(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except DocumentError as exc:
+        reason = str(exc)
+        raise _FileRefused(reason if path.name in reason else f"{path.name}: {reason}") from exc
 
 
 def _script_order(library: TemplateLibrary) -> list[Script]:
@@ -605,8 +609,9 @@ class Rehearsal:
     """One run of the command: starts or resumes the local rehearsal and reads it through."""
 
     def __init__(self, service: InterviewService, library: TemplateLibrary, term: Terminal,
-                 args: argparse.Namespace, db_path: Path) -> None:
+                 args: argparse.Namespace, db_path: Path, *, jobs: JobService) -> None:
         self.service, self.library, self.term, self.args = service, library, term, args
+        self.jobs = jobs  # reads --job and --resume-file as /prep job add and /prep resume do
         self.db_path = db_path
         self.session_id = 0
         self.transcript: Path | None = None  # where the user asked for the transcript
@@ -668,9 +673,11 @@ class Rehearsal:
             return EXIT_USAGE
         try:
             materials = await self._materials()
-        except (DocumentError, OSError) as exc:
-            term.say(plain(str(exc)) if isinstance(exc, DocumentError) else
-                     f"Could not read {exc.filename}: {exc.strerror or exc}")
+        except _FileRefused as exc:
+            term.say(plain(str(exc)))
+            return EXIT_USAGE
+        except OSError as exc:
+            term.say(f"Could not read {exc.filename}: {exc.strerror or exc}")
             return EXIT_USAGE
         context = {
             "candidate": details["name"], "role": details["role"], "company": details["company"],
@@ -699,22 +706,24 @@ class Rehearsal:
 
     async def _materials(self) -> dict[str, Any]:
         """The job (--job) and résumé (--resume-file) for the context, read off the event loop;
-        the job's requirements matched against the local story bank. Raises DocumentError."""
+        the job's requirements matched against the local story bank. Refused (_FileRefused) as
+        Discord refuses the same file: a text with no requirements or duties is no job."""
         materials: dict[str, Any] = {}
         job_path = getattr(self.args, "job", None)
         resume_path = getattr(self.args, "resume_file", None)
         if job_path is not None:
-            job = await asyncio.to_thread(_read_file, job_path, read_job_description)
-            stories = await self.service.store.stories.for_user(LOCAL_USER_ID)
-            materials["job"] = job_context(job, requirement_map(job, stories))
+            data = await asyncio.to_thread(job_path.read_bytes)
+            with _refused_as(job_path):
+                job, materials["job"] = await self.jobs.job_for_one_interview(
+                    LOCAL_USER_ID, filename=job_path.name, data=data)
             self.term.say(f"Practising against {job.title or 'the job'}"
                           f"{' at ' + job.company if job.company else ''}: {len(job.must_have)} must-haves read "
                           f"from {job_path.name}.")
         if resume_path is not None:
-            resume = await asyncio.to_thread(_read_file, resume_path, read_resume)
-            if not resume.roles:
-                raise DocumentError(f"I found no roles or achievements in {resume_path.name}.")
-            materials["resume"] = resume_context(resume)
+            data = await asyncio.to_thread(resume_path.read_bytes)
+            with _refused_as(resume_path):
+                resume, materials["resume"] = await self.jobs.resume_for_one_interview(
+                    filename=resume_path.name, data=data)
             self.term.say(f"Using your résumé: {len(resume.roles)} roles read from {resume_path.name}.")
         return materials
 

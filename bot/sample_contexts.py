@@ -52,10 +52,13 @@ def sample_report() -> dict[str, Any]:
     report["job_coverage"] = job_coverage(scored, job)
     report["job_coverage"]["covered"].append({"requirement": "Strong SQL and Python", "question_number": 1,
                                               "quote": "I rebuilt the pipeline in SQL."})
+    # As a practice run lists a must-have its question named but the answer did not cover.
+    report["job_coverage"]["untouched"].append({"requirement": "Stakeholder management", "question_number": 2})
     report["resume_use"] = [*resume_use(scored, sample_resume()),
                             {"bullet": "Grew revenue by 20%", "employer": "Initech", "status": "contradicted",
                              "question_number": 1, "quote": "", "resume_figure": "20%", "said_figure": "35%"},
-                            {"bullet": "Led a team of 4", "employer": "", "status": "unused"}]
+                            {"bullet": "Led a team of 4", "employer": "", "status": "unused"},
+                            {"bullet": "Cut costs by 10%", "employer": "", "status": "unused", "question_number": 2}]
     return report
 
 

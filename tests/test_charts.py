@@ -87,3 +87,44 @@ def test_importing_the_bot_does_not_import_pillow() -> None:
     code = "import sys, bot.bot, bot.services.progress; print('PIL' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def drawn_as_box(font, char: str) -> bool:
+    """The font's own glyph check: a letter drawn exactly like one no font has is its empty box."""
+    box, mask = font.getmask("\U000F0000"), font.getmask(char)
+    return not char.isspace() and (mask.size, bytes(mask)) == (box.size, bytes(box))
+
+
+def test_the_box_check_itself_tells_a_missing_letter() -> None:
+    font = charts._font(22)
+    assert not drawn_as_box(font, "A") and not drawn_as_box(font, "Ж") and drawn_as_box(font, "\U000F0001")
+
+
+def test_no_legend_letter_is_drawn_as_an_empty_box() -> None:
+    chart = progress_chart(interviews(6), DIMENSIONS)
+    assert chart is not None
+    for script_id, title, count in chart.scripts:
+        label, font = charts.legend_label(script_id, title, count)
+        assert not [c for c in label if drawn_as_box(font, c)], (title, label)
+        assert label.endswith(f"({count})")
+
+
+def test_letters_no_installed_font_has_get_a_visible_stand_in(monkeypatch) -> None:
+    monkeypatch.setattr(charts, "FALLBACK_FONTS", ())
+    monkeypatch.setattr(charts, "_fc_match", lambda chars: None)
+    label, font = charts.legend_label("panel", "Финальное интервью · 最终面试 · مقابلة", 3)
+    assert label == "Финальное интервью · ? · مقابلة (3)" and not any(drawn_as_box(font, c) for c in label)
+    only_cjk, _ = charts.legend_label("panel_zh", "最终面试", 2)
+    assert only_cjk == "panel_zh (2)"  # nothing readable left: the script's id
+    assert charts.legend_label("final", "Entretien final — Café ☕", 1)[0] == "Entretien final — Café ☕ (1)"
+
+
+def test_a_font_with_the_letters_is_used_where_one_is_installed() -> None:
+    from PIL import ImageFont
+
+    installed = [p for p in charts.FALLBACK_FONTS if charts._fallback(p, 22) is not None]
+    found = [p for p in installed if not drawn_as_box(ImageFont.truetype(p, 22), "最")]
+    if not found:
+        pytest.skip("no CJK font installed here; the stand-in test covers this machine")
+    label, font = charts.legend_label("panel", "最终面试", 2)
+    assert label == "最终面试 (2)" and not any(drawn_as_box(font, c) for c in "最终面试")

@@ -99,3 +99,59 @@ def test_no_command_and_no_token_starts_a_rehearsal(tmp_path: Path) -> None:
     assert "No DISCORD_TOKEN configured: starting a terminal rehearsal instead." in result.stdout
     assert "--name is required" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def _without_asyncpg(monkeypatch) -> None:
+    """As if the postgres extra were not installed: importing asyncpg fails."""
+    monkeypatch.setitem(sys.modules, "asyncpg", None)
+    for name in [n for n in sys.modules if n.startswith("asyncpg.") or n in ("bot.store.postgres",)]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_database_url_without_asyncpg_is_a_clear_store_error(monkeypatch, tmp_path: Path) -> None:
+    from bot.store import Store, StoreError
+
+    _without_asyncpg(monkeypatch)
+    with pytest.raises(StoreError, match=r"DATABASE_URL needs asyncpg: pip install '\.\[postgres\]'"):
+        Store("postgresql://coach@localhost/coach")
+    Store(tmp_path / "still.sqlite3")  # SQLite does not need it
+
+
+def test_store_errors_at_start_up_are_printed_and_exit_2(monkeypatch, tmp_path: Path, capsys) -> None:
+    import asyncio
+    import sqlite3
+
+    from bot import Settings
+    from bot.__main__ import _run_bot
+    from bot.bot import InterviewCoach
+
+    _without_asyncpg(monkeypatch)
+    settings = Settings(token="x.y.z", database_url="postgresql://coach@localhost/coach", env_file=None, environ={})
+    assert asyncio.run(_run_bot(settings, sync_only=False)) == 2
+    err = capsys.readouterr().err
+    assert "Could not open the database: DATABASE_URL needs asyncpg" in err and "Traceback" not in err
+
+    newer = tmp_path / "newer.sqlite3"
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+
+    async def login(self, token: str) -> None:  # no Discord: what login does after the token check
+        await self.setup_hook()
+
+    monkeypatch.setattr(InterviewCoach, "login", login)
+    settings = Settings(token="x.y.z", database_path=newer, env_file=None, environ={})
+    assert asyncio.run(_run_bot(settings, sync_only=False)) == 2
+    err = capsys.readouterr().err
+    assert "Could not open the database:" in err and "newer version of the bot" in err
+
+
+def test_the_rehearsal_says_it_uses_the_sqlite_file_when_database_url_is_set(tmp_path: Path) -> None:
+    path = tmp_path / "practice.sqlite3"
+    result = run_cli("rehearse", "--list", cwd=tmp_path,
+                     env={"DATABASE_URL": "postgresql://coach@localhost/coach", "DATABASE_PATH": str(path)})
+    assert result.returncode == 0, result.stderr
+    assert f"the terminal rehearsal always uses the SQLite file {path}" in result.stderr
+    assert "DATABASE_URL is used by the Discord bot only" in result.stderr
+    quiet = run_cli("rehearse", "--list", cwd=tmp_path, env={"DATABASE_PATH": str(path)})
+    assert "DATABASE_URL" not in quiet.stderr

@@ -39,3 +39,23 @@ def test_a_docx_job_and_bad_files(tmp_path):
     assert scanned.returncode == 2 and "I found no text in `scan.pdf`" in scanned.stdout
     missing = rehearse(tmp_path, "--restart", "--script", "final", *PERSON, "--resume-file", "nope.txt")
     assert missing.returncode == 2 and "Could not read nope.txt" in missing.stdout
+
+
+DIARY = ("Monday. Slept badly and walked the dog along the river before breakfast.\n\n"
+         "Tuesday. Lunch with Priya; we talked about her trip to Lisbon and the rain.\n\n"
+         "Wednesday. Finished the novel at last. The ending was better than I expected.\n")
+
+
+def test_a_job_file_with_no_requirements_is_refused_as_on_discord(tmp_path):
+    (tmp_path / "diary.txt").write_text(DIARY, "utf-8")
+    refused = rehearse(tmp_path, "--script", "second_round", *PERSON, "--job", "diary.txt",
+                       stdin="\n".join(answers("X", 2)) + "\n")
+    out = " ".join(refused.stdout.split())
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert ("diary.txt: I couldn't find any requirements or duties in that text, so it doesn't look like a "
+            "job description.") in out
+    assert "Practising against" not in out and "questions · about" not in out  # nothing was started
+    (tmp_path / "cv.txt").write_text(DIARY, "utf-8")
+    no_roles = rehearse(tmp_path, "--script", "second_round", *PERSON, "--resume-file", "cv.txt")
+    assert no_roles.returncode == 2 and "cv.txt: I couldn't find any roles or achievements" in " ".join(
+        no_roles.stdout.split())

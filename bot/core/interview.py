@@ -578,9 +578,9 @@ class Interview:
         if self.panel:
             report["panel"] = self.panel_report(scored)
         if self.context["job"]:
-            report["job_coverage"] = job_coverage(scored, self.context["job"])
+            report["job_coverage"] = job_coverage(scored, self.context["job"], practice=self.is_practice)
         if self.context["resume"]:
-            report["resume_use"] = resume_use(scored, self.context["resume"])
+            report["resume_use"] = resume_use(scored, self.context["resume"], practice=self.is_practice)
         return report
 
     def panel_report(self, scored: Sequence[ScoredAnswer]) -> list[dict[str, Any]]:

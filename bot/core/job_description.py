@@ -27,7 +27,7 @@ MUST, NICE = "must", "nice"
 _SECTION_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (section, re.compile(pattern, re.IGNORECASE)) for section, pattern in (
         ("ignore", r"\b(benefits|perks|what we offer|we offer|compensation|salary|pay|how to apply|"
-                   r"equal opportunit|diversity|application process|interview process)\b"),
+                   r"equal opportunit\w*|diversity|application process|interview process)\b"),
         ("nice", r"\b(nice[- ]to[- ]haves?|bonus|preferred|desirable|desired|pluses|a plus|"
                  r"would be (great|nice)|extra credit|even better|ideally|it'?s a plus)\b"),
         ("values", r"\b(our values|values|culture|how we work|what we believe|principles|"
@@ -37,10 +37,10 @@ _SECTION_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"looking for|essential|skills (and|&) experience|experience (and|&) skills|"
                  r"your (background|profile|experience)|what you bring|you bring|you should have|"
                  r"you'll have|you will have|the ideal candidate)\b"),
-        ("duties", r"\b(what you('ll| will)? (do|be doing|work on)|responsibilit|the role|your role|"
+        ("duties", r"\b(what you('ll| will)? (do|be doing|work on)|responsibilit\w*|the role|your role|"
                    r"the job|day[- ]to[- ]day|in this role|you will|you'll|duties|your mission|"
                    r"the opportunity|what the job involves|key tasks|your impact|the work)\b"),
-        ("skills", r"\b(skills|tech stack|our stack|stack|tools|technolog|toolkit)\b"),
+        ("skills", r"\b(skills|tech stack|our stack|stack|tools|technolog\w*|toolkit)\b"),
         ("about", r"\b(about us|about the company|who we are|our mission|our story|the company|"
                   r"about [A-Z][\w&.' -]{1,40}|why join|why us|our team|the team)\b"),
     ))
@@ -294,6 +294,11 @@ def read_job_description(text: str) -> JobDescription:
     skills_listed = _items(sections.get("skills", []))
     values_items = _items(sections.get("values", []))
     about = [s for ln in sections.get("about", []) for s in sentences(ln.text)]
+    # A "Skills" section's longer items that ask for experience are requirements ("3+ years of Go
+    # in production"); its short ones ("SQL", "dbt") stay skills.
+    must += [item for item in skills_listed
+             if len(item.split()) > 4 and re.search(r"\b(experience|years|proficien\w*|fluen\w*|degree)\b",
+                                                    item, re.I)]
     # A "Requirements" section's lines that say "nice to have" or "a plus" are nice to have.
     nice += [m for m in must if _NICE_CUE.search(m)]
     must = [m for m in must if not _NICE_CUE.search(m)]

@@ -138,9 +138,24 @@ def _evidence(terms: frozenset[str], concepts: set[str], answer: ScoredAnswer) -
     return hits * 2 + concept_hits, shorten(best, 160)
 
 
-def job_coverage(scored: Sequence[ScoredAnswer], job: Mapping[str, Any]) -> dict[str, Any]:
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _asking(scored: Sequence[ScoredAnswer], text: str) -> ScoredAnswer | None:
+    """The first question whose wording quotes `text` (a requirement or a résumé line)."""
+    wanted = _plain(text.rstrip("."))
+    return next((s for s in scored if wanted and wanted in _plain(s.question_text)), None)
+
+
+def job_coverage(scored: Sequence[ScoredAnswer], job: Mapping[str, Any], *,
+                 practice: bool = False) -> dict[str, Any]:
     """Which must-have requirements the answers gave evidence for (with the answer that
-    covered each, quoted) and which they never touched. `job` is the script context's job."""
+    covered each, quoted) and which they never touched. `job` is the script context's job.
+
+    A practice run asks a question or two, so it is judged only by what it asked: a must-have
+    no answer covered is listed only when one of its questions named it (with that question's
+    number), never as a gap the run could not have filled."""
     covered, untouched = [], []
     for text in job.get("must_have") or []:
         terms, concepts = key_terms(text), skill_concepts(text)
@@ -148,8 +163,10 @@ def job_coverage(scored: Sequence[ScoredAnswer], job: Mapping[str, Any]) -> dict
         if found:
             (_, quote), answer = max(found, key=lambda item: (item[0][0], -item[1].number))
             covered.append({"requirement": text, "question_number": answer.number, "quote": quote})
-        else:
+        elif not practice:
             untouched.append({"requirement": text})
+        elif (asked := _asking(scored, text)) is not None:
+            untouched.append({"requirement": text, "question_number": asked.number})
     return {"title": job.get("title") or "", "covered": covered, "untouched": untouched}
 
 
@@ -169,9 +186,12 @@ def _figures(text: str) -> set[tuple[str, str]]:
     return found
 
 
-def resume_use(scored: Sequence[ScoredAnswer], resume: Mapping[str, Any]) -> list[dict[str, Any]]:
+def resume_use(scored: Sequence[ScoredAnswer], resume: Mapping[str, Any], *,
+               practice: bool = False) -> list[dict[str, Any]]:
     """For each of the résumé's strongest bullets: used (the answer that told it), contradicted
-    (an answer on the same achievement gives another figure of the same kind), or never used."""
+    (an answer on the same achievement gives another figure of the same kind), or never used.
+    In a practice run (see `job_coverage`) a line no answer used is listed only when one of its
+    questions quoted it."""
     notes = []
     for bullet in resume.get("strongest") or []:
         text = str(bullet.get("text", ""))
@@ -189,6 +209,10 @@ def resume_use(scored: Sequence[ScoredAnswer], resume: Mapping[str, Any]) -> lis
                 entry.update(status="contradicted", resume_figure=", ".join(
                     _show(k, v) for k, v in sorted(figures)), said_figure=", ".join(
                     _show(k, v) for k, v in sorted(said) if k in kinds))
+        elif practice:
+            if (asked := _asking(scored, text)) is None:
+                continue
+            entry["question_number"] = asked.number
         notes.append(entry)
     return notes
 

@@ -17,15 +17,40 @@ from bot.bot import InterviewCoach
 from bot.exts._common import bot_of, reply
 from bot.exts._ui import OwnerOnly, guarded
 
-TABLE_LABELS = {
-    "users": "your settings", "interview_sessions": "interviews", "answers": "questions asked",
-    "answer_parts": "answer messages", "journal_entries": "journal entries",
-    "followup_plans": "follow-up plans", "nudges": "reminders", "checklist_items": "checklist ticks",
-    "checklists": "checklists", "interview_followons": "report deliveries",
-    "star_stories": "STAR stories", "job_descriptions": "job descriptions",
-    "job_story_matches": "requirement matches", "resumes": "résumé",
-    "spoken_parts": "voice answers' delivery metrics",
+# What each table the privacy commands cover is called in the delete summary: (one, many).
+# tests/exts/test_privacy_labels.py checks every table exported and deleted has one.
+TABLE_LABELS: dict[str, tuple[str, str]] = {
+    "users": ("settings record", "settings records"),
+    "interview_sessions": ("interview", "interviews"),
+    "answers": ("question asked", "questions asked"),
+    "answer_parts": ("answer message", "answer messages"),
+    "spoken_parts": ("voice answer's delivery metrics", "voice answers' delivery metrics"),
+    "interview_followons": ("report delivery", "report deliveries"),
+    "journal_entries": ("journal entry", "journal entries"),
+    "journal_drafts": ("journal draft", "journal drafts"),
+    "followup_plans": ("follow-up plan", "follow-up plans"),
+    "nudges": ("reminder", "reminders"),
+    "checklist_items": ("checklist tick", "checklist ticks"),
+    "checklists": ("checklist", "checklists"),
+    "star_stories": ("STAR story", "STAR stories"),
+    "interview_scores": ("interview score", "interview scores"),
+    "question_attempts": ("scored answer", "scored answers"),
+    "question_bests": ("best answer kept", "best answers kept"),
+    "picked_questions": ("picked question to ask", "picked questions to ask"),
+    "job_descriptions": ("job description", "job descriptions"),
+    "job_story_matches": ("requirement match", "requirement matches"),
+    "resumes": ("résumé", "résumés"),
+    "mock_interviews": ("mock interview with a member", "mock interviews with members"),
+    "mock_scores": ("mock interview score", "mock interview scores"),
+    "mock_notes": ("mock interview note", "mock interview notes"),
+    "server_scripts": ("server script", "server scripts"),
 }
+
+
+def table_label(table: str, count: int) -> str:
+    """'3 interviews', '1 journal entry': never a raw table name."""
+    one, many = TABLE_LABELS.get(table) or (table.replace("_", " "),) * 2
+    return f"{count} {one if count == 1 else many}"
 
 
 class PrivacyCog(commands.Cog, name="Privacy"):
@@ -95,7 +120,7 @@ class DeleteChoice(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.u
         else:
             removed = await bot.user_settings.delete_everything(self.owner_id)
             if removed:
-                summary = ", ".join(f"{n} {TABLE_LABELS.get(t, t)}" for t, n in removed.items())
+                summary = ", ".join(table_label(t, n) for t, n in removed.items())
                 text = f"Done. I deleted {summary}. Nothing about you is stored now."
             else:
                 text = "There was nothing stored about you."

@@ -47,8 +47,14 @@ it gets it; the lock lives as long as that connection, so when the leading proce
 by SIGKILL) its socket closes, the server frees the lock, and another process leads within one
 try: about 2 s, plus the server's notice of a vanished machine (TCP keepalives, ~25 s) when no
 socket close ever arrives. The new leader first applies the crash rule below to what the dead
-one left 'sending', then dispatches. A leader whose lock connection drops stops at once (its
-sends under way are left to the next leader's crash rule). Claims stay guarded by the status
+one left 'sending', then dispatches. A leader whose lock connection drops stops at once: the
+moment the connection's end is noticed, every send under way is cancelled (left 'sending', to
+the next leader's crash rule) and nothing new is claimed. What remains is a window, not a
+guarantee: between the drop and this process noticing it (at once for a closed socket; up to
+the keepalive time, ~25 s, for a silent network), and for a REST call already on the wire when
+the send is cancelled, the old leader may still deliver a nudge the new leader's crash rule
+looks for; the crash rule then finds it delivered (it searches the DMs) unless the message lands
+after that search, the one case where a nudge can arrive twice. Claims stay guarded by the status
 (and on PostgreSQL skip rows another process is locking: FOR UPDATE SKIP LOCKED), so even two
 dispatchers could not send one nudge twice. Wake-ups cross processes by LISTEN/NOTIFY: triggers
 on the nudges table NOTIFY `nudge_due` whenever a statement leaves a nudge waiting, and the
@@ -308,9 +314,13 @@ class NudgeDispatcher:
                 await lead.release()
 
     def _lost_lead(self) -> None:
-        """The connection holding the lead dropped: another process may lead already."""
+        """The connection holding the lead dropped: another process may lead already, and its
+        crash rule may look at this one's 'sending' rows. Every send under way is cancelled at
+        once (not when the loop next looks), and no new one starts."""
         self._lead_lost = True
         self._changed.set()
+        for send in list(self._sending.values()):
+            send.cancel()  # left 'sending': the next leader's crash rule resolves it
         if self._napping and self._task is not None and not self._task.done():
             self._task.cancel()  # lands in _nap's sleep, never in a send
 
@@ -401,12 +411,14 @@ class NudgeDispatcher:
         started = 0
         for nudge in await self.store.nudges.due(now, limit=self.batch,
                                                  skip_users=list(self._busy_users)):
-            if started >= free:
+            if started >= free or self._lead_lost:
                 break
             if nudge.user_id in self._busy_users or nudge.id in self._sending:
                 continue  # the user's earlier nudge goes first
             if not await self.store.nudges.claim(nudge.id, now):
                 continue  # cancelled, snoozed or taken since it was read
+            if self._lead_lost:  # lost while claiming: left 'sending' for the next leader's crash rule
+                break
             self._launch(nudge, now)
             started += 1
         return started

@@ -55,6 +55,19 @@ def _read_resume(filename: str | None, data: bytes | None, text: str | None) -> 
     return body, read_resume(body)
 
 
+def _check_job(job: JobDescription) -> None:
+    """The refusal of a text that is no job description (raises DocumentError)."""
+    if not job.requirements and not job.responsibilities:
+        raise DocumentError("I couldn't find any requirements or duties in that text, so it doesn't "
+                            "look like a job description. Paste the whole advert, headings and all.")
+
+
+def _check_resume(resume: Resume) -> None:
+    if not resume.roles:
+        raise DocumentError("I couldn't find any roles or achievements in that text, so it doesn't "
+                            "look like a résumé. Include your work experience with its dates.")
+
+
 def job_label(record: StoredJob) -> str:
     """How a job is named in lists and autocomplete (at most 100 characters)."""
     what = record.title or "Untitled role"
@@ -78,9 +91,7 @@ class JobService:
             raise DocumentError(f"You already keep {MAX_JOBS} job descriptions. Delete one with "
                                 "`/prep job delete` first.")
         body, job = await asyncio.to_thread(_read_job, filename, data, text)
-        if not job.requirements and not job.responsibilities:
-            raise DocumentError("I couldn't find any requirements or duties in that text, so it doesn't "
-                                "look like a job description. Paste the whole advert, headings and all.")
+        _check_job(job)
         now = self.clock.now()
         await self.store.users.ensure(user_id, now)
         record = await self.store.jobs.add(
@@ -186,9 +197,7 @@ class JobService:
         """Read and keep the user's résumé (replacing the one kept before). Raises DocumentError
         and keeps nothing when it cannot be read."""
         body, resume = await asyncio.to_thread(_read_resume, filename, data, text)
-        if not resume.roles:
-            raise DocumentError("I couldn't find any roles or achievements in that text, so it doesn't "
-                                "look like a résumé. Include your work experience with its dates.")
+        _check_resume(resume)
         now = self.clock.now()
         await self.store.users.ensure(user_id, now)
         record = await self.store.jobs.save_resume(user_id, source=filename or PASTED, body=body,
@@ -203,6 +212,23 @@ class JobService:
         return await self.store.jobs.delete_resume(user_id)
 
     # --- what a mock interview is given -------------------------------------------------
+
+    async def job_for_one_interview(self, user_id: int, *, filename: str,
+                                    data: bytes) -> tuple[JobDescription, dict[str, Any]]:
+        """A job description read from a file for one interview, not kept (the terminal's
+        `--job`): the same reading and the same refusal as `add_job`, its requirements matched
+        against the user's story bank. Returns the reading and the `job` for the context."""
+        _, job = await asyncio.to_thread(_read_job, filename, data, None)
+        _check_job(job)
+        stories = await self.store.stories.for_user(user_id)
+        return job, job_context(job, requirement_map(job, stories))
+
+    async def resume_for_one_interview(self, *, filename: str, data: bytes) -> tuple[Resume, dict[str, Any]]:
+        """A résumé read from a file for one interview, not kept (the terminal's `--resume-file`),
+        refused as `save_resume` refuses it. Returns the reading and the `resume` for the context."""
+        _, resume = await asyncio.to_thread(_read_resume, filename, data, None)
+        _check_resume(resume)
+        return resume, resume_context(resume)
 
     async def interview_materials(self, user_id: int, typed_job: str | None) -> dict[str, Any]:
         """The `job` (when one was picked) and `resume` (when one is kept) for an interview's

@@ -5,7 +5,10 @@ audio itself is never stored.
 One worker thread does all transcription (the engines are CPU-heavy and not thread-safe), its
 models loaded once, on first use. The queue in front of it is bounded: a recording that finds it
 full is refused at once with a clear message (`VoiceBusy`), nothing stored, rather than making
-everyone wait longer. Both the Discord adapter and the terminal rehearsal come through here."""
+everyone wait longer. A caller that has work to do before the transcription (the Discord adapter
+downloads the recording) takes its place first with `reserve()`: it is refused then, before
+downloading anything, or holds a place that cannot be refused later, and knows how many are
+ahead of it. Both the Discord adapter and the terminal rehearsal come through here."""
 
 from __future__ import annotations
 
@@ -39,6 +42,34 @@ class VoiceUnavailable(InterviewError):
 
 class VoiceBusy(InterviewError):
     """The transcription queue is full; nothing was stored."""
+
+
+BUSY = ("I'm transcribing too many voice answers right now, so I did not take that one. Send it again "
+        "in a minute, or type your answer.")
+
+
+class QueuePlace:
+    """A place in the transcription queue, held from `VoiceService.reserve()` until the recording
+    has been transcribed or the place is released (leaving a `with` block releases it)."""
+
+    def __init__(self, service: VoiceService, ahead: int) -> None:
+        self.ahead = ahead  # recordings queued or being transcribed before this one
+        self._service: VoiceService | None = service
+
+    @property
+    def held(self) -> bool:
+        return self._service is not None
+
+    def release(self) -> None:
+        if self._service is not None:
+            self._service._pending -= 1
+            self._service = None
+
+    def __enter__(self) -> QueuePlace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +151,24 @@ class VoiceService:
 
     # --- transcription ---------------------------------------------------------------------
 
+    @property
+    def full(self) -> bool:
+        """Whether a recording arriving now would be refused (VoiceBusy)."""
+        return self._pending >= self.queue_limit
+
+    def reserve(self) -> QueuePlace:
+        """A place in the queue for a recording about to be transcribed, taken before it is
+        downloaded: raises VoiceBusy at once when the queue is full (VoiceUnavailable without the
+        extra); otherwise the place, with how many are ahead of it, is the recording's until
+        `transcribe` has run with it or it is released."""
+        if not self.available:
+            raise VoiceUnavailable(NOT_INSTALLED)
+        if self.full:
+            raise VoiceBusy(BUSY)
+        place = QueuePlace(self, self._pending)
+        self._pending += 1
+        return place
+
     def _run(self, audio: bytes) -> Transcription:
         """In the worker thread: the engine is made once, then reused."""
         with self._engine_lock:
@@ -129,30 +178,26 @@ class VoiceService:
             engine = self._engine
         return engine.transcribe(audio)
 
-    async def transcribe(self, audio: bytes) -> Transcription:
+    async def transcribe(self, audio: bytes, *, place: QueuePlace | None = None) -> Transcription:
         """The recording's transcription, made in the worker thread. Raises VoiceBusy when the
-        queue is full, AudioError when the recording is unusable, VoiceUnavailable without the
-        extra."""
-        if not self.available:
-            raise VoiceUnavailable(NOT_INSTALLED)
-        if self._pending >= self.queue_limit:
-            raise VoiceBusy("I'm transcribing too many voice answers right now, so I did not take that "
-                            "one. Send it again in a minute, or type your answer.")
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-transcriber",
-                                              initializer=_lower_priority)
-        self._pending += 1
-        try:
+        queue is full (never when given a held `place` from `reserve()`), AudioError when the
+        recording is unusable, VoiceUnavailable without the extra. The place is released when
+        this returns."""
+        if place is None or not place.held:
+            place = self.reserve()
+        with place:
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-transcriber",
+                                                  initializer=_lower_priority)
             return await asyncio.get_running_loop().run_in_executor(self._worker, self._run, audio)
-        finally:
-            self._pending -= 1
 
     async def answer_in_channel(self, channel_id: int, user_id: int, audio: bytes, *,
-                                source_id: str) -> SpokenAnswer | None:
-        """A voice message in a thread or DM: transcribed, then stored (transcript, duration and
-        delivery metrics, committed together) as a part of the candidate's current answer. None
-        when it is not an answer there (no interview open, someone else's message)."""
-        transcription = await self.transcribe(audio)
+                                source_id: str, place: QueuePlace | None = None) -> SpokenAnswer | None:
+        """A voice message in a thread or DM: transcribed (in `place`, when one was reserved),
+        then stored (transcript, duration and delivery metrics, committed together) as a part of
+        the candidate's current answer. None when it is not an answer there (no interview open,
+        someone else's message)."""
+        transcription = await self.transcribe(audio, place=place)
         stored = await self.interviews.answer_spoken_in_channel(
             channel_id, user_id, transcription, source_id=source_id)
         if stored is None:
@@ -194,4 +239,4 @@ class VoiceService:
             self._worker = None
 
 
-__all__ = ["AudioError", "SpokenAnswer", "VoiceBusy", "VoiceService", "VoiceUnavailable"]
+__all__ = ["AudioError", "QueuePlace", "SpokenAnswer", "VoiceBusy", "VoiceService", "VoiceUnavailable"]

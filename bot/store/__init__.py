@@ -72,7 +72,12 @@ class Store:
         needed only there, as the `postgres` extra)."""
         self.db: Backend
         if is_postgres_url(path):
-            from bot.store.postgres import PostgresDatabase
+            try:
+                from bot.store.postgres import PostgresDatabase
+            except ModuleNotFoundError as error:
+                if error.name != "asyncpg":
+                    raise
+                raise StoreError("DATABASE_URL needs asyncpg: pip install '.[postgres]'") from error
 
             self.db = (PostgresDatabase(str(path)) if migrations_dir is None
                        else PostgresDatabase(str(path), migrations_dir=migrations_dir))

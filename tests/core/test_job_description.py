@@ -130,3 +130,33 @@ def test_any_text_is_read_within_bounds_or_refused_clearly(lines: list[str]) -> 
     assert all(1 <= len(r.text) <= 300 for r in job.requirements)
     assert len(job.title) <= 100 and len(job.company) <= 100 and len(job.values) <= 10
     assert len({r.text.lower() for r in job.requirements if r.kind == MUST}) == len(job.must_have)
+
+
+def test_the_usual_responsibilities_and_skills_headings() -> None:
+    """"Responsibilities" (the commonest duties heading, in its plural and with "Key" or "Your")
+    opens the duties, so they never join the requirements read before them or vanish after "About
+    us"; a "Skills" or "Technologies" section's item asking for experience is a requirement."""
+    for heading in ("Responsibilities", "Key Responsibilities", "Your responsibilities:"):
+        text = f"""Marketing Manager at Globex
+
+About us
+Globex makes tools for small shops. We value candour.
+
+Requirements
+- 4+ years of experience in B2B marketing
+- Experience managing a budget
+
+{heading}
+- Own the quarterly campaign plan
+- Report results to the leadership team
+
+Technologies
+- 3+ years of experience with HubSpot in production
+- Figma
+"""
+        job = read_job_description(text)
+        assert job.responsibilities == ("Own the quarterly campaign plan",
+                                        "Report results to the leadership team"), heading
+        assert texts(job, MUST) == ["4+ years of experience in B2B marketing", "Experience managing a budget",
+                                    "3+ years of experience with HubSpot in production"], heading
+        assert "Figma" in job.skills

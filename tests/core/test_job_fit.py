@@ -174,3 +174,45 @@ def test_the_interview_report_carries_both_sections(shipped_library) -> None:
     assert {n["status"] for n in report["resume_use"]} == {"unused"}
     _, plain = _plan(shipped_library, "second_round")
     assert "job_coverage" not in plain.report([scored(1, PRICING_ANSWER)])
+
+
+def _practice(shipped_library, question_id: str) -> tuple[Interview, str]:
+    job = job_context(JOB, requirement_map(JOB, []))
+    _, interview = _plan(shipped_library, "second_round", job=job, resume=resume_context(RESUME),
+                         only_questions=[question_id])
+    assert [q.id for q in interview.plan] == [question_id]
+    spec = interview.plan[0]
+    return interview, interview.script.render_question(spec, interview.render_context()).text
+
+
+def test_a_practice_run_is_judged_only_by_the_question_it_asked(shipped_library) -> None:
+    # One question on how the candidate works: no must-have or résumé line is a gap it left open.
+    interview, question = _practice(shipped_library, "values_in_practice")
+    report = interview.report([scored(1, SQL_ANSWER, question=question, category="culture")])
+    assert report["job_coverage"]["untouched"] == []
+    assert [c["requirement"] for c in report["job_coverage"]["covered"]] == ["Strong SQL and Python"]
+    assert all(n["status"] != "unused" for n in report["resume_use"])  # only lines it did tell
+
+
+def test_a_practice_run_names_the_requirement_its_question_asked_about(shipped_library) -> None:
+    interview, question = _practice(shipped_library, "job_gap_1")
+    assert '"5+ years of experience running pricing experiments"' in question
+    report = interview.report([scored(1, SQL_ANSWER, question=question)])
+    assert report["job_coverage"]["untouched"] == [
+        {"requirement": "5+ years of experience running pricing experiments", "question_number": 1}]
+    interview, question = _practice(shipped_library, "resume_bullet")
+    notes = interview.report([scored(1, PRICING_ANSWER, question=question)])["resume_use"]
+    assert [(n["bullet"], n["status"], n["question_number"]) for n in notes] == [
+        ("Cut onboarding time by 40% by automating account set-up", "unused", 1)]
+
+
+def test_the_practice_report_reads_right(shipped_library) -> None:
+    from bot.sample_contexts import generic_context
+
+    interview, question = _practice(shipped_library, "job_gap_1")
+    report = interview.report([scored(1, SQL_ANSWER, question=question)])
+    text = shipped_library.render("reports/report.md.j2", **dict(generic_context(), report=report))
+    assert ('"5+ years of experience running pricing experiments": question 1 asked about it, but your '
+            "answer gave no evidence for it yet") in text
+    assert "none of your answers touched it" not in text and "you never used it" not in text
+    assert "Experience communicating results to executives" not in text

@@ -182,6 +182,8 @@ async def test_privacy_export_and_delete(world, simcord_env):
     assert ask.ephemeral  # only the user sees the confirmation, so only they can click it
     done = await world.candidate.click(ask.response, label="Delete everything")
     assert "I deleted" in done.response.content
+    assert "interview score" in done.response.content  # named in words, never as a table
+    assert "_" not in done.response.content, done.response.content
     store = simcord_env.bot.store
     assert all(not rows for rows in (await store.export_user(world.candidate.id)).values())
     olive = await store.export_user(world.other.id)

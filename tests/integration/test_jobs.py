@@ -74,6 +74,13 @@ async def test_from_a_job_file_to_a_tailored_interview_and_its_report(world: Wor
     session = (await simcord_env.bot.interviews.recent(world.candidate.id, limit=1))[0]
     assert session.context["job"]["must_have"][0] == "5+ years of experience running pricing experiments"
 
+    # Deleting the job says what stays: the interview keeps the copy it was practised against.
+    deleted = await world.candidate.slash(world.channel, "prep job delete", job=str(job.id))
+    assert "keep the copy they were practised against" in " ".join(deleted.response.content.split())
+    assert await simcord_env.bot.jobs.jobs(world.candidate.id) == []
+    kept = (await simcord_env.bot.interviews.recent(world.candidate.id, limit=1))[0]
+    assert kept.context["job"] == session.context["job"]
+
 
 async def test_pasted_job_is_read_and_a_refused_paste_is_given_back(world: World, simcord_env) -> None:
     form = await world.candidate.slash(world.channel, "prep job add")
@@ -152,7 +159,7 @@ async def test_resume_file_is_probed_and_privacy_covers_it(world: World, simcord
 
     asked = await world.candidate.slash(world.channel, "privacy delete")
     done = await world.candidate.click(asked.response, label="Delete everything")
-    assert "job descriptions" in done.response.content and "résumé" in done.response.content
+    assert "1 job description" in done.response.content and "1 résumé" in done.response.content
     assert await simcord_env.bot.jobs.resume(world.candidate.id) is None
     assert await simcord_env.bot.jobs.jobs(world.candidate.id) == []
 
@@ -173,6 +180,10 @@ async def test_match_list_and_delete(world: World, simcord_env) -> None:
     assert f"#{job.id} · Senior Pricing Analyst at Acme" in listed.response.embeds[0].description
     deleted = await world.candidate.slash(world.channel, "prep job delete", job=str(job.id))
     assert "Deleted **Senior Pricing Analyst**" in deleted.response.content
+    said = " ".join(deleted.response.content.split())
+    # Earlier interviews keep their copy, so the reply does not claim every trace is gone.
+    assert "Interviews you already practised against it keep the copy they were practised against" in said
+    assert "only you can see it" in said and "`/interview practice`" in said and deleted.ephemeral
     assert await simcord_env.bot.store.jobs.matches(job.id, world.candidate.id) == {}
 
 
@@ -199,3 +210,41 @@ async def test_accept_button_and_paste_form_work_after_a_restart(world: World, s
     saved = await world.candidate.submit_modal(form, {"part1": RESUME_TEXT})
     assert "Senior Operations Analyst · Acme Corp" in reply_text(saved)
     assert (await simcord_env.bot.jobs.resume(world.candidate.id)) is not None
+
+
+async def test_deleting_the_resume_asks_first_and_the_asking_expires(world: World, simcord_env,
+                                                                    settings) -> None:
+    from bot import create_bot
+    from bot.exts.prep._jobs import resume_view
+
+    def card_of(result):
+        return [m for m in (result.response, *result.followups) if m is not None and m.components][-1]
+
+    saved = await world.candidate.slash(world.channel, "prep resume", file=("cv.txt", RESUME_TEXT.encode()))
+    card = card_of(saved)  # the "Saved." reply carries the card's buttons
+    kept = simcord_env.bot.jobs.resume
+    asked = await world.candidate.click(card, label="Delete it")
+    assert "Delete your résumé?" in asked.response.content and await kept(world.candidate.id) is not None
+    assert set(buttons(asked.response)) == {"Yes, delete my résumé", "Keep it"}
+    assert asked.response.embeds  # the résumé is still shown while asking
+    back = await world.candidate.click(asked.response, label="Keep it")
+    assert "nothing was deleted" in back.response.content and await kept(world.candidate.id) is not None
+    assert "Delete it" in buttons(back.response)
+
+    # Someone else never gets past the owner check, even where they can see the buttons.
+    public = await simcord_env.bot.get_channel(world.channel.id).send("controls", view=resume_view(world.candidate.id))
+    stranger = await world.other.click(public, label="Delete it")
+    assert "belongs to someone else" in stranger.response.content
+
+    # An old confirmation deletes nothing, also after a restart.
+    stale = await world.candidate.click(back.response, label="Delete it")
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(11 * 60)
+    late = await world.candidate.click(stale.response, label="Yes, delete my résumé")
+    assert "expired" in late.response.content and await kept(world.candidate.id) is not None
+
+    shown = await world.candidate.slash(world.channel, "prep resume")
+    fresh = await world.candidate.click(card_of(shown), label="Delete it")
+    done = await world.candidate.click(fresh.response, label="Yes, delete my résumé")
+    assert done.response.content == "Deleted your résumé." and done.response.components == []
+    assert await simcord_env.bot.jobs.resume(world.candidate.id) is None

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import discord
 
 from bot.bot import TREE_HASH_KEY, discover_extensions
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 async def test_bot_reaches_ready_loads_every_extension_and_syncs(simcord_env) -> None:
@@ -73,3 +77,33 @@ async def test_a_missed_reminder_is_told_at_the_next_command_of_any_kind(simcord
     assert any("Send your thank-you note to Acme today." in n for n in notices)
     again = await alice.slash(channel, "help")
     assert not again.followups  # shown once
+
+
+async def test_the_dev_guild_sync_runs_under_the_cross_process_lock(tmp_path, monkeypatch) -> None:
+    from contextlib import asynccontextmanager
+
+    from bot import Settings, create_bot
+
+    settings = Settings(database_path=tmp_path / "bot.sqlite3", dev_guild_id=123, env_file=None, environ={},
+                        prompts_dir=PROMPTS)
+    bot = create_bot(settings)
+    held: list[str] = []
+
+    @asynccontextmanager
+    async def exclusive(name: str):
+        held.append(name)
+        try:
+            yield
+        finally:
+            held.remove(name)
+
+    seen: list[tuple[int | None, list[str]]] = []
+
+    async def sync(*, guild=None):
+        seen.append((guild.id if guild is not None else None, list(held)))
+        return []
+
+    monkeypatch.setattr(bot.store, "exclusive", exclusive)
+    monkeypatch.setattr(bot.tree, "sync", sync)
+    await bot.sync_commands()
+    assert seen == [(123, ["command-tree sync"])]

@@ -257,3 +257,73 @@ async def test_privacy_export_says_the_audio_is_not_kept_and_has_the_transcript(
     ask = await world.candidate.slash(world.channel, "privacy delete")
     await world.candidate.click(ask.response, label="Delete everything")
     assert (await simcord_env.bot.store.export_user(world.candidate.id))["spoken_parts"] == []
+
+
+async def test_a_full_queue_refuses_once_before_downloading_and_queued_means_queued(world, simcord_env,
+                                                                                    voice_messages):
+    """Queue of two: A is being transcribed (the fake engine holds it), B arrives and is told it is
+    queued with 1 ahead, then is transcribed; C finds the queue full and gets one reply, a
+    refusal, with no "queued" notice before it, and its audio is never downloaded."""
+    bot = simcord_env.bot
+    fake = FakeEngine()
+    bot.voice.use(lambda: fake)
+    bot.voice.queue_limit = 2
+    loop = asyncio.get_running_loop()
+    thread = await start(world)
+    cdn = simcord_env.backend.cdn
+    downloaded: list[str] = []
+    real_get = cdn.get
+
+    def get(url: str):
+        downloaded.append(url)
+        return real_get(url)
+
+    cdn.get = get
+    cog = bot.get_cog("Interview")
+    said: dict[int, list[str]] = {}
+    queued_b, refused_c = threading.Event(), threading.Event()
+    real_say = cog.voice_answers._say
+    ids: dict[str, int] = {}
+    urls: dict[str, str] = {}
+
+    async def say(message, text: str) -> None:
+        said.setdefault(message.id, []).append(text)
+        await real_say(message, text)
+        if message.id == ids.get("B") and "queued" in text:
+            queued_b.set()
+        if message.id == ids.get("C") and "did not take" in text:
+            refused_c.set()
+
+    cog.voice_answers._say = say
+
+    def arrive(name: str, text: str) -> None:  # on the loop, as the gateway would deliver it
+        voice_messages.duration = 20.0
+        payloads = simcord_env.backend.store_attachments(thread.id, [(VOICE_FILE, voice_bytes(text))])
+        urls[name] = payloads[0]["url"]
+        ids[name] = simcord_env.backend.create_message(thread.id, world.candidate.id, "", attachments=payloads).id
+
+    real_transcribe = fake.transcribe
+
+    def transcribe(audio: bytes):  # in the worker thread
+        if b"first" in audio:  # while A is being transcribed: B is queued, then C arrives
+            loop.call_soon_threadsafe(arrive, "B", "The second answer.")
+            assert queued_b.wait(timeout=25), "B was not told it is queued"
+            loop.call_soon_threadsafe(arrive, "C", "The third answer.")
+            assert refused_c.wait(timeout=25), "C was not refused while A was being transcribed"
+        return real_transcribe(audio)
+
+    fake.transcribe = transcribe
+    a = await voice_messages.send(world.candidate, thread, "The first answer.", duration=20.0)
+
+    assert said.get(a.id) is None  # nothing ahead of A: no notice
+    assert said[ids["B"]] == ["Busy: your answer is queued (1 ahead of it). I'll post what I heard as soon as it "
+                              "is transcribed."]
+    assert len(said[ids["C"]]) == 1 and "did not take that one" in said[ids["C"]][0]
+    assert "Nothing was recorded" in said[ids["C"]][0] and "queued" not in said[ids["C"]][0]
+    assert urls["C"] not in downloaded and urls["B"] in downloaded and len(downloaded) == 2  # and A's
+    assert reaction_calls(simcord_env, ids["C"]) == []  # no ⏳ for a refused one
+    assert reaction_calls(simcord_env, ids["B"])[-1] == ("PUT", "%E2%9C%85")
+    session = (await bot.store.sessions.for_user(world.candidate.id))[0]
+    texts = [p.text for p in (await bot.store.sessions.answers(session.id))[0].parts]
+    assert texts == ["The first answer.", "The second answer."]
+    assert bot.voice.waiting == 0

@@ -8,7 +8,12 @@ Every DM "sent" is a line (the nudge id) appended to FOLDER/NAME.sent with one `
 O_APPEND descriptor, so it is in the kernel the moment the send returns and survives a SIGKILL.
 Together those files are the recipients' DM history: the crash rule's `find_sent` reads them,
 as it reads a DM channel on Discord. When this process takes the lead it writes
-FOLDER/NAME.lead with the wall-clock time. It runs until SIGTERM (or SIGKILL)."""
+FOLDER/NAME.lead with the wall-clock time, and what its crash rule decided to NAME.recovered.
+With `--stall-after N`, the first process to lead (no other NAME.lead file exists when it takes
+the lead), once it has delivered N nudges, hangs every send it starts, as a send does while
+Discord is slow to answer: for a user with an odd id after it was delivered (the answer never
+came back), for an even one before (the request never arrived), so a SIGKILL then leaves both kinds 'sending'
+for the next leader's crash rule. It runs until SIGTERM (or SIGKILL)."""
 
 from __future__ import annotations
 
@@ -34,12 +39,20 @@ class RecordingCourier:
         self.folder = folder
         self.send_seconds = send_seconds
         self._fd = os.open(folder / f"{name}.sent", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.stall_after: int | None = None  # set when this process is the first to lead
+        self.delivered = 0
 
     async def send_dm(self, nudge: Nudge, message: NudgeMessage, *, dm_channel_id: int | None,
                       budget: RestBudget) -> Sent:
         await budget.take(1)
+        stall = self.stall_after is not None and self.delivered >= self.stall_after
         await asyncio.sleep(self.send_seconds / 2)  # the request on its way to Discord
+        if stall and nudge.user_id % 2 == 0:
+            await asyncio.Event().wait()  # never arrives
         os.write(self._fd, f"{nudge.id}\n".encode())  # delivered
+        self.delivered += 1
+        if stall:
+            await asyncio.Event().wait()  # the answer never comes back
         await asyncio.sleep(self.send_seconds / 2)  # the answer on its way back
         return Sent("dm", channel_id=10_000 + nudge.user_id, message_id=nudge.id)
 
@@ -71,6 +84,7 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=46.0)
     parser.add_argument("--send-ms", type=float, default=5.0)
     parser.add_argument("--election", type=float, default=0.5)
+    parser.add_argument("--stall-after", type=int, default=None)
     args = parser.parse_args()
     clock = SystemClock()
     store = await Store(args.url).open()
@@ -80,6 +94,8 @@ async def main() -> None:
     recover = dispatcher.recover_interrupted
 
     async def leading_now() -> list[tuple[int, str]]:
+        if args.stall_after is not None and not [p for p in args.folder.glob("*.lead") if p.stem != args.name]:
+            courier.stall_after = args.stall_after
         (args.folder / f"{args.name}.lead").write_text(f"{time.time()}\n")
         decided = await recover()
         (args.folder / f"{args.name}.recovered").write_text(repr(decided))

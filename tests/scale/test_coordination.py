@@ -116,8 +116,15 @@ async def test_a_nudge_made_waiting_in_one_process_notifies_the_leader(url: str)
             assert heard[-1] == "2026-11-21T12:05:00.000000+00:00"
             assert await other.nudges.claim(nudge.id, NOW)  # not waiting any more: no NOTIFY
             await other.nudges.mark_sent(nudge.id, NOW, via="dm", channel_id=1, message_id=2)
-            await leader_store.db.fetch_value("SELECT 1")
-            assert len(heard) == made + 1
+            # A marker NOTIFY committed after the claim and the mark: notifications arrive in commit
+            # order, so once the marker is heard, any NOTIFY the claim or mark had sent is heard too.
+            await other.db.write("SELECT pg_notify('nudge_due', 'marker')")
+
+            async def marker() -> bool:
+                return "marker" in heard
+
+            await until(marker)
+            assert heard[made + 1:] == ["marker"]
         finally:
             await lead.release()
 

@@ -145,3 +145,55 @@ async def test_migrate_db_copies_every_table_and_refuses_what_it_must(postgres_c
 
     missing = run_cli("migrate-db", "--to", url, "--from", str(tmp_path / "nope.sqlite3"), cwd=tmp_path)
     assert missing.returncode == 1 and "There is no SQLite database" in missing.stderr
+
+
+async def test_an_orphaned_row_is_refused_clearly_and_nothing_is_copied(postgres_cluster, tmp_path: Path) -> None:
+    """A journal entry whose user is gone (an old file written with foreign keys off): PostgreSQL
+    refuses it; migrate-db says which table and why, exits 1 with no traceback, commits nothing."""
+    path = tmp_path / "orphan.sqlite3"
+    async with Store(path) as store:
+        await store.users.ensure(1, NOW)
+        await store.journal.add(1, now=NOW, company="Acme", interview_at=NOW)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("INSERT INTO journal_entries (user_id, company, created_at, updated_at) VALUES (999, 'Gone', ?, ?)",
+                 (NOW.isoformat(), NOW.isoformat()))
+    conn.commit()
+    conn.close()
+    url = postgres_cluster.create_database("coach_migrate_orphan")
+    result = run_cli("migrate-db", "--to", url, "--from", str(path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "migrate-db refused: journal_entries:" in result.stderr and "nothing was copied" in result.stderr
+    async with Store(url) as store:
+        assert await store.db.fetch_value("SELECT COUNT(*) FROM users") == 0
+
+
+async def test_a_refused_target_leaves_an_older_sqlite_file_unchanged(postgres_cluster, tmp_path: Path) -> None:
+    """The target is checked before the source is opened (which would upgrade an older file)."""
+    from bot.store.database import MIGRATIONS_DIR
+
+    older = tmp_path / "older_migrations"
+    older.mkdir()
+    shipped = sorted(MIGRATIONS_DIR.glob("*.sql"))
+    for migration in shipped[:-1]:
+        (older / migration.name).write_text(migration.read_text())
+    path = tmp_path / "older.sqlite3"
+    async with Store(path, migrations_dir=older) as store:
+        await store.users.ensure(1, NOW)
+    before = path.read_bytes()
+
+    url = postgres_cluster.create_database("coach_migrate_full")
+    async with Store(url) as store:
+        await store.users.ensure(7, NOW)
+    refused = run_cli("migrate-db", "--to", url, "--from", str(path), cwd=tmp_path)
+    assert refused.returncode == 1 and "is not empty" in refused.stderr
+    assert path.read_bytes() == before  # not upgraded, not even opened
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(shipped) - 1
+    conn.close()
+
+    moved = run_cli("migrate-db", "--to", postgres_cluster.create_database("coach_migrate_older"), "--from",
+                    str(path), cwd=tmp_path)
+    assert moved.returncode == 0, moved.stderr
+    assert f"from schema {len(shipped) - 1} to {len(shipped)} first" in moved.stdout

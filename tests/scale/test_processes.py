@@ -5,6 +5,7 @@ nothing here sleeps to assert a timing."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import signal
 import subprocess
@@ -87,12 +88,16 @@ def test_three_dispatchers_one_killed_midway_deliver_every_nudge_exactly_once(
     for name in ("a", "b", "c"):
         children.append(subprocess.Popen(
             [sys.executable, str(CHILD), url, str(tmp_path), name, "--rate", "100000",
-             "--send-ms", "4", "--election", str(ELECTION_SECONDS)], cwd=ROOT))
+             "--send-ms", "4", "--election", str(ELECTION_SECONDS),
+             "--stall-after", "1500"], cwd=ROOT))
     leaders = wait_for("a leader", lambda: sorted(tmp_path.glob("*.lead")), timeout=60)
     assert len(leaders) == 1  # type: ignore[arg-type]
     leader = leaders[0].stem  # type: ignore[index]
     wait_for("the first 1,500 deliveries",
              lambda: sum(map(len, sent_ids(tmp_path).values())) >= 1500, timeout=120)
+    # After 1,500 deliveries the first leader's sends hang (some delivered, some not): killed with
+    # all of its in-flight sends under way, it surely leaves rows 'sending' for the crash rule.
+    wait_for("the leader's sends to hang", lambda: asyncio.run(statuses(url))["sending"] > 0, timeout=60, poll=0.2)
     victim = children["abc".index(leader)]
     victim.send_signal(signal.SIGKILL)
     killed_at = time.time()
@@ -114,8 +119,15 @@ def test_three_dispatchers_one_killed_midway_deliver_every_nudge_exactly_once(
     assert doubles == [] and sorted(everything) == ids  # every nudge exactly once
     assert {name for name, sent in recorded.items() if sent} <= {leader, successor.stem}  # never the third
     assert asyncio.run(statuses(url)) == Counter({"sent": 5000})
+    # The crash rule ran on what the dead leader left 'sending': the ones it had delivered were
+    # found in the DMs (not sent again), the others sent once by the successor.
+    decided = ast.literal_eval((tmp_path / f"{successor.stem}.recovered").read_text())
+    victim_sent = set(recorded[leader])
+    assert decided and {verdict for _, verdict in decided} == {"sent", "pending"}, decided
+    for nudge_id, verdict in decided:  # delivered before the kill: found, not resent
+        assert verdict == ("sent" if nudge_id in victim_sent else "pending"), (nudge_id, verdict)
     print(f"\nkilled {leader} after {delivered_by_victim} deliveries; {successor.stem} took over in "
-          f"{takeover:.2f}s; crash rule: {(tmp_path / (successor.stem + '.recovered')).read_text()[:200]}")
+          f"{takeover:.2f}s; crash rule: {decided}")
 
 
 MIGRATE_ONE = """

@@ -643,3 +643,64 @@ async def test_wake_cuts_the_sleep_short_and_stop_still_stops(store, clock, cour
     await asyncio.sleep(0)
     await asyncio.wait_for(dispatcher.stop(), 5)
     assert task.cancelled()  # a stop is never mistaken for a wake
+
+
+class TriggerLeadership:
+    """A lead the test can take away, as a dropped lock connection would."""
+
+    def __init__(self) -> None:
+        self.callbacks: list[Any] = []
+        self.lost = False
+        self.tries = 0
+
+    @property
+    def held(self) -> bool:
+        return not self.lost
+
+    async def try_acquire(self) -> bool:
+        self.tries += 1
+        return self.tries == 1  # leads once; after losing it, someone else leads
+
+    async def listen(self, channel: str, callback: Any) -> None:
+        pass
+
+    def on_lost(self, callback: Any) -> None:
+        self.callbacks.append(callback)
+
+    def lose(self) -> None:
+        self.lost = True
+        for callback in self.callbacks:
+            callback()
+
+    async def release(self) -> None:
+        pass
+
+
+async def test_losing_the_lead_cancels_the_sends_under_way_at_once(store, clock, courier, monkeypatch) -> None:
+    """Two sends in flight (the limit) and a third due: the loop waits for a send to finish. The
+    lead goes: both sends are cancelled then, not when Discord answers, and nothing new starts;
+    their rows stay 'sending' for the next leader's crash rule."""
+    lead = TriggerLeadership()
+    monkeypatch.setattr(store, "leadership", lambda name: lead)
+    for user in (1, 2, 3):
+        await add(store, "thank_you", START, f"k{user}", user_id=user)
+        courier.hold[user] = asyncio.Event()  # never answered in this test
+
+    async def no_sleep(seconds: float) -> None:
+        await asyncio.Event().wait()  # the election sleep: another process leads now
+
+    dispatcher = NudgeDispatcher(store, clock, courier, compose=courier.compose, in_flight=2, sleep=no_sleep)
+    dispatcher.start()
+    try:
+        await until(courier, lambda: len(courier.started) == 2)
+        sends = list(dispatcher._sending.values())
+        assert len(sends) == 2
+        lead.lose()
+        await asyncio.wait_for(asyncio.gather(*sends, return_exceptions=True), 5)
+        assert all(send.cancelled() for send in sends)
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert len(courier.started) == 2 and courier.sent == [] and not dispatcher.leading
+        assert len(await store.nudges.stuck_sending()) == 2
+    finally:
+        await asyncio.wait_for(dispatcher.stop(), 5)

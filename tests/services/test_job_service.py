@@ -143,3 +143,19 @@ async def test_privacy_export_and_delete_include_job_materials(jobs: JobService,
     assert removed["job_descriptions"] == 1 and removed["resumes"] == 1 and removed["job_story_matches"] == 1
     assert await jobs.jobs(ALICE) == [] and await jobs.resume(ALICE) is None
     assert len(await jobs.jobs(BOB)) == 1  # someone else's stay
+
+
+async def test_a_job_for_one_interview_is_read_matched_and_refused_like_a_kept_one(
+        jobs: JobService, store: Store) -> None:
+    await add_story(store, ALICE, "Repriced the Pro plan | pricing experiments, A/B testing")
+    job, context = await jobs.job_for_one_interview(ALICE, filename="advert.txt", data=JOB_WITH_HEADINGS.encode())
+    assert job.title == "Senior Pricing Analyst"
+    assert context["with_story"] == ["5+ years of experience running pricing experiments"]
+    for data in (b"Hello there, this is just a note to a friend about the weekend plans.", b"   "):
+        with pytest.raises(DocumentError):
+            await jobs.job_for_one_interview(ALICE, filename="diary.txt", data=data)
+    resume, used = await jobs.resume_for_one_interview(filename="cv.md", data=RESUME_TEXT.encode())
+    assert resume.roles[0].employer == "Acme Corp" and used["strongest"]
+    with pytest.raises(DocumentError):
+        await jobs.resume_for_one_interview(filename="cv.txt", data=b"No roles in this text at all, only words.")
+    assert await store.jobs.count(ALICE) == 0 and await store.jobs.resume(ALICE) is None  # nothing kept

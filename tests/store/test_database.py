@@ -333,9 +333,11 @@ async def test_job_materials_round_trip(database_target: Path | str) -> None:
         assert await store.jobs.delete_resume(1)
 
 
-async def test_the_postgresql_schema_has_every_sqlite_table_and_column(tmp_path: Path, postgres_url: str) -> None:
+async def test_the_postgresql_schema_has_every_sqlite_table_and_column(tmp_path: Path, postgres_cluster) -> None:
     """A new SQLite migration needs its twin in bot/store/migrations_pg: same tables, same
-    columns (the repositories are shared), integers 64-bit, REAL as double precision."""
+    columns (the repositories are shared), integers 64-bit, REAL as double precision. On a
+    database of its own: the shared test database may hold other tests' scratch tables."""
+    postgres_url = postgres_cluster.create_database("schema_parity")
     sqlite_columns: dict[str, dict[str, str]] = {}
     async with Store(tmp_path / "db.sqlite3") as store:
         for (table,) in await store.db.fetch_all(

@@ -18,6 +18,7 @@ from bot.voice import AudioError
 
 if TYPE_CHECKING:
     from bot.bot import InterviewCoach
+    from bot.services.voice import QueuePlace
 
 log = logging.getLogger(__name__)
 WAITING, STORED, REFUSED = "⏳", "✅", "⚠️"
@@ -68,13 +69,25 @@ class VoiceAnswers:
         if problem is not None:
             await self._say(message, problem)
             return True
+        try:  # a place in the queue before anything is downloaded: refused here, or never later
+            place = voice.reserve()
+        except InterviewError as exc:
+            await self._say(message, f"{exc} Nothing was recorded from that message.")
+            return True
+        with place:
+            return await self._transcribe(message, attachment, place)
+
+    async def _transcribe(self, message: discord.Message, attachment: discord.Attachment,
+                          place: QueuePlace) -> bool:
+        voice, channel_id, user_id = self.bot.voice, message.channel.id, message.author.id
         await self._react(message, WAITING)
-        if voice.waiting:
-            await self._say(message, f"Busy: your answer is queued ({voice.waiting} ahead of it). I'll post what "
+        if place.ahead:
+            await self._say(message, f"Busy: your answer is queued ({place.ahead} ahead of it). I'll post what "
                                      "I heard as soon as it is transcribed.")
         try:
             audio = await attachment.read()
-            spoken = await voice.answer_in_channel(channel_id, user_id, audio, source_id=str(message.id))
+            spoken = await voice.answer_in_channel(channel_id, user_id, audio, source_id=str(message.id),
+                                                   place=place)
         except (AudioError, InterviewError) as exc:
             await self._react(message, REFUSED, remove=WAITING)
             await self._say(message, f"{exc} Nothing was recorded from that message.")

@@ -264,7 +264,10 @@ class Prep(commands.GroupCog, group_name="prep",
             deleted = await self.bot.jobs.delete_job(interaction.user.id, job)
         await interaction.response.send_message(
             f"Deleted **{escape_discord(deleted.title or 'the job description')}** "
-            f"(#{deleted.id}) and its story matches.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+            f"(#{deleted.id}) and its story matches. Interviews you already practised against it keep "
+            "the copy they were practised against (only you can see it), so their reports and "
+            "`/interview practice` on them still use it; `/privacy delete` removes those too.",
+            ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @job_show.autocomplete("job")
     @job_match.autocomplete("job")

@@ -8,6 +8,7 @@ across a restart still lands; a refused form hands the text back (`route_form`).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -209,30 +210,63 @@ class AcceptMatches(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.
         await send_job(interaction, saved, note=note)
 
 
+RESUME_CONFIRM_FOR = timedelta(minutes=10)
+_RESUME_BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "paste": ("Paste a new one", discord.ButtonStyle.secondary),
+    "delete": ("Delete it", discord.ButtonStyle.danger),
+    "confirm": ("Yes, delete my résumé", discord.ButtonStyle.danger),
+    "keep": ("Keep it", discord.ButtonStyle.secondary),
+}
+
+
 class ResumeButton(OwnerOnly, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                   template=r"prep:resume:(?P<owner>\d{1,20}):(?P<action>paste|delete)"):
-    """Paste a new résumé (replacing the one kept), or delete it."""
+                   template=r"prep:resume:(?P<owner>\d{1,20}):(?P<action>paste|delete|confirm|keep)"
+                            r"(?::(?P<until>\d{1,12}))?"):
+    """Paste a new résumé (replacing the one kept), or delete it: "Delete it" only asks, and
+    "Yes, delete my résumé" deletes within ten minutes of the asking (an older one says it
+    expired and deletes nothing). Persistent, so the buttons answer after a restart too."""
 
     not_yours = NOT_YOURS
 
-    def __init__(self, owner_id: int, action: str) -> None:
-        label, style = (("Paste a new one", discord.ButtonStyle.secondary) if action == "paste"
-                        else ("Delete it", discord.ButtonStyle.danger))
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"prep:resume:{owner_id}:{action}"))
-        self.owner_id, self.action = owner_id, action
+    def __init__(self, owner_id: int, action: str, until: int = 0) -> None:
+        label, style = _RESUME_BUTTONS[action]
+        custom_id = f"prep:resume:{owner_id}:{action}" + (f":{until}" if action == "confirm" else "")
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        self.owner_id, self.action, self.until = owner_id, action, until
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ResumeButton:
-        return cls(int(match["owner"]), match["action"])
+        return cls(int(match["owner"]), match["action"], int(match["until"] or 0))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, f"resume {self.action}", lambda: self._act(interaction))
 
     async def _act(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
         if self.action == "paste":
             await send_form(interaction, PasteModal(self.owner_id, what="resume"))
-            return
-        deleted = await bot_of(interaction).jobs.delete_resume(interaction.user.id)
-        await interaction.response.edit_message(
-            content="Deleted your résumé." if deleted else "Your résumé was already gone.", embeds=[], view=None)
+        elif self.action == "delete":
+            until = int((bot.clock.now() + RESUME_CONFIRM_FOR).timestamp())
+            await interaction.response.edit_message(
+                content="Delete your résumé? New mock interviews will stop using it, and it cannot be undone.",
+                view=resume_confirm_view(self.owner_id, until), allowed_mentions=NO_MENTIONS)
+        elif self.action == "keep":
+            await interaction.response.edit_message(content="Kept your résumé; nothing was deleted.",
+                                                    view=resume_view(self.owner_id))
+        elif bot.clock.now().timestamp() > self.until:
+            await interaction.response.edit_message(
+                content="This confirmation has expired, so nothing was deleted. Press **Delete it** again "
+                        "if you still want to.", view=resume_view(self.owner_id))
+        else:
+            deleted = await bot.jobs.delete_resume(interaction.user.id)
+            await interaction.response.edit_message(
+                content="Deleted your résumé." if deleted else "Your résumé was already gone.", embeds=[],
+                view=None)
+
+
+def resume_confirm_view(owner_id: int, until: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ResumeButton(owner_id, "confirm", until))
+    view.add_item(ResumeButton(owner_id, "keep"))
+    return view
