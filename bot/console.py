@@ -805,7 +805,8 @@ class Rehearsal:
         self.term.say(_wrap(asked.text))
         if asked.ready_by is not None:
             left = time_left(self.service.clock.now(), asked.ready_by)
-            self.term.say(_wrap(f"  (preparation: {asked.preparation_minutes} minutes, until "
+            minutes = asked.preparation_minutes
+            self.term.say(_wrap(f"  (preparation: {minutes} minute{'s' if minutes != 1 else ''}, until "
                                 f"{asked.ready_by:%H:%M} UTC, {left}. Notes are kept, not judged; "
                                 "/done when you are ready. A line typed after the time is up "
                                 "starts your presentation.)", "  "))

@@ -95,3 +95,11 @@ async def test_ready_before_the_time_is_up(tmp_path: Path) -> None:
     assert status == EXIT_DONE, text
     assert "preparation: 10 minutes" in text and "Time to present" in text
     assert "preparation time is up" not in text
+
+
+def test_one_minute_of_preparation_reads_as_one_minute(tmp_path: Path) -> None:
+    result = rehearse_command(tmp_path, "--script", "case_presentation", *PERSON, "--prep-minutes", "1",
+                              stdin="Fine, thanks.\n\n\n")
+    out = " ".join(result.stdout.split())  # the text is wrapped for the terminal
+    assert "1 minute to prepare" in out and "(preparation: 1 minute," in out
+    assert "1 minutes" not in out
