@@ -112,6 +112,9 @@ async def simcord_env(opened_stores, simcord_env):
     # 2-core CI machine, where a long simulated stretch (days of nudges) can take longer.
     simcord_env.settle_timeout = 30.0
     yield simcord_env
+    followups = getattr(getattr(simcord_env, "bot", None), "followups", None)
+    if followups is not None:  # as bot.close() would: the dispatcher stops before its store
+        await followups.stop()
     for store in opened_stores:
         await store.close()
     pending = simcord_env.errors_since(simcord_env._errors_acknowledged)

@@ -27,7 +27,7 @@ from bot import Settings, create_bot
 from bot.core.models import InterviewSession, Nudge
 from bot.exts.followup._views import NudgeButton
 from bot.store import NewNudge
-from integration._support import refusals
+from integration._support import refusals, settle_until
 
 NY = ZoneInfo("America/New_York")
 EXTENSIONS = ["bot.exts.followup", "bot.exts.help", "bot.exts.settings"]
@@ -637,7 +637,7 @@ async def test_no_practice_nudges_for_users_who_never_asked_for_nudges(world: Wo
 async def test_safety_net_reread_finds_rows_added_behind_its_back(world: World, backend: str) -> None:
     world.dispatcher.resync_seconds = 3600  # the production default
     world.dispatcher.wake()
-    await world.env.settle()
+    await settle_until(world.env, lambda: world.dispatcher.leading)  # lead taken, LISTENing
     await world.set_zone()
     await world.store.users.set_nudges_enabled(world.user.id, True, world.env.now())
     # Another process (or a bug) adds a due row without waking this dispatcher. On PostgreSQL
@@ -646,8 +646,7 @@ async def test_safety_net_reread_finds_rows_added_behind_its_back(world: World, 
                                  nudge=NewNudge("practice_again", world.env.now(), "behind-back",
                                                 {"script_title": "Final", "questions": []}))
     if backend == "postgresql":
-        await world.env.settle()
-        assert len(world.dms()) == 1
+        await settle_until(world.env, lambda: len(world.dms()) == 1)  # the NOTIFY crosses the wire
         # ...unless the write skips the triggers: then only the hourly re-read finds it.
         await world.store.db.write("ALTER TABLE nudges DISABLE TRIGGER USER")
         await world.store.nudges.add(user_id=world.user.id, plan_id=None, now=world.env.now(),
