@@ -63,6 +63,11 @@ _USER_TABLES: dict[str, str] = {
     "resumes": "SELECT * FROM resumes WHERE user_id = ?",
     # Mentor and peer mock interviews the user took part in, on either side (migration 0015).
     "mock_interviews": "SELECT * FROM mock_interviews WHERE ? IN (candidate_id, interviewer_id)",
+    # ...with the interviewer's marks and notes, which the candidate's report shows them.
+    "mock_scores": "SELECT ms.* FROM mock_scores ms JOIN mock_interviews m ON m.id = ms.mock_id"
+                   " WHERE ? IN (m.candidate_id, m.interviewer_id)",
+    "mock_notes": "SELECT mn.* FROM mock_notes mn JOIN mock_interviews m ON m.id = mn.mock_id"
+                  " WHERE ? IN (m.candidate_id, m.interviewer_id)",
 }
 
 

@@ -4,6 +4,7 @@ the report, swapping roles, cancelling, a no-show, and a third member refused ev
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -169,6 +170,18 @@ async def test_a_request_claimed_and_run_to_a_report(club, simcord_env):
         await club.third.click(ended, label="Report")
     with pytest.raises(MockError, match="not yours"):  # and a forged click would be refused
         await simcord_env.bot.mocks.report(1, club.third.id)
+
+    # Their marks and notes are in either member's /privacy export, and go with a delete.
+    for member in (club.candidate, club.mentor):
+        export = await member.slash(club.channel, "privacy export")
+        data = json.loads(await (export.followups or [export.response])[-1].attachments[0].read())["data"]
+        assert [row["score"] for row in data["mock_scores"]] == [4]
+        assert [row["note"] for row in data["mock_notes"]] == ["Clear result; @everyone would like it"]
+    assert (await simcord_env.bot.store.export_user(club.third.id))["mock_scores"] == []
+    ask = await club.candidate.slash(club.channel, "privacy delete")
+    done = await club.candidate.click(ask.response, label="Delete everything")
+    assert "1 mock interview score" in done.response.content and "1 mock interview note" in done.response.content
+    assert (await simcord_env.bot.store.export_user(club.mentor.id))["mock_notes"] == []
 
 
 async def test_a_direct_pair_with_a_time_both_confirm_and_reminders_once(club, simcord_env):
