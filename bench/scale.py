@@ -165,7 +165,7 @@ def failover(cluster, nudges: int) -> dict[str, float]:
                 time.sleep(0.02)
             victim = children[names.index(leader)]
             victim.send_signal(signal.SIGKILL)
-            killed = time.time()
+            killed = time.monotonic()  # the .lead files hold CLOCK_MONOTONIC times too
             victim.wait()
             before = len(sent_lines(folder))
             while not [p for p in folder.glob("*.lead") if p.stem != leader]:
@@ -174,7 +174,7 @@ def failover(cluster, nudges: int) -> dict[str, float]:
             led_after = float(successor.read_text()) - killed
             while not (folder / f"{successor.stem}.sent").read_text().strip():
                 time.sleep(0.01)
-            first_send_after = time.time() - killed
+            first_send_after = time.monotonic() - killed
             while len(set(sent_lines(folder))) < nudges:
                 time.sleep(0.05)
             sent = sent_lines(folder)

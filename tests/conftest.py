@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pgcluster import INSTALL_HINT, Cluster, find_binaries
 
 from bot import Settings, create_bot
@@ -12,6 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts"
 BACKENDS = ("sqlite", "postgresql")
 REQUIRE_POSTGRES = "COACH_REQUIRE_POSTGRES"  # set by .ci/run: there a PostgreSQL skip is a failure
+
+# No time limit per Hypothesis example: on a loaded 2-core machine any example can stall past the
+# default 200 ms, which says nothing about the code. .ci/run sets CI, so there Hypothesis's own
+# "ci" profile applies instead (no time limit either, and the same examples on every run).
+hypothesis_settings.register_profile("coach", deadline=None)
+if not os.environ.get("CI"):
+    hypothesis_settings.load_profile("coach")
 
 
 @pytest.fixture(scope="session")

@@ -16,16 +16,3 @@ def refusals(env) -> list[str]:
         messages.append(str(original))
     return messages
 
-
-async def settle_until(env, check, *, rounds: int = 200) -> None:
-    """Settle simcord again and again until `check()` holds; fail after `rounds` settles.
-
-    `env.settle()` joins the bot's own work, but not what is still on the wire from another
-    server: a PostgreSQL NOTIFY, say, reaches the listening connection some milliseconds after
-    the writer's commit, and on a loaded machine that can be after one settle has returned.
-    Each settle waits for a short idle window, so this is bounded (about 10 s at most)."""
-    for _ in range(rounds):
-        if check():
-            return
-        await env.settle()
-    assert check(), f"the condition never held after {rounds} settles"

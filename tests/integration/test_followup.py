@@ -27,7 +27,7 @@ from bot import Settings, create_bot
 from bot.core.models import InterviewSession, Nudge
 from bot.exts.followup._views import NudgeButton
 from bot.store import NewNudge
-from integration._support import refusals, settle_until
+from integration._support import refusals
 
 NY = ZoneInfo("America/New_York")
 EXTENSIONS = ["bot.exts.followup", "bot.exts.help", "bot.exts.settings"]
@@ -634,19 +634,34 @@ async def test_no_practice_nudges_for_users_who_never_asked_for_nudges(world: Wo
 
 # --------------------------------------------------------------------------- the loop itself
 
-async def test_safety_net_reread_finds_rows_added_behind_its_back(world: World, backend: str) -> None:
+async def test_safety_net_reread_finds_rows_added_behind_its_back(world: World, backend: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     world.dispatcher.resync_seconds = 3600  # the production default
     world.dispatcher.wake()
-    await settle_until(world.env, lambda: world.dispatcher.leading)  # lead taken, LISTENing
+    # The lead is taken and LISTENing once its first pass is done. Real seconds bound these
+    # waits: a NOTIFY is on the wire from the server, which no settle can wait for.
+    await asyncio.wait_for(world.dispatcher.ready.wait(), 30)
+    woken = asyncio.Event()
+    wake = world.dispatcher.wake
+
+    def woken_by_notify(due_at: datetime | None = None) -> None:
+        woken.set()
+        wake(due_at)
+
+    monkeypatch.setattr(world.dispatcher, "wake", woken_by_notify)
+    await world.env.settle()
     await world.set_zone()
     await world.store.users.set_nudges_enabled(world.user.id, True, world.env.now())
+    woken.clear()  # from here on only a NOTIFY can wake it
     # Another process (or a bug) adds a due row without waking this dispatcher. On PostgreSQL
     # the nudges table's trigger NOTIFYs whoever leads, so the row is found at once...
     await world.store.nudges.add(user_id=world.user.id, plan_id=None, now=world.env.now(),
                                  nudge=NewNudge("practice_again", world.env.now(), "behind-back",
                                                 {"script_title": "Final", "questions": []}))
     if backend == "postgresql":
-        await settle_until(world.env, lambda: len(world.dms()) == 1)  # the NOTIFY crosses the wire
+        await asyncio.wait_for(woken.wait(), 30)  # the NOTIFY reached the leader's connection
+        await world.env.settle()
+        assert len(world.dms()) == 1
         # ...unless the write skips the triggers: then only the hourly re-read finds it.
         await world.store.db.write("ALTER TABLE nudges DISABLE TRIGGER USER")
         await world.store.nudges.add(user_id=world.user.id, plan_id=None, now=world.env.now(),

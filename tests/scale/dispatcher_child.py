@@ -41,6 +41,17 @@ class RecordingCourier:
         self._fd = os.open(folder / f"{name}.sent", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.stall_after: int | None = None  # set when this process is the first to lead
         self.delivered = 0
+        self.name = name
+        self._stalled: set[str] = set()  # which kinds of hung send this process holds
+
+    def _holding(self, kind: str) -> None:
+        """Once sends of both kinds hang here (one delivered, one not), say so in a marker file:
+        the test kills this process only then, so the crash rule surely meets both."""
+        self._stalled.add(kind)
+        if self._stalled == {"delivered", "undelivered"}:
+            marker = self.folder / f"{self.name}.stalled"
+            if not marker.exists():
+                marker.write_text("both\n")
 
     async def send_dm(self, nudge: Nudge, message: NudgeMessage, *, dm_channel_id: int | None,
                       budget: RestBudget) -> Sent:
@@ -48,10 +59,12 @@ class RecordingCourier:
         stall = self.stall_after is not None and self.delivered >= self.stall_after
         await asyncio.sleep(self.send_seconds / 2)  # the request on its way to Discord
         if stall and nudge.user_id % 2 == 0:
+            self._holding("undelivered")
             await asyncio.Event().wait()  # never arrives
         os.write(self._fd, f"{nudge.id}\n".encode())  # delivered
         self.delivered += 1
         if stall:
+            self._holding("delivered")
             await asyncio.Event().wait()  # the answer never comes back
         await asyncio.sleep(self.send_seconds / 2)  # the answer on its way back
         return Sent("dm", channel_id=10_000 + nudge.user_id, message_id=nudge.id)
@@ -96,7 +109,7 @@ async def main() -> None:
     async def leading_now() -> list[tuple[int, str]]:
         if args.stall_after is not None and not [p for p in args.folder.glob("*.lead") if p.stem != args.name]:
             courier.stall_after = args.stall_after
-        (args.folder / f"{args.name}.lead").write_text(f"{time.time()}\n")
+        (args.folder / f"{args.name}.lead").write_text(f"{time.monotonic()}\n")  # one clock machine-wide
         decided = await recover()
         (args.folder / f"{args.name}.recovered").write_text(repr(decided))
         return decided

@@ -95,12 +95,13 @@ def test_three_dispatchers_one_killed_midway_deliver_every_nudge_exactly_once(
     leader = leaders[0].stem  # type: ignore[index]
     wait_for("the first 1,500 deliveries",
              lambda: sum(map(len, sent_ids(tmp_path).values())) >= 1500, timeout=120)
-    # After 1,500 deliveries the first leader's sends hang (some delivered, some not): killed with
-    # all of its in-flight sends under way, it surely leaves rows 'sending' for the crash rule.
-    wait_for("the leader's sends to hang", lambda: asyncio.run(statuses(url))["sending"] > 0, timeout=60, poll=0.2)
+    # After 1,500 deliveries the first leader's sends hang (some delivered, some not): killed once
+    # it holds hung sends of both kinds, it surely leaves rows 'sending' of both for the crash rule.
+    wait_for("the leader's sends to hang", lambda: (tmp_path / f"{leader}.stalled").exists(), timeout=60)
+    assert asyncio.run(statuses(url))["sending"] > 0
     victim = children["abc".index(leader)]
     victim.send_signal(signal.SIGKILL)
-    killed_at = time.time()
+    killed_at = time.monotonic()  # CLOCK_MONOTONIC: the children's .lead times use the same clock
     victim.wait(timeout=10)
     delivered_by_victim = len(sent_ids(tmp_path).get(leader, []))
     assert delivered_by_victim < 5000  # killed midway
