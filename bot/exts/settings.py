@@ -1,4 +1,4 @@
-"""`/settings ...`: per-server and per-user preferences."""
+"""`/settings ...`: a member's own preferences; `/server-settings ...`: the server's (Manage Server)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from bot.exts._notices import deliver_pending_notice
 
 
 class SettingsCog(commands.Cog, name="Settings"):
-    settings = app_commands.Group(name="settings", description="Your preferences and server settings")
-    server = app_commands.Group(name="server", description="Server settings (Manage Server only)",
-                                parent=settings, guild_only=True,
+    settings = app_commands.Group(name="settings", description="Your own preferences")
+    # A top-level group of its own: Discord applies default permissions only to top-level
+    # commands, so only here does it hide these from members who lack Manage Server (the
+    # checks below still refuse them where a server grants the command anyway).
+    server = app_commands.Group(name="server-settings", description="This server's settings (Manage Server only)",
+                                guild_only=True,
                                 default_permissions=discord.Permissions(manage_guild=True))
 
     def __init__(self, bot: InterviewCoach) -> None:

@@ -224,9 +224,16 @@ async def test_server_can_choose_where_interview_threads_open(world, simcord_env
     interviews = world.guild.create_text_channel("interviews")
     admin_role = world.guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
     admin = world.guild.add_member(simcord_env.create_user("ada"), roles=[admin_role])
-    refused = await world.candidate.slash(world.channel, "settings server interview_channel", channel=interviews)
+    # Discord hides the server's settings from members without Manage Server...
+    assert not any(c.startswith("server-settings") for c in world.candidate.available_commands(world.channel))
+    assert "server-settings interview_channel" in admin.available_commands(world.channel)
+    # ...and where a server grants them the command anyway, the bot still refuses and changes nothing.
+    [command] = [c for c in await simcord_env.bot.tree.fetch_commands() if c.name == "server-settings"]
+    world.guild.set_command_permissions(command, {world.candidate: True})
+    refused = await world.candidate.slash(world.channel, "server-settings interview_channel", channel=interviews)
     assert refused.ephemeral and "Manage Server" in refused.response.content
-    done = await admin.slash(world.channel, "settings server interview_channel", channel=interviews)
+    assert await simcord_env.bot.user_settings.interview_channel(world.guild.id) is None
+    done = await admin.slash(world.channel, "server-settings interview_channel", channel=interviews)
     assert done.ephemeral and f"<#{interviews.id}>" in done.response.content
     await start(world)
     assert not world.channel.threads and len(interviews.threads) == 1

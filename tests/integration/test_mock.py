@@ -64,8 +64,8 @@ async def club(simcord_env) -> Club:
     mentor = guild.add_member(simcord_env.create_user("olive"), roles=[mentors])
     third = guild.add_member(simcord_env.create_user("eve"))
     admin = guild.add_member(simcord_env.create_user("ada"), roles=[admin_role])
-    await admin.slash(channel, "settings server mentor_role", role=mentors)
-    await admin.slash(channel, "settings server moderator_channel", channel=mods)
+    await admin.slash(channel, "server-settings mentor_role", role=mentors)
+    await admin.slash(channel, "server-settings moderator_channel", channel=mods)
     for member, zone in ((candidate, "Europe/London"), (mentor, "America/New_York")):
         await member.slash(channel, "settings timezone", zone=zone)
     return Club(simcord_env, guild, channel, candidate, mentor, third, admin, mods)
@@ -360,7 +360,7 @@ async def test_privacy_export_and_delete_include_mock_interviews(club, simcord_e
 async def test_a_claim_where_no_private_thread_can_open_withdraws_the_request(club, simcord_env):
     locked = club.guild.create_text_channel("locked", overwrites={
         simcord_env.bot.user: discord.PermissionOverwrite(create_private_threads=False)})
-    await club.admin.slash(club.channel, "settings server mock_channel", channel=locked)
+    await club.admin.slash(club.channel, "server-settings mock_channel", channel=locked)
     await club.candidate.slash(club.channel, "mock request", stage="second_round")
     [request] = [m for m in locked.history() if m.components]
     claimed = await club.mentor.click(request, label="Claim: I'll interview")
@@ -409,7 +409,7 @@ async def test_a_pair_where_no_private_thread_can_open_books_nothing(club, simco
 async def test_a_request_that_cannot_be_posted_books_nothing(club, simcord_env):
     mute = club.guild.create_text_channel("mute", overwrites={
         simcord_env.bot.user: discord.PermissionOverwrite(send_messages=False)})
-    await club.admin.slash(club.channel, "settings server mock_channel", channel=mute)
+    await club.admin.slash(club.channel, "server-settings mock_channel", channel=mute)
     result = await club.candidate.slash(club.channel, "mock request", stage="second_round")
     assert "Nothing was booked" in said(result) and mute.mention in said(result)
     assert await club.mock() is None and not [m for m in mute.history() if m.components]

@@ -407,7 +407,7 @@ async def moderators_submitted(interaction: discord.Interaction, match: re.Match
     channel = bot.get_channel(settings.moderator_channel_id) if settings.moderator_channel_id else None
     if channel is None or not hasattr(channel, "send"):
         raise UserFacingError("This server has not set a channel for moderators (an admin can, with "
-                              "`/settings server moderator_channel`). You can end the session at any "
+                              "`/server-settings moderator_channel`). You can end the session at any "
                               "moment with End now, and contact a moderator directly.")
     what = escape_discord(shorten(values.get("what", "").strip(), 1000)) or "(no details given)"
     embed = discord.Embed(title=f"Report from mock interview #{mock.id}", colour=discord.Colour.red(),
