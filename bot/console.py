@@ -47,7 +47,7 @@ from bot.core.interview import (
     report_context,
 )
 from bot.core.panel import PanelError, parse_panel
-from bot.core.preparation import PreparationError, check_minutes, time_left
+from bot.core.preparation import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, PreparationError, check_minutes, time_left
 from bot.core.progress import chart_message
 from bot.core.scripts import Script, ScriptError
 from bot.core.text import split_text
@@ -436,7 +436,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interviewer", action="append", default=[],
                         help='"Name, Title" (repeat for a panel)')
     parser.add_argument("--prep-minutes", dest="prep_minutes", default=None,
-                        help="case exercise: minutes to prepare after the brief (1-30, default 10)")
+                        help=f"case exercise: minutes to prepare after the brief ({MIN_MINUTES}-{MAX_MINUTES}, "
+                             f"default {DEFAULT_MINUTES})")
     parser.add_argument("--values", default="", help='company values, comma separated')
     parser.add_argument("--notes", default="", help="notes from an earlier round")
     parser.add_argument("--job", type=Path, metavar="PATH",

@@ -37,7 +37,7 @@ def test_a_bad_panel_or_preparation_time_is_a_usage_error(tmp_path: Path) -> Non
     result = rehearse_command(tmp_path, "--script", "final", *PERSON, *five)
     assert result.returncode == EXIT_USAGE and "5 interviewers" in result.stdout
     result = rehearse_command(tmp_path, "--script", "case_presentation", *PERSON, "--prep-minutes", "0")
-    assert result.returncode == EXIT_USAGE and "from 1 to 30 minutes" in result.stdout
+    assert result.returncode == EXIT_USAGE and "from 1 to 25 minutes" in result.stdout
     result = rehearse_command(tmp_path, "--script", "final", *PERSON, "--interviewer", ", Head of Data")
     assert result.returncode == EXIT_USAGE and "needs a name" in result.stdout
 

@@ -575,6 +575,10 @@ class Interview:
         scored = self.scored_answers() if scored is None else scored
         report = build_report(scored, company=self.context["company"], values=self.context["values"])
         report["complete"] = self.question_index >= len(self.plan)
+        # A case brief reached is a question of the plan ("Question 1 of 9") but not judged: the
+        # report says so, rather than count fewer questions than the interview showed.
+        reached = self.turns_by_question()
+        report["briefs"] = sum(1 for spec in self.plan if spec.prepares and reached.get(spec.id))
         if self.panel:
             report["panel"] = self.panel_report(scored)
         if self.context["job"]:

@@ -11,7 +11,7 @@ from bot.core.clock import ensure_aware
 
 DEFAULT_MINUTES = 10
 MIN_MINUTES = 1
-MAX_MINUTES = 30  # real exercises allow longer; this keeps it inside one sitting (and the idle pause)
+MAX_MINUTES = 25  # real exercises allow longer; this keeps it inside one sitting (and the 30-minute idle pause)
 
 
 class PreparationError(ValueError):

@@ -808,6 +808,10 @@ class InterviewService:
         scripts = [*self.library.scripts.values(), *self.library.server_scripts.values()]
         return sorted({s.id for s in scripts if any(q.prepares for q in s.questions)})
 
+    def prepares(self, script_id: str) -> bool:
+        """Whether the script has a case brief, so a preparation time applies to it."""
+        return script_id in self._preparing_scripts()
+
     async def preparation_deadlines(self) -> list[tuple[int, datetime]]:
         """(session id, deadline) of every candidate preparing a case now. The deadline is the
         brief's stored asking time plus the minutes stored with the session, so it survives a

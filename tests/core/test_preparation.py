@@ -15,12 +15,12 @@ NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("typed", "minutes"), [(None, DEFAULT_MINUTES), ("", DEFAULT_MINUTES), (5, 5), ("15", 15),
-                                                 (" 20 min", 20), ("30 minutes", 30), (1, 1), (12.0, 12)])
+                                                 (" 20 min", 20), ("25 minutes", 25), (1, 1), (12.0, 12)])
 def test_a_sensible_preparation_time_is_taken(typed, minutes):
     assert check_minutes(typed) == minutes
 
 
-@pytest.mark.parametrize("typed", [0, -5, 31, 600, "soon", "2.5", 2.5, True, "ten"])
+@pytest.mark.parametrize("typed", [0, -5, 26, 31, 600, "soon", "2.5", 2.5, True, "ten"])
 def test_an_absurd_preparation_time_is_refused_kindly(typed):
     with pytest.raises(PreparationError, match="minutes"):
         check_minutes(typed)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+
+import pytest
+from simcord.backend.errors import OptionError
 
 from bot import create_bot
 from tests.integration._support import refusals
@@ -85,13 +89,30 @@ async def test_the_same_title_twice_and_unknown_titles_still_share_the_questions
 async def test_a_bad_panel_is_refused_and_nothing_starts(world, simcord_env):
     await start(world, interviewer="A, One; B, Two", interviewer2="C, Three; D, Four", interviewer3="E, Five")
     await start(world, interviewer=", Head of Data")
-    await start(world, script="case_presentation", preparation=600)
+    with pytest.raises(OptionError, match="must be ≤ 25"):  # Discord's own client enforces the range
+        await start(world, script="case_presentation", preparation=600)
     assert refusals(simcord_env) == [
         "That is 5 interviewers; a panel here has at most 4.",
         "Each interviewer needs a name, as \"Name, Title\" (got ', Head of Data').",
-        "The preparation time must be from 1 to 29 minutes (you gave 600).",
     ]
     assert not world.channel.threads
+    assert await simcord_env.bot.store.sessions.for_user(world.candidate.id) == []
+
+
+async def test_a_preparation_time_on_an_interview_without_a_brief_is_said_to_be_unused(world, simcord_env):
+    result = await start(world, script="final", preparation=5)
+    said = (result.followups or [result.response])[-1].content
+    assert "ready in" in said and "this interview does not use it" in said
+    ready = await world.other.slash(world.channel, "interview start", script="case_presentation", role="Analyst",
+                                    company="Acme", preparation=5)
+    assert "does not use it" not in (ready.followups or [ready.response])[-1].content
+
+
+async def test_a_short_idle_pause_bounds_the_preparation_time(world, simcord_env, settings):
+    # An operator's IDLE_PAUSE_MINUTES of 10: a quiet preparation must not be paused.
+    await simcord_env.restart_bot(create_bot(dataclasses.replace(settings, idle_pause_minutes=10)))
+    await start(world, script="case_presentation", preparation=12)
+    assert refusals(simcord_env) == ["The preparation time must be from 1 to 9 minutes (you gave 12)."]
     assert await simcord_env.bot.store.sessions.for_user(world.candidate.id) == []
 
 
@@ -145,6 +166,11 @@ async def test_the_case_exercise_brief_preparation_time_presentation_and_questio
     assert all(a["question_id"] != "case_brief" for a in session.report["answers"])
     [presented] = [a for a in session.report["answers"] if a["question_id"] == "case_present"]
     assert presented["score"] >= 0.7
+    # The report counts the questions the thread showed: the brief is named, not dropped.
+    shown = int(brief.embeds[0].title.split(" of ")[1].split()[0])
+    assert session.report["total"] + session.report["briefs"] == shown
+    assert (f"{shown - 1} of {shown - 1} questions answered, after the case brief (your preparation, not scored)"
+            in world.text_of(thread))
 
 
 async def test_ready_early_and_a_preparation_that_runs_out_across_a_restart(world, simcord_env, settings):

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.bot import InterviewCoach
 from bot.core.interview import InterviewError
 from bot.core.models import InterviewSession
+from bot.core.preparation import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES
 from bot.core.progress import chart_message
 from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
@@ -94,7 +95,8 @@ class InterviewCog(commands.Cog, name="Interview"):
         interviewer2='Optional: a second panel member, "Name, Title"',
         interviewer3='Optional: a third panel member, "Name, Title"',
         interviewer4='Optional: a fourth panel member, "Name, Title"',
-        preparation="Case exercise: minutes to prepare after the brief (1-30, default 10)",
+        preparation=f"Case exercise: minutes to prepare after the brief ({MIN_MINUTES}-{MAX_MINUTES}, "
+                    f"default {DEFAULT_MINUTES})",
         job="Optional: practise against one of your job descriptions (`/prep job add`)",
     )
     @app_commands.choices(where=[app_commands.Choice(name="Private thread", value="thread"),
@@ -102,7 +104,8 @@ class InterviewCog(commands.Cog, name="Interview"):
     async def start(self, interaction: discord.Interaction, script: str, role: str, company: str,
                     interviewer: str | None = None, where: str | None = None, job: str | None = None,
                     interviewer2: str | None = None, interviewer3: str | None = None,
-                    interviewer4: str | None = None, preparation: int | None = None) -> None:
+                    interviewer4: str | None = None,
+                    preparation: app_commands.Range[int, MIN_MINUTES, MAX_MINUTES] | None = None) -> None:
         await start_mock_interview(interaction, script_id=script, role=role, company=company,
                                    interviewer=interviewer, where=where, job=job,
                                    interviewers=[interviewer2, interviewer3, interviewer4],

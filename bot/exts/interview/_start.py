@@ -94,7 +94,9 @@ async def start_mock_interview(interaction: discord.Interaction, *, script_id: s
     if channel is None:
         return
     await places.post_intro(channel, step)
-    await reply(interaction, f"Your interview is ready in {place_name(channel)}. Good luck!")
+    unused = ("" if preparation is None or bot.interviews.prepares(script_id) else
+              "\nThe preparation time is for case exercises, so this interview does not use it.")
+    await reply(interaction, f"Your interview is ready in {place_name(channel)}. Good luck!{unused}")
 
 
 async def start_practice(interaction: discord.Interaction, *, session_id: int, question_id: str) -> None:
