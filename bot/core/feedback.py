@@ -1130,6 +1130,7 @@ def build_report(
         "answered": len([s for s in scored if not s.skipped]),
         "skipped": [s.number for s in scored if s.skipped],
         "total": len(scored),
+        "briefs": 0,  # case briefs reached, shown but not judged (set by the interview)
         "total_words": total_words,
         "speaking_minutes": round(total_words / WORDS_PER_MINUTE, 1),
         "filler_per_100": round(total_fillers * 100 / total_words, 1) if total_words else 0.0,
