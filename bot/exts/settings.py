@@ -148,7 +148,7 @@ class SettingsCog(commands.Cog, name="Settings"):
         else:
             text = ("Nudges are **off**: I won't DM you at all. Your plans stay saved, and "
                     "reminders that fall due while nudges are off are skipped. Turn them back on "
-                    "with `/settings nudges on`.")
+                    "with `/settings nudges state:on`.")
         await reply(interaction, text)
         await deliver_pending_notice(interaction)
 
@@ -165,13 +165,13 @@ class SettingsCog(commands.Cog, name="Settings"):
                     "practised, what improved, your weakest area, and one question to practise.")
             if nudges_off:
                 text += ("\n\nYour nudges are **off**, so I won't DM it until you turn them on with "
-                         "`/settings nudges on`.")
+                         "`/settings nudges state:on`.")
             elif await self.bot.user_settings.zone(interaction.user.id) is None:
                 text += "\n\nSet `/settings timezone` so 18:00 is your 18:00 (it is UTC until then)."
         else:
             cancelled = await self.bot.followups.weekly_off(interaction.user.id)
             text = ("Weekly summary **off**." + (" The next one is cancelled." if cancelled else "")
-                    + " Turn it back on any time with `/settings weekly on`.")
+                    + " Turn it back on any time with `/settings weekly state:on`.")
         await reply(interaction, text)
         await deliver_pending_notice(interaction)
 

@@ -187,9 +187,9 @@ class ServerScriptService:
             return ours
         match = KEY.match(value)
         if match is None or guild_id is None or int(match["guild"]) != guild_id:
-            known = ", ".join(sorted(self.library.scripts))
-            raise ScriptRefused(f"There is no script called {value[:60]!r}. Pick one from the "
-                                f"list ({known}, or this server's own).")
+            known = ", ".join(sorted(script.title for script in self.library.scripts.values()))
+            raise ScriptRefused(f"There is no interview called {value[:60]!r}. Start typing and pick "
+                                f"one of the suggestions: {known}, or this server's own.")
         for stored in await self.store.server_scripts.latest(guild_id):
             if stored.script_id == match["script"]:
                 # Disabled or deleted means no new session on it, at any version (sessions

@@ -206,7 +206,9 @@ async def test_bad_input_is_refused_clearly(world, simcord_env):
     result = await start(world, role="x" * 150)
     assert result.ephemeral and "keep it under 100" in result.response.content
     result = await start(world, script="nope")
-    assert "no script called" in result.response.content
+    assert "There is no interview called 'nope'" in result.response.content
+    assert "Second-round interview" in result.response.content
+    assert "second_round" not in result.response.content  # titles, as the suggestions show them
     assert not world.channel.threads
     assert await simcord_env.bot.store.sessions.for_user(world.candidate.id) == []
 

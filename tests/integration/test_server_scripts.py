@@ -205,7 +205,7 @@ async def test_another_servers_script_cannot_be_started(world, simcord_env, admi
     stranger = elsewhere.add_member(simcord_env.create_user("eve"))
     await stranger.slash(channel, "interview start", script=f"g{world.guild.id}:careers_panel",
                          role="Analyst", company="Acme")
-    assert "There is no script called" in refusals(simcord_env)[-1]
+    assert "There is no interview called" in refusals(simcord_env)[-1]
     choices = await stranger.autocomplete(channel, "interview start", "script", "")
     assert not any("Careers panel" in c["name"] for c in choices)
 

@@ -172,7 +172,7 @@ def added_embed(result: AddResult) -> discord.Embed:
         lines.append(f"No {followups.KIND_LABELS[kind].split(' (')[0].lower()}: {why}.")
     if result.nudges_off:
         lines += ["", "Your nudges are **off**, so I won't DM you. Turn them on with "
-                      "`/settings nudges on`."]
+                      "`/settings nudges state:on`."]
     else:
         lines += ["", "Each reminder has buttons: Done, Snooze and Stop this plan. Make sure "
                       "I can DM you (server menu → Privacy Settings → Direct Messages)."]
@@ -197,7 +197,7 @@ async def list_page(interaction: discord.Interaction, owner_id: int, page: int,
              for nudge, plan in upcoming.reminders]
     if upcoming.nudges_off:
         lines += ["", "Your nudges are **off**: none of these will be sent until you turn "
-                      "them on with `/settings nudges on`."]
+                      "them on with `/settings nudges state:on`."]
     embed = discord.Embed(title="Your upcoming reminders", description="\n".join(lines),
                           colour=COLOUR)
     noun = "reminder" if upcoming.total == 1 else "reminders"
