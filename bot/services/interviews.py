@@ -41,6 +41,7 @@ from bot.core.interview import (
 )
 from bot.core.models import InterviewSession
 from bot.core.progress import TREND_WINDOW, DimensionTrend, dimension_trends
+from bot.core.scripts import CATEGORIES
 from bot.core.text import clean_user_text, shorten, split_text
 from bot.library import TemplateLibrary
 from bot.store import Conflict, Store
@@ -154,6 +155,10 @@ def _check_expected(interview: Interview, expected: str | None) -> None:
     current = interview.current_question().key if interview.current_spec else None
     if current != expected:
         raise StaleQuestion("That button belongs to a question you have already moved past.")
+
+
+# Categories whose questions are not offered to practise again (a brief's is "").
+UNPRACTISED = frozenset({"opening", "closing", ""})
 
 
 class InterviewService:
@@ -358,14 +363,25 @@ class InterviewService:
         text = typed.strip().lower()
         seen: set[str] = set()
         choices: list[tuple[str, str]] = []
+        categories: dict[str, dict[str, str]] = {}  # per script: question id -> its category
         asked = await self.store.sessions.asked_questions(user_id, sessions=sessions)
         for session_id, script_id, question_id, question_text in asked:
             key = f"{script_id}:{question_id}"
             if key in seen:
                 continue
             seen.add(key)
-            if text in question_text.lower():
-                choices.append((question_text, f"{session_id}:{question_id}"))
+            if script_id not in categories:
+                script = self.library.find(script_id)
+                categories[script_id] = {q.id: ("" if q.prepares else q.category)
+                                         for q in (script.questions if script else ())}
+            category = categories[script_id].get(question_id, "question")
+            if category in UNPRACTISED:  # a greeting, a goodbye or a case brief: nothing to retake
+                continue
+            # Labelled by what the question is about first: its text may open with a quote of an
+            # earlier answer ("You brought up ...").
+            label = shorten(f"{CATEGORIES.get(category, 'Question')} · {question_text}", 100)
+            if text in label.lower():
+                choices.append((label, f"{session_id}:{question_id}"))
                 if len(choices) >= limit:
                     break
         return choices

@@ -103,7 +103,11 @@ async def test_practice_choices_list_each_question_once_and_filter_by_what_was_t
     sid = await finish(service, clock, ALICE, answers=3)
     await finish(service, clock, ALICE, answers=3)  # the same questions again: listed once
     choices = await service.practice_choices(ALICE)
-    assert len(choices) == 3 and len({value.split(":")[1] for _, value in choices}) == 3
+    # The opening greeting is not offered; each question is named by its category first.
+    assert len(choices) == 2 and len({value.split(":")[1] for _, value in choices}) == 2
+    assert not any(value.endswith(":opening") for _, value in choices)
+    assert [label.split(" · ")[0] for label, _ in choices] == ["Tell me about yourself", "Since the last round"]
+    assert all(len(label) <= 100 for label, _ in choices)
     label, value = choices[0]
     assert value.startswith(f"{sid + 1}:")  # newest interview first
     narrowed = await service.practice_choices(ALICE, label[5:20].upper())
