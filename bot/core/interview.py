@@ -28,6 +28,10 @@ MAX_ANSWER_CHARS = 20_000  # across all parts of one answer: a generous cap agai
 MAX_PART_CHARS = 4_000
 
 
+# An interview's status as its owner reads it (suggestions, the history).
+STATUS_WORDS = {"active": "in progress", "paused": "paused", "finished": "finished", "abandoned": "ended"}
+
+
 class InterviewError(Exception):
     """A transition that is not allowed now; the message is written for the candidate."""
 

@@ -32,6 +32,7 @@ from bot.core.feedback import DIMENSIONS
 from bot.core.inputs import parse_record_id
 from bot.core.interview import (
     MAX_PART_CHARS,
+    STATUS_WORDS,
     AskedQuestion,
     Interview,
     InterviewError,
@@ -352,9 +353,10 @@ class InterviewService:
         text = typed.strip()
         titles = {script_id: script.title for script_id, script in self.library.scripts.items()}
         found = await self.store.sessions.summaries(user_id, limit=limit, matching=text, titles=titles,
-                                                    scan=scan)
+                                                    statuses=STATUS_WORDS, scan=scan)
         return [(shorten(f"#{s.id} · {self._title(s.script_id, s.practice)} · {s.company} · "
-                         f"{s.created_at:%Y-%m-%d} · {s.status}", 100), str(s.id)) for s in found]
+                         f"{s.created_at:%Y-%m-%d} · {STATUS_WORDS.get(s.status, s.status)}", 100), str(s.id))
+                for s in found]
 
     async def practice_choices(self, user_id: int, typed: str = "", *, sessions: int = 20,
                                limit: int = 25) -> list[tuple[str, str]]:

@@ -332,14 +332,15 @@ class SessionRepository:
         return _session(row) if row else None
 
     async def summaries(self, user_id: int, *, limit: int, matching: str = "",
-                        titles: Mapping[str, str] | None = None, scan: int = 100) -> list[SessionSummary]:
+                        titles: Mapping[str, str] | None = None, statuses: Mapping[str, str] | None = None,
+                        scan: int = 100) -> list[SessionSummary]:
         """The user's latest `limit` interviews, newest first, each read without its report.
 
         With `matching`, only those among the latest `scan` whose list label ("#id · title ·
-        company · date · status", the title from `titles` by script id, "Practice: " first for a
-        practice run) contains it, ignoring ASCII case. The label is matched in SQL, so an
-        interview that does not match is never sent to Python: a search costs one bounded scan
-        of an index whatever the length of the history."""
+        company · date · status", the title from `titles` by script id, the status in words from
+        `statuses`, "Practice: " first for a practice run) contains it, ignoring ASCII case. The
+        label is matched in SQL, so an interview that does not match is never sent to Python: a
+        search costs one bounded scan of an index whatever the length of the history."""
         if not matching:
             rows = await self.db.fetch_all(f"{_SUMMARY_WINDOW} ORDER BY w.created_at DESC, s.id DESC",
                                          (user_id, limit))
@@ -347,13 +348,17 @@ class SessionRepository:
         names = sorted((titles or {}).items())
         known = " UNION ALL ".join("SELECT ? AS script_id, ? AS title" for _ in names)
         params: list[Any] = [p for pair in names for p in pair]
+        words = sorted((statuses or {}).items())
+        status = (f"CASE s.status {' '.join('WHEN ? THEN ?' for _ in words)} ELSE s.status END"
+                  if words else "s.status")
+        params += [p for pair in words for p in pair]
         rows = await self.db.fetch_all(
             (f"WITH titles AS ({known}) " if names else "")
             + "SELECT * FROM (SELECT s.*, '#' || s.id || ' · '"
             "  || CASE WHEN s.practice > 0 THEN 'Practice: ' ELSE '' END"
             f"  || {'COALESCE(t.title, s.script_id)' if names else 's.script_id'}"
             "  || ' · ' || COALESCE(s.company, '') || ' · ' || substr(s.created_at, 1, 10)"
-            "  || ' · ' || s.status AS label"
+            f"  || ' · ' || {status} AS label"
             f" FROM ({_SUMMARY_WINDOW}) s"
             + (" LEFT JOIN titles t ON t.script_id = s.script_id" if names else "")
             + ") AS labelled WHERE instr(lower(label), lower(?)) > 0 ORDER BY created_at DESC, id DESC LIMIT ?",

@@ -447,11 +447,14 @@ async def test_report_choices_are_matched_in_sql_exactly_as_their_labels_read(se
     step = await service.start(user_id=ALICE, script_id="final", channel_id=CHANNEL,
                                context={**CONTEXT, "only_questions": [first_question]})
     await service.end(step.session.id)
+    clock.advance(86_400)
+    await service.start(user_id=ALICE, script_id="second_round", channel_id=CHANNEL, context=CONTEXT)  # left open
     everything = await service.session_choices(ALICE)
     labels = [label for label, _ in everything]
-    assert len(labels) == len(made) + 1 and labels[0].startswith("#5 · Practice: ")
+    assert len(labels) == len(made) + 2 and labels[1].startswith("#5 · Practice: ")
+    assert labels[0].endswith(" · in progress")  # the status in words, matched in SQL as shown
     probes = {"acme", "ACME", "Final", "practice", "globex c", "· finished", "2026-03-0", "#2 ·",
-              "leadership", "round interview · acme"}
+              "leadership", "round interview · acme", "in progress", "IN PROG", "active"}
     for label in labels:
         probes.update(label[i:i + 5] for i in range(0, len(label) - 5, 7))
     for typed in sorted(probes):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.interview import STATUS_WORDS
 from bot.core.progress import QuestionBest
 from bot.core.text import discord_timestamp, escape_discord, shorten
 from bot.exts._common import bot_of
@@ -38,7 +39,7 @@ async def history_page(interaction: discord.Interaction, owner_id: int, page: in
     lines = []
     for s in sessions:
         overall = (s.report or {}).get("overall")
-        score = f"**{round(overall * 100)}/100**" if overall is not None else s.status
+        score = f"**{round(overall * 100)}/100**" if overall is not None else STATUS_WORDS.get(s.status, s.status)
         lines.append(f"`#{s.id}` {discord_timestamp(s.created_at, 'D')} · {escape_discord(interviews.title(s))} · "
                      f"{escape_discord(s.context.get('company', ''))} · {score}")
     embed = discord.Embed(title="Your mock interviews",
