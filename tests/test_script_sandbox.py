@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.scripts import ScriptError
-from bot.core.server_scripts import MAX_BYTES, decode_source, upload_problems
+from bot.core.server_scripts import MAX_BYTES, decode_source, read_guide, upload_problems
 from bot.script_sandbox import ScriptLimit, check_in_worker, check_source, make_server_environment
 
 HEAD = "script: s\ntitle: T\nstage: final\nminutes: 10\ndescription: d\n\n"
@@ -110,12 +110,18 @@ def test_the_example_in_the_admins_guide_passes_the_check():
     """prompts/interviews/README.md gives server admins an example to copy: it must pass."""
     from pathlib import Path
 
-    guide = (Path(__file__).resolve().parent.parent / "prompts" / "interviews" / "README.md").read_text()
-    section = guide.split("## For server admins: your own scripts", 1)[1]
-    example = section.split("```\n", 2)[1].split("```", 1)[0]
-    result = check_source(example, "careers_final.j2")
+    guide = read_guide((Path(__file__).resolve().parent.parent / "prompts" / "interviews" / "README.md").read_text())
+    assert guide.text.startswith("A server can add its own scripts") and "```" not in guide.text
+    result = check_source(guide.example, guide.filename)
     assert result.problems == [] and result.summary is not None
     assert (result.summary.script_id, result.summary.questions) == ("careers_final", 3)
+
+
+def test_the_guide_reader_refuses_a_readme_without_the_section_or_its_example():
+    with pytest.raises(ValueError, match="no '## For server admins"):
+        read_guide("# Scripts\n\nNothing for admins here.\n")
+    with pytest.raises(ValueError, match="no example"):
+        read_guide("## For server admins: your own scripts\n\nSteps, but no example.\n\n## Next\n```\nx\n```\n")
 
 
 def test_str_format_is_refused_at_its_line_even_in_a_branch_the_samples_never_take():

@@ -159,3 +159,32 @@ def format_problems(problems: list[Problem], limit: int = 15) -> list[str]:
     if len(problems) > limit:
         lines.append(f"... and {len(problems) - limit} more")
     return lines
+
+
+# --------------------------------------------------------------------------- the admins' guide
+
+GUIDE_HEADING = "## For server admins: your own scripts"
+EXAMPLE_FILENAME = "careers_final.j2"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptGuide:
+    """The admins' section of prompts/interviews/README.md, for `/scripts guide`: its steps
+    and limits as text, and the example script to copy as a file."""
+    text: str
+    example: str
+    filename: str = EXAMPLE_FILENAME
+
+
+def read_guide(markdown: str) -> ScriptGuide:
+    """The admins' guide from the interview scripts' README: the prose of its section (up to
+    the example) and the example itself (the section's first fenced block). Raises ValueError
+    when the README has no such section or example."""
+    if GUIDE_HEADING not in markdown:
+        raise ValueError(f"the README has no {GUIDE_HEADING!r} section")
+    section = markdown.split(GUIDE_HEADING, 1)[1].split("\n## ", 1)[0]
+    prose, fence, rest = section.partition("```\n")
+    example, closed, _ = rest.partition("```")
+    if not fence or not closed or not example.strip():
+        raise ValueError("the admins' section has no example script")
+    return ScriptGuide(prose.strip(), example.strip() + "\n")

@@ -17,11 +17,13 @@ from bot.core.clock import Clock
 from bot.core.scripts import Script, ScriptError
 from bot.core.server_scripts import (
     MAX_SCRIPTS_PER_SERVER,
+    ScriptGuide,
     decode_source,
     format_problems,
+    read_guide,
     upload_problems,
 )
-from bot.library import TemplateLibrary
+from bot.library import INTERVIEWS, TemplateLibrary
 from bot.script_sandbox import check_in_worker, parse_server_script
 from bot.store import Store
 from bot.store.database import Conflict
@@ -62,6 +64,7 @@ class ServerScriptService:
         self.store = store
         self.library = library
         self.clock = clock
+        self._guide: ScriptGuide | None = None
 
     async def load(self) -> int:
         """At start-up: every stored version, parsed into the library. A version that no longer
@@ -75,6 +78,14 @@ class ServerScriptService:
                 continue
             count += 1
         return count
+
+    def guide(self) -> ScriptGuide:
+        """How to write a script, and the example to copy (the admins' section of the scripts'
+        README, read once: it ships with the bot)."""
+        if self._guide is None:
+            path = self.library.prompts_dir / INTERVIEWS / "README.md"
+            self._guide = read_guide(path.read_text("utf-8"))
+        return self._guide
 
     def _hold(self, stored: StoredScript) -> Script:
         key = script_key(stored.guild_id, stored.script_id, stored.version)

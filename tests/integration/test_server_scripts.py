@@ -60,6 +60,23 @@ async def stored(env):
     return await env.bot.store.server_scripts.all_versions()
 
 
+async def test_an_admin_starts_from_the_guide_and_its_example_uploads_as_it_is(world, simcord_env, admin):
+    empty = await admin.slash(world.channel, "scripts list")
+    assert "`/scripts guide`" in empty.response.content and "README" not in empty.response.content
+    guide = await admin.slash(world.channel, "scripts guide")
+    assert guide.ephemeral
+    embed = guide.response.embeds[0]
+    assert "Manage Server" in embed.description and "/scripts add" in embed.description
+    assert len(embed.description) <= 4096 and "```" not in embed.description
+    [example] = guide.response.attachments
+    source = (await example.read()).decode()
+    assert example.filename.endswith(".j2") and source.startswith("# ")
+    said = await upload(admin, world.channel, source, filename=example.filename)
+    assert "Added **Careers service final round**" in said and "3 questions" in said
+    # Members are not shown the command at all.
+    assert "scripts guide" not in world.candidate.available_commands(world.channel)
+
+
 async def test_upload_list_show_and_use_in_an_interview(world, simcord_env, admin):
     assert "scripts add" in admin.available_commands(world.channel)
     said = await upload(admin, world.channel, SCRIPT)

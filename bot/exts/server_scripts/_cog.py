@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.stages import MOCK_STAGES
-from bot.core.text import escape_discord
+from bot.core.text import escape_discord, shorten
 from bot.errors import UserFacingError
 from bot.exts._common import reply
 from bot.services.server_scripts import ScriptRefused
@@ -40,9 +40,20 @@ class ServerScriptsCog(commands.Cog, name="ServerScripts"):
         self.bot = bot
         self.service = bot.server_scripts
 
+    @scripts.command(name="guide", description="How to write a script, with an example file to copy")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def guide(self, interaction: discord.Interaction) -> None:
+        guide = self.service.guide()
+        embed = discord.Embed(title="Writing this server's own scripts",
+                              description=shorten(guide.text, 4000), colour=discord.Colour.blurple())
+        embed.set_footer(text=f"Attached: {guide.filename}, an example that passes the check. Change its ids, "
+                              "texts and questions, then upload it with /scripts add.")
+        await reply(interaction, embed=embed,
+                    file=discord.File(io.BytesIO(guide.example.encode("utf-8")), filename=guide.filename))
+
     @scripts.command(name="add", description="Upload a script file (our script format); a new "
                                              "version if its id exists")
-    @app_commands.describe(file="The script, a .j2 or .txt file (see prompts/interviews/README.md)")
+    @app_commands.describe(file="The script, a .j2 or .txt file (/scripts guide has an example)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         assert interaction.guild_id is not None
@@ -67,9 +78,8 @@ class ServerScriptsCog(commands.Cog, name="ServerScripts"):
         assert interaction.guild_id is not None
         listing = await self.service.listing(interaction.guild_id)
         if not listing:
-            await reply(interaction, "This server has no scripts of its own yet. Upload one with "
-                                     "`/scripts add` (see how to write one in "
-                                     "prompts/interviews/README.md).")
+            await reply(interaction, "This server has no scripts of its own yet. `/scripts guide` shows how "
+                                     "to write one, with an example to copy; upload it with `/scripts add`.")
             return
         lines = [f"• `{s.script_id}` · **{escape_discord(s.title)}** · v{s.version} · "
                  f"{s.questions} questions · {s.status}"
@@ -78,7 +88,7 @@ class ServerScriptsCog(commands.Cog, name="ServerScripts"):
         await reply(interaction, embed=embed)
 
     @scripts.command(name="show", description="One script's details and its file")
-    @app_commands.describe(script="The script's id")
+    @app_commands.describe(script="The script (start typing its title or id)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def show(self, interaction: discord.Interaction, script: str) -> None:
         assert interaction.guild_id is not None
@@ -94,7 +104,7 @@ class ServerScriptsCog(commands.Cog, name="ServerScripts"):
                                                          filename=stored.filename))
 
     @scripts.command(name="disable", description="Stop offering a script (running interviews go on)")
-    @app_commands.describe(script="The script's id")
+    @app_commands.describe(script="The script (start typing its title or id)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def disable(self, interaction: discord.Interaction, script: str) -> None:
         assert interaction.guild_id is not None
@@ -107,7 +117,7 @@ class ServerScriptsCog(commands.Cog, name="ServerScripts"):
                                  "it again.")
 
     @scripts.command(name="delete", description="Delete a script (past interviews keep their copy)")
-    @app_commands.describe(script="The script's id")
+    @app_commands.describe(script="The script (start typing its title or id)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def delete(self, interaction: discord.Interaction, script: str) -> None:
         assert interaction.guild_id is not None
