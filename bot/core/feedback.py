@@ -215,6 +215,7 @@ class AnswerAnalysis:
     cliches: list[str] = field(default_factory=list)  # claims with nothing behind them
     humblebrags: list[str] = field(default_factory=list)
     non_answer: bool = False
+    thin: bool = False  # a word or two, far below the suggested length, that does not yet answer
     deflections: list[str] = field(default_factory=list)
     off_question: bool = False
     question_terms: list[str] = field(default_factory=list)
@@ -341,11 +342,18 @@ def analyze_answer(
     questions_info = analyze_candidate_questions(text) if cat == "candidate_questions" else None
 
     # --- structure: the shape this rubric asks for -----------------------------------------
+    # A word or two far below the suggested length ('Yes.', 'Maybe') is not credited with a
+    # direct point just for being short, and is told it does not answer yet.
+    few_words = 0 < n < max(4, low / 5)
     shape, structure = _shape(rubric, text, spans, star=star, own=own, found=found, deflect=deflect,
                               brags=brags, negative=negative, questions_info=questions_info,
-                              question=question, company=company, connections=bool(connections))
+                              question=question, company=company, connections=bool(connections),
+                              few_words=few_words)
     if n == 0:
         structure = 0.0
+    thin = few_words and not non_answer and (structure < 0.6 or n < 5)
+    if thin and "point" in shape:
+        shape["point"] = False  # a word or two is not yet a direct answer, whatever it says
 
     # --- specificity ------------------------------------------------------------------------
     if questions_info is not None:
@@ -434,6 +442,8 @@ def analyze_answer(
     relevance = max(relevance, 0.3 + 0.7 * structure) if structure >= 0.75 else relevance
     if non_answer:
         relevance = min(relevance, 0.1)
+    elif thin:
+        relevance = min(relevance, 0.2)
     off_question = n >= 12 and not non_answer and (
         (not matched and not topic and not connections and structure < 0.6)
         or (reciting and len(matched) < 2))
@@ -468,6 +478,8 @@ def analyze_answer(
         gate("empty", 0.0)
     if non_answer:
         gate("non_answer", min(weighted, 0.15))
+    if thin:
+        gate("thin", min(weighted, 0.2))
     if off_question:
         gate("off_question", min(weighted, 0.35))
     if negative:
@@ -501,7 +513,7 @@ def analyze_answer(
         length_verdict=verdict, mostly_english=english, scores=scores, category=cat, overall=overall,
         shape=shape, own_actions=[h.quote for h in own.actions[:3]], we_only=own.we_only,
         negativity=[h.quote for h in negative], cliches=[c.hit.words.lower() for c in unbacked],
-        humblebrags=[h.quote for h in brags], non_answer=non_answer,
+        humblebrags=[h.quote for h in brags], non_answer=non_answer, thin=thin,
         deflections=[h.words.lower() for h in deflect.hits], off_question=off_question,
         question_terms=sorted(q_terms), matched_terms=sorted(matched),
         ignored_numbers=[h.words for h in found.ignored], key_point="",
@@ -535,11 +547,14 @@ def _value_mentioned(value: str, lowered: str) -> bool:
 def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mapping[str, bool],
            own: sig.Ownership, found: sig.Evidence, deflect: sig.Deflection, brags: Sequence[sig.Hit],
            negative: Sequence[sig.Hit], questions_info: Mapping[str, Any] | None, question: str,
-           company: str, connections: bool) -> tuple[dict[str, bool], float]:
-    """Which parts of the rubric's shape the answer has, and the structure score."""
+           company: str, connections: bool, few_words: bool = False) -> tuple[dict[str, bool], float]:
+    """Which parts of the rubric's shape the answer has, and the structure score. With
+    `few_words` (far below the suggested length) a short first sentence is not taken as a
+    direct answer on its own."""
     has = lambda pattern: bool(pattern.search(text))  # noqa: E731
     first = text[spans[0].start:spans[0].end] if spans else ""
-    first_words = len(sig.WORD.findall(first))
+    # A short first sentence counts as a direct answer below, unless the whole answer is a word or two.
+    first_words = len(sig.WORD.findall(first)) if not few_words else 99
     evidence_ok = found.strength >= 1 or bool(own.actions)
     shape = rubric.shape
     if deflect.is_non_answer:
@@ -548,10 +563,10 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
         # 'Which requirements do you meet?' asks for evidence, not necessarily a story.
         story_parts, story = _shape(rubric, text, spans, star=star, own=own, found=found, deflect=deflect,
                                     brags=brags, negative=negative, questions_info=questions_info,
-                                    question="", company=company, connections=connections)
+                                    question="", company=company, connections=connections, few_words=few_words)
         point_parts, point = _shape(RUBRICS["role_fit"], text, spans, star=star, own=own, found=found,
                                     deflect=deflect, brags=brags, negative=negative, questions_info=questions_info,
-                                    question=question, company=company, connections=connections)
+                                    question=question, company=company, connections=connections, few_words=few_words)
         return (point_parts, point) if point > story else (story_parts, story)
     if shape == "star":
         parts = dict(star)
@@ -579,7 +594,7 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
             + 0.3 * star["result"]
         point_parts, point_score = _shape(rubric, text, spans, star=star, own=own, found=found, deflect=deflect,
                                           brags=brags, negative=negative, questions_info=questions_info,
-                                          question="", company=company, connections=connections)
+                                          question="", company=company, connections=connections, few_words=few_words)
         if story > point_score:
             return {**point_parts, "point": True, "example": True, "reason": point_parts["reason"] or star["result"]}, story
         return point_parts, point_score
@@ -753,6 +768,12 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
         quote = deflect.hits[0].quote if deflect.hits else sig.quote(text, 0, len(text))
         fix("relevance", "This doesn't answer the question yet. Even a short, honest answer beats a deflection.",
             quote, "non_answer", gate_cost.get("non_answer", 0.0) + _pct(w["relevance"] * 0.6))
+    elif a.thin:
+        low, high = a.length_range
+        fix("relevance", f"This does not answer the question yet: {a.words} word{'s' if a.words != 1 else ''}, "
+            f"and this question needs about {low}-{high} words. Give your answer in a full sentence, then the "
+            "reason and one example.", sig.quote(text, 0, len(text)), "thin",
+            _pct(1 - a.overall))  # all it lacks, it lacks for being a word or two
     elif a.off_question:
         asked = ", ".join(f"'{t}'" for t in a.question_terms[:3]) or "what was asked"
         fix("relevance", f"Doesn't address the question (about {asked}); it answers a different one.",
@@ -822,7 +843,7 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
         fix("concision", f"{a.words} words (about {a.speaking_seconds // 60} min {a.speaking_seconds % 60}s "
             f"spoken); this kind of question needs about {low}-{high}. Lead with the point and stop.",
             "", "too_long", _pct(w["concision"] * (1 - a.scores["concision"])) + 1.0)
-    elif a.length_verdict == "short" and a.scores["concision"] < 1.0 and not a.non_answer:
+    elif a.length_verdict == "short" and a.scores["concision"] < 1.0 and not a.non_answer and not a.thin:
         fix("concision", f"{a.words} words, and it stops before it is complete; aim for {low}-{high}.",
             "", "too_short", _pct(w["concision"] * (1 - a.scores["concision"])))
     if costs["runon"] and a.length_verdict != "long":
@@ -1034,6 +1055,7 @@ class ScoredAnswer:
 
 _HINTS = {
     "non_answer": "Give a real answer, even a short one. {rewrite}",
+    "thin": "Say your answer in one full sentence, then why, then one example. {rewrite}",
     "off_question": "Answer the question asked in your first sentence, using its own key words. {rewrite}",
     "negativity": "Say what you learned there and what you want next; leave the complaints out.",
     "humblebrag": "Name a real habit that has cost you something, then what you changed and how you know it works.",

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.calibration import evaluate, markdown_table
 from bot.core.feedback import (
@@ -276,6 +278,39 @@ def test_non_answers_score_low_and_say_so(answer, question, category):
     assert a.non_answer and a.overall <= 0.15 and a.scores["relevance"] <= 0.1
     assert a.notes()[0]["signal"] in {"non_answer", "hedges"}
     assert answer_signals(answer, question=question, category=category)["is_non_answer"]
+
+
+FIT_QUESTION = "Why do you think you are a good fit for the Data Analyst role at Acme?"
+
+
+@pytest.mark.parametrize("answer", ["Yes.", "Yes", "Maybe.", "I fixed it.", "Sure, why not"])
+def test_a_word_or_two_far_below_the_suggested_length_does_not_answer_yet(answer):
+    a = analyze_answer(answer, question=FIT_QUESTION, company="Acme", category="role_fit", length=(60, 150))
+    assert a.thin and not a.shape["point"]  # never 'point ✓' for being short
+    assert a.overall <= 0.2 and a.scores["relevance"] <= 0.2
+    first = a.notes()[0]
+    assert first["signal"] == "thin" and "does not answer the question yet" in first["text"]
+    assert "60-150 words" in first["text"]
+    assert answer_signals(answer, question=FIT_QUESTION, category="role_fit", length=(60, 150))["is_thin"]
+
+
+def test_a_short_complete_answer_is_not_called_thin():
+    salary = analyze_answer("60-70k, based on market data for similar roles.", question="What salary are you after?",
+                            category="salary_benefits", length=(60, 140))
+    assert not salary.thin and salary.shape["range"] and salary.shape["basis"]
+    opening = analyze_answer("Thanks, good to meet you. I'd like to understand how the team works.",
+                             question="How are you today?", category="opening", length=(20, 80))
+    assert not opening.thin
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(["yes", "no", "maybe", "sure", "definitely", "ok", "I", "agree", "data",
+                                       "team", "because", "good", "fit", "thanks"]), min_size=1, max_size=3))
+def test_any_answer_of_a_few_words_scores_low_and_says_why(words):
+    text = " ".join(words) + "."
+    a = analyze_answer(text, question=FIT_QUESTION, company="Acme", category="role_fit", length=(60, 150))
+    assert a.overall <= 0.2 and not a.shape["point"]
+    assert a.notes() and a.notes()[0]["signal"] in {"thin", "non_answer", "hedges"}
 
 
 def test_an_off_question_answer_is_flagged():
