@@ -423,12 +423,16 @@ def analyze_answer(
         alignment = 0.0
 
     # --- relevance: does it answer what was asked? --------------------------------------------
-    q_terms = sig.question_terms(question, company=company)
+    q_words = sig.question_words(question, company=company)
+    q_terms = set(q_words)
     answer_stems = sig.stems(text)
-    matched = sig.overlap(answer_stems, q_terms, text)
-    topic = sig.overlap(answer_stems, rubric.topic, text)
-    q_cov = len(matched) / min(len(q_terms), 2) if q_terms else 0.5
-    relevance = 0.15 + 0.45 * min(1.0, q_cov) + 0.4 * min(1.0, len(topic) / 3)
+    took_up = sig.addressed(answer_stems, q_terms, text)
+    matched = took_up.matched
+    # A rubric's topic words are matched as they always were: only by the word or a longer form.
+    on_topic = sig.addressed(answer_stems, rubric.topic, text, shorter=False)
+    topic = on_topic.strong
+    q_cov = took_up.coverage(len(q_terms))
+    relevance = 0.15 + 0.45 * q_cov + 0.4 * min(1.0, (len(topic) + 0.25 * len(on_topic.weak)) / 3)
     if rubric.needs_company:
         relevance += 0.25 * min(1.0, len(connections) / 2)
     reciting = credentials >= 0.5 and cat not in {"qualifications", "about_yourself"}
@@ -444,9 +448,11 @@ def analyze_answer(
         relevance = min(relevance, 0.1)
     elif thin:
         relevance = min(relevance, 0.2)
-    off_question = n >= 12 and not non_answer and (
-        (not matched and not topic and not connections and structure < 0.6)
-        or (reciting and len(matched) < 2))
+    # Off the question: none of its specific words (a shared 'team' or 'week' is not enough),
+    # nothing of its topic, no link to the company and no shape of an answer to it.
+    off_question = n >= 12 and not non_answer and not brags and (
+        (not took_up.on_question and not topic and not connections and structure < 0.6)
+        or (reciting and len(took_up.strong) < 2))
 
     # --- composure -----------------------------------------------------------------------------
     flippant = list(_FLIPPANT.finditer(text))
@@ -600,7 +606,9 @@ def _shape(rubric: Rubric, text: str, spans: Sequence[sig.Span], *, star: Mappin
         return point_parts, point_score
     if shape == "point":
         q_terms = sig.question_terms(question, company=company)
-        direct = (bool(sig.overlap(sig.stems(first), q_terms | set(rubric.topic)))
+        first_stems = sig.stems(first)
+        direct = (sig.addressed(first_stems, q_terms, first).on_question
+                  or bool(sig.addressed(first_stems, rubric.topic, first, shorter=False).strong)
                   or (first_words <= 6 and not _HEDGY_START.match(first))
                   or bool(_CONNECT.search(first)))
         parts = {"point": direct and not deflect.hits, "reason": has(_REASON),

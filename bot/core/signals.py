@@ -618,19 +618,45 @@ tell describe walk give example time think would like could share talk explain a
 something anything someone everyone way ways kind sort really exactly particular particularly
 most least much many often recently today now ever still already little bit couple briefly
 what's how's piece name pick choose say said mean know want wanted feel find found let
-everything far heard part parts from so-far come came
+everything far heard part parts from so-far come came before after finish finished again back
+coming start started through ago moment free feel yet else along during rest ask asked take
+taking short version hello welcome gets says sets away straight suppose besides other another
+long longer closest close properly deep deeper earlier early later hear hearing thanks thank
+since wrap based seen
+"""))
+
+# Work words nearly every answer shares with nearly every question: one or two of them in common
+# ('team', 'week') do not show the answer is about what was asked.
+WEAK_TERMS = frozenset(stem(w) for w in _words("""
+team teams work working week weeks people person project projects role job company business
+day days month months year years time new first last next good best place thing data
 """))
 
 
 _NAME_IN_QUESTION = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+")
+# A passage the question quotes back ('You said: "I rebuilt the pipeline…"') is the candidate's
+# own words, not what the question is about.
+_QUOTED = re.compile(r'"[^"\n]{12,}?(?:"|$)')
+
+
+def question_words(question: str, *, company: str = "") -> dict[str, str]:
+    """The words that say what a question is about, each stem with the word as the question
+    writes it: its content words without the ones every question uses ('tell', 'describe'),
+    the company's name, the names of people or a passage it quotes back."""
+    folded = _QUOTED.sub(" ", fold(question))
+    skip = {stem(w) for w in WORD.findall(company)} if company else set()
+    skip |= {stem(m.group(0)) for m in _NAME_IN_QUESTION.finditer(folded)}
+    found: dict[str, str] = {}
+    for word in content_words(folded):
+        s = stem(word)
+        if s not in _QUESTION_NOISE and s not in skip and len(s) > 2:
+            found.setdefault(s, word)
+    return found
 
 
 def question_terms(question: str, *, company: str = "") -> set[str]:
-    """The words that say what a question is about: its content words without the ones every
-    question uses ('tell', 'describe'), the company's name or the names of people."""
-    skip = {stem(w) for w in WORD.findall(company)} if company else set()
-    skip |= {stem(m.group(0)) for m in _NAME_IN_QUESTION.finditer(fold(question))}
-    return {s for s in stems(question) if s not in _QUESTION_NOISE and s not in skip and len(s) > 2}
+    """The stems of `question_words`."""
+    return set(question_words(question, company=company))
 
 
 # Words an answer may use for a question's term: 'customers' may be answered with 'firms'.
@@ -649,7 +675,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hesitat": ("worry", "concern", "unsure", "only over"),
     "forward": ("enjoy", "look forward", "excit", "most interest"),
     "hardest": ("hard", "difficult", "challeng", "tough"),
-    "remember": ("that i", "proof"),
+    "remember": ("that i", "proof", "result"),
+    "hire": ("bring", "i can", "i'd", "offer"),
+    "finalist": ("other", "candidat"),
+    "yourself": ("i'm", "i've", "myself", "my "),
+    "excit": ("interest", "enjoy", "appeal", "draw", "love", "keen"),
+    "confident": ("result", "proof", "evidence", "track record", "%"),
+    "try": ("i would", "i'd", "focus on", "start with", "test"),
+    "improv": ("automat", "better", "faster", "reduc", "fix", "quick win", "simplif"),
     "team": ("colleague", "people", "group", "five of us", "critique"),
     "manag": ("boss", "lead", "director"),
     "fail": ("miss", "mistake", "went wrong", "late", "lost", "wrong"),
@@ -662,22 +695,82 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def overlap(answer_stems: set[str], wanted: Iterable[str], text: str = "") -> set[str]:
-    """Which wanted stems the answer uses, directly or through a synonym; a stem also
-    matches a longer answer stem that starts with it ('negotiat' matches 'negotiation').
-    A synonym of several words ('told me') is looked for in `text`."""
+# The same, by the stem of each word ('remember' is looked up as 'rememb').
+_SYNONYMS_BY_STEM = {stem(word): alternatives for word, alternatives in SYNONYMS.items()}
+
+
+def _synonyms(term: str) -> tuple[str, ...]:
+    return SYNONYMS.get(term) or _SYNONYMS_BY_STEM.get(term, ())
+
+
+def _stem_matches(o: str, answer_stems: set[str], *, shorter: bool = True) -> bool:
+    """A stem matches the same answer stem, a longer one that starts with it ('negotiat' and
+    'negotiation') and, with `shorter`, a slightly shorter one it starts with ('recommendat' and
+    'recommend')."""
+    if o in answer_stems:
+        return True
+    return any((len(o) >= 4 and a.startswith(o))
+               or (shorter and len(a) >= 5 and len(o) - len(a) <= 3 and o.startswith(a)) for a in answer_stems)
+
+
+def matches(answer_stems: set[str], wanted: Iterable[str], text: str = "", *,
+            shorter: bool = True) -> dict[str, bool]:
+    """Which wanted stems the answer uses, each with whether it used the word itself (True)
+    or only a synonym (False). A synonym of several words ('told me') is looked for in `text`.
+    `shorter`: see `_stem_matches`."""
     lowered = text.lower()
-    hits = set()
+    hits: dict[str, bool] = {}
     for w in wanted:
-        for o in (w, *(stem(o) if o.isalpha() else o for o in SYNONYMS.get(w, ()))):
+        for index, o in enumerate((w, *(stem(o) if o.isalpha() else o for o in _synonyms(w)))):
             if (" " in o or not o.isalpha()) and lowered:
                 found = o in lowered
             else:
-                found = o in answer_stems or (len(o) >= 4 and any(a.startswith(o) for a in answer_stems))
+                found = _stem_matches(o, answer_stems, shorter=shorter)
             if found:
-                hits.add(w)
+                hits[w] = index == 0
                 break
     return hits
+
+
+def overlap(answer_stems: set[str], wanted: Iterable[str], text: str = "") -> set[str]:
+    """Which wanted stems the answer uses, directly or through a synonym (see `matches`)."""
+    return set(matches(answer_stems, wanted, text))
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """How much of a question's wording an answer takes up. `strong` are the question's specific
+    terms it uses, and its work words said in other words ('stand-up' for 'week'); `weak` are work
+    words it merely shares ('team', 'week'), which on their own do not show it is on the question."""
+
+    strong: set[str]
+    weak: set[str]
+    specific_terms: int  # how many of the question's terms are specific ones
+
+    @property
+    def matched(self) -> set[str]:
+        return self.strong | self.weak
+
+    @property
+    def on_question(self) -> bool:
+        return bool(self.strong) or (not self.specific_terms and bool(self.weak))
+
+    def coverage(self, terms: int) -> float:
+        """0..1: how far the answer takes up the question (two terms used are enough)."""
+        if not terms:
+            return 0.5
+        wanted = min(self.specific_terms, 2) if self.specific_terms else min(terms, 2)
+        weak_weight = 0.25 if self.specific_terms else 0.75
+        return min(1.0, (len(self.strong) + weak_weight * len(self.weak)) / wanted)
+
+
+def addressed(answer_stems: set[str], terms: Iterable[str], text: str = "", *,
+              shorter: bool = True) -> Addressed:
+    """Which of a question's `terms` the answer takes up, and how (see `Addressed`)."""
+    terms = set(terms)
+    found = matches(answer_stems, terms, text, shorter=shorter)
+    weak = {t for t, itself in found.items() if t in WEAK_TERMS and itself}
+    return Addressed(set(found) - weak, weak, len(terms - WEAK_TERMS))
 
 
 # Abstract words that fill an answer without saying anything checkable.

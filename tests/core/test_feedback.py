@@ -324,6 +324,42 @@ def test_an_off_question_answer_is_flagged():
     assert any(f.signal == "off_question" for f in off.findings)
 
 
+TRUST_QUESTION = ("When you join a new team, how do you go about building trust with your manager and your "
+                  "colleagues during the first few weeks?")
+
+
+def test_one_or_two_shared_work_words_do_not_make_an_answer_on_the_question():
+    football = analyze_answer("I really love football, my favourite team is Arsenal and I go to matches every other "
+                              "weekend with my brother.", question=TRUST_QUESTION, company="Acme",
+                              category="culture_values", length=(60, 130))
+    assert football.off_question and not football.shape["point"]  # 'team' and 'week' alone are not enough
+    assert football.overall <= 0.35 and football.scores["relevance"] < 0.4
+    trust = analyze_answer("In my first weeks I book a one-to-one with my manager to agree what good looks like, "
+                           "then I deliver one small promise early, because trust with colleagues comes from "
+                           "doing what I said I would.", question=TRUST_QUESTION, company="Acme",
+                           category="culture_values", length=(60, 130))
+    assert not trust.off_question and trust.scores["relevance"] > football.scores["relevance"] + 0.3
+
+
+def test_restating_the_recommendation_answers_what_to_remember_about_it():
+    question = ("Thank you, Sam. Before we finish: what is the one thing you want us to remember about your "
+                "recommendation when we talk it over?")
+    a = analyze_answer("I would recommend we prioritise onboarding: churn rose from 4% to 7% in the brief, and a "
+                       "two-week A/B test of onboarding emails, measured on 30-day retention, would tell us within "
+                       "a month whether it works. The risk is sample size, so I would run it across all regions.",
+                       question=question, company="Acme", category="closing", length=(20, 90))
+    assert not a.off_question and "recommendat" in a.matched_terms
+    assert not any(f.signal == "off_question" for f in a.findings) and a.overall >= 0.6
+
+
+def test_a_passage_the_question_quotes_back_is_not_what_it_asks_about():
+    question = ('You said: "I would recommend we prioritise onboarding: churn rose from 4% to 7%…" What would you '
+                "want to find out with another hour?")
+    a = analyze_answer("Honestly I'd say churn rose from 4% to 7% and onboarding matters, we should prioritise "
+                       "onboarding because churn is the problem here.", question=question, category="case_challenge")
+    assert not {"churn", "onboard", "prioritis"} & set(a.question_terms)
+
+
 def test_relevance_counts_plural_and_synonyms():
     a = analyze_answer("I love your products, and your customers say the app saves them hours.",
                        question="What do you know about our customers?", company="Acme", category="company_research")

@@ -278,3 +278,31 @@ def test_credential_share_spots_a_cv_recital():
     assert sig.credential_share(text, spans) == 1.0
     text, spans = spans_of("Stand-ups every morning and a planning session on Tuesdays.")
     assert sig.credential_share(text, spans) == 0.0
+
+
+def test_question_words_keep_the_surface_word_and_skip_quoted_passages():
+    words = sig.question_words('You said "we rebuilt the pipeline in dbt". Which customers changed across regions?')
+    assert words["custom"] == "customers" and words["chang"] == "changed" and words["acros"] == "across"
+    assert "pipelin" not in words and "rebuilt" not in words
+
+
+def test_shared_work_words_are_weak_and_synonyms_of_them_are_not():
+    stems = sig.stems("My favourite team plays every weekend.")
+    took = sig.addressed(stems, sig.question_terms("How do you build trust in a new team in your first weeks?"))
+    assert took.weak == {"team", "week"} and not took.strong and not took.on_question
+    week = sig.addressed(sig.stems("Stand-ups every morning."), {"week", "ordinary"}, "Stand-ups every morning.")
+    assert week.strong == {"week"} and week.on_question  # described in other words, not merely shared
+    only_weak = sig.addressed(sig.stems("The team I worked in."), {"team", "work"})
+    assert only_weak.on_question  # a question with nothing but work words: sharing them is all there is
+
+
+def test_a_question_stem_matches_a_slightly_shorter_answer_stem():
+    assert sig.overlap(sig.stems("I recommend onboarding."), {"recommendat"}) == {"recommendat"}
+    assert sig.overlap(sig.stems("I recommend onboarding."), {"recommendat"}) == sig.overlap(
+        sig.stems("My recommendation is onboarding."), {"recommendat"})
+    assert sig.overlap(sig.stems("It was a rec."), {"recommendat"}) == set()
+
+
+def test_synonyms_are_found_by_the_stem_of_their_word():
+    assert sig.overlap(sig.stems("The result: errors fell by half."), sig.question_terms(
+        "What is the one thing you want us to remember?"), "The result: errors fell by half.") == {"rememb"}
