@@ -218,7 +218,8 @@ class AnswerAnalysis:
     thin: bool = False  # a word or two, far below the suggested length, that does not yet answer
     deflections: list[str] = field(default_factory=list)
     off_question: bool = False
-    question_terms: list[str] = field(default_factory=list)
+    question_terms: list[str] = field(default_factory=list)  # stems, for matching
+    asked_about: list[str] = field(default_factory=list)  # the question's key words as it writes them
     matched_terms: list[str] = field(default_factory=list)
     ignored_numbers: list[str] = field(default_factory=list)
     key_point: str = ""
@@ -522,6 +523,8 @@ def analyze_answer(
         humblebrags=[h.quote for h in brags], non_answer=non_answer, thin=thin,
         deflections=[h.words.lower() for h in deflect.hits], off_question=off_question,
         question_terms=sorted(q_terms), matched_terms=sorted(matched),
+        asked_about=[word for term, word in q_words.items() if term not in sig.WEAK_TERMS]
+        or list(q_words.values()),
         ignored_numbers=[h.words for h in found.ignored], key_point="",
     )
     analysis.key_point = quotable_point(answer or "", analysis)
@@ -783,7 +786,7 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
             "reason and one example.", sig.quote(text, 0, len(text)), "thin",
             _pct(1 - a.overall))  # all it lacks, it lacks for being a word or two
     elif a.off_question:
-        asked = ", ".join(f"'{t}'" for t in a.question_terms[:3]) or "what was asked"
+        asked = ", ".join(f"'{t}'" for t in a.asked_about[:3]) or "what was asked"
         fix("relevance", f"Doesn't address the question (about {asked}); it answers a different one.",
             sig.quote(text, spans[0].start, spans[0].end) if spans else "", "off_question",
             gate_cost.get("off_question", 0.0) + _pct(w["relevance"] * (1 - a.scores["relevance"])))

@@ -622,7 +622,7 @@ everything far heard part parts from so-far come came before after finish finish
 coming start started through ago moment free feel yet else along during rest ask asked take
 taking short version hello welcome gets says sets away straight suppose besides other another
 long longer closest close properly deep deeper earlier early later hear hearing thanks thank
-since wrap based seen
+since wrap based seen across
 """))
 
 # Work words nearly every answer shares with nearly every question: one or two of them in common

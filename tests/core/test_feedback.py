@@ -341,6 +341,16 @@ def test_one_or_two_shared_work_words_do_not_make_an_answer_on_the_question():
     assert not trust.off_question and trust.scores["relevance"] > football.scores["relevance"] + 0.3
 
 
+def test_an_off_question_note_names_the_question_s_own_words_not_stems():
+    question = ("What have you come across about Acme recently, such as a product launch, a new customer or "
+                "partner, or a change of direction?")
+    a = analyze_answer("I really love football, my favourite team is Arsenal and I go to matches every other "
+                       "weekend with my brother.", question=question, company="Acme", category="company_research")
+    note = next(f.message for f in a.findings if f.signal == "off_question")
+    assert "(about 'product', 'launch', 'customer')" in note
+    assert not re.search(r"'(?:acros|chang|custom|recent)'", note)
+
+
 def test_restating_the_recommendation_answers_what_to_remember_about_it():
     question = ("Thank you, Sam. Before we finish: what is the one thing you want us to remember about your "
                 "recommendation when we talk it over?")

@@ -281,8 +281,8 @@ def test_credential_share_spots_a_cv_recital():
 
 
 def test_question_words_keep_the_surface_word_and_skip_quoted_passages():
-    words = sig.question_words('You said "we rebuilt the pipeline in dbt". Which customers changed across regions?')
-    assert words["custom"] == "customers" and words["chang"] == "changed" and words["acros"] == "across"
+    words = sig.question_words('You said "we rebuilt the pipeline in dbt". Which customers changed in which regions?')
+    assert words["custom"] == "customers" and words["chang"] == "changed" and words["region"] == "regions"
     assert "pipelin" not in words and "rebuilt" not in words
 
 
