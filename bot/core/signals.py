@@ -58,21 +58,35 @@ def sentence_at(spans: Sequence[Span], position: int) -> Span:
     return spans[-1] if spans else Span(0, 0)
 
 
+def _inside_word(text: str, at: int) -> bool:
+    """Whether a cut at `at` would split a word (letters or digits on both sides)."""
+    return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
+
+
 def quote(text: str, start: int, end: int, *, limit: int = 110) -> str:
     """The words around text[start:end], trimmed at word boundaries to about `limit`
-    characters, with '…' where something was left out."""
+    characters, with '…' where something was left out at the end. A quote never ends inside
+    a word: a cut that would split one drops that word instead."""
     start, end = max(0, start), min(len(text), end)
-    piece = text[start:end]
-    if len(piece) > limit:
-        cut = piece[:limit]
-        space = cut.rfind(" ")
-        piece = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "…"
+    stop = min(end, start + limit)
+    trimmed = stop < end or _inside_word(text, stop)
+    if _inside_word(text, stop):
+        space = max(text.rfind(" ", start, stop), text.rfind("\n", start, stop))
+        if space > start:
+            stop = space
+        else:  # one word longer than the limit: keep it whole rather than cut it
+            while stop < len(text) and (text[stop].isalnum() or text[stop] in "'-"):
+                stop += 1
+    piece = text[start:stop]
+    if trimmed:
+        piece = piece.rstrip(" ,;:-\n") + "…"
     return " ".join(piece.split()).strip(" ,;:-")
 
 
 def sentence_quote(text: str, spans: Sequence[Span], position: int, end: int | None = None,
                    *, limit: int = 110) -> str:
-    """Quote the sentence holding `position`; when it is long, a window around the match."""
+    """Quote the sentence holding `position`; when it is long, a window around the match,
+    with '…' on each side where the sentence goes on."""
     span = sentence_at(spans, position)
     end = span.end if end is None else end
     if span.end - span.start <= limit:
@@ -81,7 +95,10 @@ def sentence_quote(text: str, spans: Sequence[Span], position: int, end: int | N
     if left > span.start:
         space = text.rfind(" ", span.start, left)
         left = space + 1 if space > span.start else left
-    piece = quote(text, left, min(span.end, max(end, left + limit)), limit=limit)
+    right = min(span.end, max(end, left + limit))
+    piece = quote(text, left, right, limit=limit)
+    if right < span.end and WORD.search(text, right, span.end) and not piece.endswith("…"):
+        piece += "…"
     return ("…" if left > span.start else "") + piece
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core import signals as sig
 
@@ -306,3 +308,39 @@ def test_a_question_stem_matches_a_slightly_shorter_answer_stem():
 def test_synonyms_are_found_by_the_stem_of_their_word():
     assert sig.overlap(sig.stems("The result: errors fell by half."), sig.question_terms(
         "What is the one thing you want us to remember?"), "The result: errors fell by half.") == {"rememb"}
+
+
+def test_a_window_cut_inside_a_word_ends_on_the_word_before_with_an_ellipsis():
+    text, spans = spans_of("Well, I was sort of involved in a lot of different stuff, and I think I am a hard worker "
+                           "and a team player and I like data, and I think data is very important for companies "
+                           "nowadays, everyone says so, and I try to help.")
+    at = text.find("hard worker")
+    q = sig.sentence_quote(text, spans, at, at + 11)
+    assert q.endswith("…") and not q.endswith("ver…") and q.startswith("…")
+    assert q.rstrip("…").split()[-1] in text.split() or q.rstrip("…").split()[-1].rstrip(",") in text
+
+
+_WORDS = st.sampled_from(["I", "rebuilt", "the", "pipeline", "data", "is", "very", "important", "and", "we",
+                          "cut", "errors", "by", "40%", "in", "two", "weeks", "don't", "co-op", "Ümit",
+                          "internationalisation", "x" * 130])
+_SEPARATORS = st.sampled_from([" ", " ", " ", ", ", ". ", "; ", "\n", " - "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.tuples(_WORDS, _SEPARATORS), min_size=1, max_size=80), pick=st.integers(0, 10**6),
+       limit=st.integers(20, 140))
+def test_any_quote_is_a_piece_of_the_answer_that_never_ends_mid_word(parts, pick, limit):
+    text = sig.fold("".join(w + sep for w, sep in parts))
+    spans = sig.sentences(text)
+    matches = list(sig.WORD.finditer(text))
+    m = matches[pick % len(matches)]
+    q = sig.sentence_quote(text, spans, m.start(), m.end(), limit=limit)
+    core = q.removeprefix("…").removesuffix("…")
+    flat = " ".join(text.split())
+    assert core and core in flat
+    # Some place the quote comes from ends at a word boundary (never inside a word).
+    ends = [i + len(core) for i in range(len(flat)) if flat.startswith(core, i)]
+    assert any(e == len(flat) or not (flat[e - 1].isalnum() and flat[e].isalnum()) for e in ends)
+    span = sig.sentence_at(spans, m.start())
+    whole = " ".join(text[span.start:span.end].split()).strip(" ,;:-")
+    assert q == whole or "…" in q  # cut quotes say so
