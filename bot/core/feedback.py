@@ -38,6 +38,7 @@ DIMENSIONS: dict[str, str] = {
     "questions": "Your questions for them",
 }
 ANSWER_DIMENSIONS = DIMENSION_KEYS
+WELL_OVER = 1.5  # an answer this many times the top of its suggested length is always told it is long
 STRONG_ANSWER = 0.7  # an answer at or above this needs no "work on" item
 _SIGNIFICANT_WEIGHT = 0.05  # a dimension counts in the report where its rubric weighs it at least this
 
@@ -243,6 +244,10 @@ class AnswerAnalysis:
         fixes = sorted((f for f in self.findings if f.kind == "fix"), key=lambda f: -f.cost)
         goods = sorted((f for f in self.findings if f.kind == "good" and f.quote), key=lambda f: -f.cost)
         chosen = [f for f in fixes if f.cost >= 1.0][:limit]
+        high = self.length_range[1]
+        if self.words >= WELL_OVER * high and chosen and not any(f.signal == "too_long" for f in chosen):
+            # Far too long is the first thing to fix whatever else costs more: always say it.
+            chosen[-1:] = [f for f in fixes if f.signal == "too_long"][:1] or chosen[-1:]
         if len(chosen) < limit:
             chosen += goods[: limit - len(chosen)]
         return [{"kind": f.kind, "dimension": f.dimension, "label": DIMENSIONS.get(f.dimension, f.dimension),
@@ -851,8 +856,11 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
                 _pct(w["specificity"] * (1 - a.scores["specificity"])))
     low, high = a.length_range
     if a.length_verdict == "long":
-        fix("concision", f"{a.words} words (about {a.speaking_seconds // 60} min {a.speaking_seconds % 60}s "
-            f"spoken); this kind of question needs about {low}-{high}. Lead with the point and stop.",
+        about = a.words if a.words < 100 else round(a.words, -1)
+        spoken = (f"{a.speaking_seconds // 60} min {a.speaking_seconds % 60}s" if a.speaking_seconds >= 60
+                  else f"{a.speaking_seconds}s")
+        fix("concision", f"About {about} words ({spoken} spoken); aim for {low}-{high}: lead with your answer, "
+            "keep the two details that prove it and stop there.",
             "", "too_long", _pct(w["concision"] * (1 - a.scores["concision"])) + 1.0)
     elif a.length_verdict == "short" and a.scores["concision"] < 1.0 and not a.non_answer and not a.thin:
         fix("concision", f"{a.words} words, and it stops before it is complete; aim for {low}-{high}.",

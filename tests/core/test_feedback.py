@@ -133,6 +133,39 @@ def test_very_long_answer():
     assert a.speaking_seconds == round(a.words / 140 * 60)
 
 
+RAMBLE = ("Well, um, I guess, you know, it's kind of hard to say really, I mean there were lots of things going "
+          "on at the time and I was sort of involved in a lot of different stuff, like meetings and emails and so "
+          "on, and basically we tried to do our best, and I think things went okay in the end, more or less, "
+          "although there were also some problems, and honestly the weather that summer was terrible so everyone "
+          "was a bit grumpy, and my cat had been ill, which, you know, anyway, I think I am a hard worker and a "
+          "team player and I like data, and I think data is very important for companies nowadays, everyone says "
+          "so, and I basically just try to be helpful and do whatever needs doing, and yeah, I suppose that's "
+          "about it really, sort of. ") * 3
+
+
+def test_an_answer_well_over_its_suggested_length_is_told_so_whatever_else_it_gets_wrong():
+    question = ("Choose the piece of work on your CV that you think best prepares you for the Data Analyst role, "
+                "and walk me through it properly.")
+    a = analyze_answer(RAMBLE, question=question, company="Acme", category="qualifications", length=(120, 240))
+    assert a.words > 400 and a.scores["concision"] < 0.4
+    notes = a.notes()
+    long_note = next(n for n in notes if n["signal"] == "too_long")
+    assert long_note["text"].startswith("About 440 words (3 min 6s spoken)")
+    assert "aim for 120-240: lead with" in long_note["text"]
+
+
+def test_a_strong_answer_within_its_length_is_not_called_long():
+    story = ("At Brightline Retail in 2023 our weekly churn dashboard took analysts 6 hours to refresh and was "
+             "often wrong. As the lead analyst I was asked to fix it before the Q3 board review. I rebuilt the "
+             "pipeline in dbt with 14 tested models, added row-count checks, and moved the refresh to Airflow at "
+             "6am. Refresh time dropped from 6 hours to 20 minutes, data errors fell from about 9 a month to 1, "
+             "and the board used it to approve a 2 million pound retention budget.")
+    a = analyze_answer(story, question="Walk me through the project on your CV that best prepares you for this role.",
+                       category="qualifications", length=(60, 240))
+    assert a.length_verdict == "ok" and a.scores["concision"] == 1.0
+    assert not any(f.signal == "too_long" for f in a.findings)
+
+
 @pytest.mark.parametrize("text", [
     "En mi trabajo anterior, lideré un proyecto que redujo los costes un 30% en dos meses.",
     "前の職場で、私はチームを率いてコストを30%削減しました。",
