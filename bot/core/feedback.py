@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from bot.core import signals as sig
@@ -1075,6 +1075,7 @@ class ScoredAnswer:
 _HINTS = {
     "non_answer": "Give a real answer, even a short one. {rewrite}",
     "thin": "Say your answer in one full sentence, then why, then one example. {rewrite}",
+    "repeat": "Answer this question on its own: its first sentence should use the question's own words. {rewrite}",
     "off_question": "Answer the question asked in your first sentence, using its own key words. {rewrite}",
     "negativity": "Say what you learned there and what you want next; leave the complaints out.",
     "humblebrag": "Name a real habit that has cost you something, then what you changed and how you know it works.",
@@ -1133,7 +1134,9 @@ def build_report(
     values: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Aggregate per-answer analyses into an interview report (plain data for templates and
-    for storing as JSON). Nothing is analysed here: it reads the analyses it is given."""
+    for storing as JSON). Nothing is analysed here: it reads the analyses it is given (an
+    answer that repeats an earlier one is marked down on a copy, see `_mark_repeats`)."""
+    scored = _mark_repeats(scored)
     answered = [s for s in scored if not s.skipped and s.analysis is not None and s.analysis.words]
     rated = [s for s in answered if s.category != "opening"] or answered
     stories = [s for s in rated if s.category != "candidate_questions"]
@@ -1179,6 +1182,57 @@ def build_report(
         "weakest_questions": [s.question_id for s in ranked if s.analysis and s.analysis.overall < STRONG_ANSWER][:2]
         or [s.question_id for s in ranked][:1],
     }
+
+
+REPEAT_SIMILARITY = 0.8  # share of word triples two answers have in common to count as the same answer
+_REPEAT_RELEVANCE = 0.3
+_REPEAT_OVERALL = 0.4
+
+
+def _triples(text: str) -> frozenset[tuple[str, ...]]:
+    words = [w.lower() for w in sig.WORD.findall(sig.fold(text))]
+    return frozenset(zip(words, words[1:], words[2:], strict=False))
+
+
+def repeats_of(texts: Sequence[str]) -> dict[int, int]:
+    """For each answer (by index) that is near-identical to an earlier one, the index of the
+    first answer it repeats. Answers under eight words are never counted as repeats."""
+    seen: list[tuple[int, frozenset[tuple[str, ...]]]] = []
+    found: dict[int, int] = {}
+    for index, text in enumerate(texts):
+        triples = _triples(text)
+        if len(triples) < 6:
+            continue
+        for earlier, other in seen:
+            if len(triples & other) / len(triples | other) >= REPEAT_SIMILARITY:
+                found[index] = earlier
+                break
+        else:
+            seen.append((index, triples))
+    return found
+
+
+def _mark_repeats(scored: Sequence[ScoredAnswer]) -> list[ScoredAnswer]:
+    """Answers that repeat an earlier answer of the same interview, with a copy of their
+    analysis that says so and counts it as not answering this question; the others as given."""
+    answered = [i for i, s in enumerate(scored) if not s.skipped and s.analysis is not None and s.analysis.words]
+    repeated = repeats_of([scored[i].text for i in answered])
+    out = list(scored)
+    for position, earlier in repeated.items():
+        s, first = scored[answered[position]], scored[answered[earlier]]
+        a = s.analysis
+        assert a is not None
+        relevance = min(a.scores["relevance"], _REPEAT_RELEVANCE)
+        lost = a.rubric.weights["relevance"] * (a.scores["relevance"] - relevance)
+        overall = _clamp(min(a.overall - lost, _REPEAT_OVERALL))
+        note = Finding("relevance", "fix", f"This is the same answer you gave to question {first.number}. "
+                       "Each question asks something new: answer this one in its own words, with an example "
+                       "that fits it.", sig.quote(sig.fold(s.text), 0, len(s.text), limit=80), "repeat",
+                       _pct(a.overall - overall) + 10.0)
+        marked = replace(a, scores={**a.scores, "relevance": relevance}, overall=overall,
+                         findings=[note, *a.findings])
+        out[answered[position]] = replace(s, analysis=marked)
+    return out
 
 
 def _category_label(category: str) -> str:

@@ -627,3 +627,32 @@ def test_no_question_asked_means_no_topics_even_if_they_are_mentioned() -> None:
     assert said["count"] == 0 and said["topics"] == []
     asked = analyze_candidate_questions("Thanks. What are the next steps from here?")
     assert asked["count"] == 1 and "next steps" in asked["topics"]
+
+
+def test_an_answer_pasted_again_for_another_question_is_called_a_repeat_and_marked_down():
+    from bot.core.feedback import repeats_of
+
+    answers = [
+        scored(1, "story", "behavioural", "Tell me about the toughest problem you've worked through.", STRONG_STORY),
+        scored(2, "fail", "behavioural", "Tell me about a time something went wrong.", STRONG_STORY),
+        scored(3, "manager", "culture_values", "What do you need from a manager?",
+               STRONG_STORY.replace("Last winter", "Last year") + " Thanks."),
+        scored(4, "asks", "candidate_questions", "What would you like to ask?",
+               "How is success judged in the first six months? What is the team's biggest headache?"),
+    ]
+    before = [s.analysis for s in answers]
+    report = build_report(answers, company=COMPANY, values=VALUES)
+    entries = {e["number"]: e for e in report["answers"]}
+    assert not any("same answer" in n["text"] for n in entries[1]["notes"])
+    for number in (2, 3):
+        first = entries[number]["notes"][0]
+        assert first["signal"] == "repeat"
+        assert first["text"].startswith("This is the same answer you gave to question 1.")
+        assert entries[number]["scores"]["relevance"] <= 0.3 and entries[number]["score"] <= 0.4
+    assert entries[1]["score"] == answers[0].analysis.overall
+    assert [s.analysis for s in answers] == before  # the analyses given are not changed, nor made again
+    unrepeated = build_report([answers[0], answers[3]], company=COMPANY, values=VALUES)
+    assert report["overall"] < unrepeated["overall"]
+    # Different answers that share a phrase are not repeats; nor are very short ones.
+    assert repeats_of([STRONG_STORY, "I mapped the loading with a stopwatch and then I asked the drivers.",
+                       "Yes.", "Yes."]) == {}
