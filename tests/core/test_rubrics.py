@@ -52,3 +52,23 @@ def test_tone_counts_most_where_bitterness_sinks_an_answer():
 def test_unknown_categories_fall_back_to_fit():
     assert rubric_for("nonsense").category == "role_fit"
     assert rubric_for(None).category == "role_fit"
+
+
+@pytest.mark.parametrize("category", sorted(RUBRICS))
+def test_what_a_strong_answer_contains_reads_as_a_sentence(category):
+    # The report says "A strong answer to this kind of question <summary>.": each point starts
+    # with what the answer does ('gives', 'says', 'ends with'), never with a bare noun.
+    rubric = RUBRICS[category]
+    for point in rubric.strong:
+        verb = point.split()[0]
+        assert verb.endswith("s") and verb not in {"its", "this", "thanks."}, (category, point)
+    assert not rubric.summary().startswith(("one ", "a ", "an ", "the "))
+
+
+@pytest.mark.parametrize("category", sorted(RUBRICS))
+def test_every_part_of_the_shape_is_described_in_words(category):
+    from bot.core.feedback import analyze_answer
+
+    a = analyze_answer("Thanks for having me. I rebuilt the pipeline last year and errors fell by 40%, "
+                       "so I would start there.", question="", category=category)
+    assert set(a.shape) <= set(RUBRICS[category].parts), (category, set(a.shape) - set(RUBRICS[category].parts))
