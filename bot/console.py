@@ -964,13 +964,22 @@ class Rehearsal:
         return None
 
     async def _end_of_input(self) -> int:
-        """The end of input: what was typed is finished, then the rehearsal is saved."""
+        """The end of input. Piped, the last answer typed is finished (the input was the whole
+        rehearsal); at a terminal, Ctrl-D keeps it open, like Ctrl-C: nobody is done with an
+        answer by closing the input. Then the rehearsal is saved."""
         for action in self.answer.flush():
             await self._carry_out(action)
+        if self.term.interactive:
+            return await self._save_and_stop(
+                "\nInput ended (Ctrl-D); your rehearsal is saved"
+                + (" with your answer so far, still open: --resume takes you back to it."
+                   if self.answer.has_answer else "."))
         if self.answer.has_answer:
             step = await self.service.finish_answer(self.session_id)
             if step.finished:
                 return self._finish(step)
+            return await self._save_and_stop("\nInput ended; your last answer is finished and your "
+                                             "rehearsal is saved.")
         return await self._save_and_stop("\nInput ended; your rehearsal is saved.")
 
     async def _interrupted(self) -> int:

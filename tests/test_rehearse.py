@@ -386,6 +386,23 @@ def test_ctrl_c_saves_the_answer_so_far_and_the_half_typed_line(tmp_path, termin
             "REST of the first answer.") in first
 
 
+def test_ctrl_d_at_a_terminal_keeps_the_answer_open_for_resume(tmp_path, terminal):
+    at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final", *PERSON)
+    at.expect("\n> ")
+    at.type("HALFWAY through my answer about the pipeline\n")
+    at.expect("the pipeline\n> ")
+    at.type("\x04")  # Ctrl-D at the start of a line: the input ends
+    assert at.finish() == 3, at.output
+    assert "Traceback" not in at.output
+    assert "Input ended (Ctrl-D); your rehearsal is saved with your answer so far, still open" in at.output
+    result = rehearse(tmp_path, "--resume", "--transcript", str(tmp_path / "t.md"),
+                      stdin="\n".join(["and how it ended.", "", "", *answers("LATER", 80)]) + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Your answer so far is kept:" in result.stdout
+    first = section((tmp_path / "t.md").read_text("utf-8"), 1)
+    assert "HALFWAY through my answer about the pipeline\nand how it ended." in first
+
+
 def test_ctrl_c_before_anything_typed_saves_and_exits_3(tmp_path, terminal):
     at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final",
                     *PERSON)
