@@ -243,6 +243,14 @@ def _fileno(stream: TextIO) -> int | None:
         return None
 
 
+# A terminal in its usual (canonical) mode passes on at most 4,095 bytes of one line, and drops
+# the rest of it before any program sees it: Linux's N_TTY buffer is 4,096 bytes, Enter included.
+CANONICAL_LINE_BYTES = 4095
+LINE_CUT_WARNING = ("⚠️ That line reached 4,095 characters, the most a terminal passes on in one line, so "
+                    "the terminal cut what came after it. Paste long answers with line breaks in them "
+                    "(one paragraph per line), and type the rest of this one now.")
+
+
 class Terminal:
     """Reads lines and can tell whether more input is already waiting (a paste, a pipe).
 
@@ -286,7 +294,10 @@ class Terminal:
             self._fill(None)
         if "\n" in self._text:
             line, _, self._text = self._text.partition("\n")
-            return line.rstrip("\r")
+            line = line.rstrip("\r")
+            if self.interactive and len(line.encode("utf-8", "replace")) >= CANONICAL_LINE_BYTES:
+                self.say(LINE_CUT_WARNING)
+            return line
         if self._text:  # the last line, with no line ending
             line, self._text = self._text, ""
             return line

@@ -403,6 +403,18 @@ def test_ctrl_d_at_a_terminal_keeps_the_answer_open_for_resume(tmp_path, termina
     assert "HALFWAY through my answer about the pipeline\nand how it ended." in first
 
 
+def test_a_line_the_terminal_cut_is_said_to_be_cut(tmp_path, terminal):
+    at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final", *PERSON)
+    at.expect("\n> ")
+    at.type("y" * 300 + "\n")
+    at.expect("y" * 300)
+    at.type("x" * 5000 + "\n")  # one line, no breaks: more than a terminal passes on
+    at.expect("the terminal cut what came after it")
+    at.type("\x03")
+    assert at.finish() == 3, at.output
+    assert at.output.count("the terminal cut") == 1  # the 300-character line was not warned about
+
+
 def test_ctrl_c_before_anything_typed_saves_and_exits_3(tmp_path, terminal):
     at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final",
                     *PERSON)
