@@ -628,6 +628,7 @@ class Rehearsal:
         self.session_id = 0
         self.transcript: Path | None = None  # where the user asked for the transcript
         self.answer = AnswerInput(piped=not term.interactive)
+        self.job_named: tuple[str, str] = ("", "")  # the title and company a --job file names
         self.answer_chars = 0  # of the answer in progress, as recorded
         self.voice: VoiceService | None = None  # `/voice PATH` answers, when the extra is installed
         self.ready_by: datetime | None = None  # while a case brief is on screen: when preparation ends
@@ -669,6 +670,17 @@ class Rehearsal:
                     term.say("\nInput ended before the rehearsal started; nothing was saved.")
                     return EXIT_USAGE
                 script_id = chosen
+        try:  # first, so a job description names the role and the company when they are not given
+            materials = await self._materials()
+        except _FileRefused as exc:
+            term.say(plain(str(exc)))
+            return EXIT_USAGE
+        except OSError as exc:
+            term.say(f"Could not read {exc.filename}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        for key, found in (("role", self.job_named[0]), ("company", self.job_named[1])):
+            if not details[key] and found:
+                details[key] = found
         for key, label in (("name", "Your first name"), ("role", "The role"),
                            ("company", "The company")):
             if not details[key] and term.interactive:
@@ -682,14 +694,6 @@ class Rehearsal:
             minutes = check_minutes(getattr(args, "prep_minutes", None))
         except (PanelError, PreparationError) as exc:
             term.say(str(exc))
-            return EXIT_USAGE
-        try:
-            materials = await self._materials()
-        except _FileRefused as exc:
-            term.say(plain(str(exc)))
-            return EXIT_USAGE
-        except OSError as exc:
-            term.say(f"Could not read {exc.filename}: {exc.strerror or exc}")
             return EXIT_USAGE
         context = {
             "candidate": details["name"], "role": details["role"], "company": details["company"],
@@ -728,6 +732,7 @@ class Rehearsal:
             with _refused_as(job_path):
                 job, materials["job"] = await self.jobs.job_for_one_interview(
                     LOCAL_USER_ID, filename=job_path.name, data=data)
+            self.job_named = (job.title, job.company)
             self.term.say(f"Practising against {job.title or 'the job'}"
                           f"{' at ' + job.company if job.company else ''}: {len(job.must_have)} must-haves read "
                           f"from {job_path.name}.")
