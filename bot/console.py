@@ -797,7 +797,7 @@ class Rehearsal:
 
     def default_transcript(self, script_id: str) -> Path:
         return (self.db_path.parent / "transcripts"
-                / f"rehearsal-{self.session_id}-{script_id}.md").absolute()
+                / f"rehearsal-{self.db_path.stem}-{self.session_id}-{script_id}.md").absolute()  # one per database
 
     def resume_command(self) -> str:
         db = f" --db {shlex.quote(str(self.args.db))}" if self.args.db else ""

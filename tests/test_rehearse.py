@@ -236,7 +236,7 @@ def test_transcript_is_remembered_by_resume_and_a_copy_kept_next_to_the_database
     assert first.returncode == 3, first.stdout + first.stderr
     second = rehearse(tmp_path, "--resume", stdin="\n".join(answers("AFTER", 80)) + "\n")
     assert second.returncode == 0, second.stdout + second.stderr
-    copy = tmp_path / "transcripts" / "rehearsal-1-final.md"
+    copy = tmp_path / "transcripts" / "rehearsal-r-1-final.md"
     assert f"Transcript and report written to {transcript}" in second.stdout
     assert f"A copy is kept at {copy}" in second.stdout
     for path in (transcript, copy):
@@ -248,7 +248,7 @@ def test_without_transcript_option_the_transcript_goes_next_to_the_database(tmp_
     result = rehearse(tmp_path, "--script", "second_round", *PERSON,
                       stdin="\n".join(answers("ONLY", 80)) + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
-    copy = tmp_path / "transcripts" / "rehearsal-1-second_round.md"
+    copy = tmp_path / "transcripts" / "rehearsal-r-1-second_round.md"
     assert f"Transcript and report written to {copy}" in result.stdout
     assert "ONLY answer 1:" in copy.read_text("utf-8")
 
@@ -545,3 +545,14 @@ def test_chart_after_a_finished_rehearsal(tmp_path):
 def test_chart_needs_a_png_file_name(tmp_path):
     result = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(tmp_path))
     assert result.returncode == 2 and "--chart needs a file name ending in .png" in result.stdout
+
+
+def test_two_databases_in_one_folder_keep_their_own_transcript_copies(tmp_path):
+    for db, tag in (("a.db", "ALPHA"), ("b.db", "BRAVO")):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "rehearse", "--db", str(tmp_path / db), "--script", "final", *PERSON],
+            input="\n".join(answers(tag, 60)) + "\n", capture_output=True, text=True, encoding="utf-8",
+            cwd=tmp_path, env=cli_env(), timeout=120, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "ALPHA answer 1:" in (tmp_path / "transcripts" / "rehearsal-a-1-final.md").read_text("utf-8")
+    assert "BRAVO answer 1:" in (tmp_path / "transcripts" / "rehearsal-b-1-final.md").read_text("utf-8")
