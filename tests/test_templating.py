@@ -85,3 +85,47 @@ def test_a_python_error_inside_a_template_names_file_and_line(tmp_path) -> None:
         renderer.render("bad.md.j2", {"job": {"values": ["Kindness"]}})  # .values is the dict's method
     assert "bad.md.j2" in str(caught.value) and caught.value.lineno == 2
     assert "TypeError" in str(caught.value)
+
+
+# --- the report's layout, in Discord, in the terminal and in the transcript file ---------------
+
+def _full_report_texts() -> dict[str, str]:
+    """A report with a panel, a job description, a résumé and spoken answers, rendered for
+    Discord, for the terminal (as `bot.console` shows it) and for the transcript file."""
+    from pathlib import Path
+
+    from bot.console import terminal_text
+    from bot.library import TemplateLibrary
+    from bot.sample_contexts import generic_context, sample_delivery, sample_report
+
+    report = sample_report()
+    report["delivery"] = sample_delivery()
+    assert report["panel"] and report["job_coverage"]["untouched"] and report["resume_use"]
+    prompts = Path(__file__).resolve().parent.parent / "prompts"
+    ctx = dict(generic_context(), report=report)
+    discord = TemplateLibrary(prompts).render("reports/report.md.j2", **ctx)
+    plain = TemplateLibrary(prompts, for_discord=False)
+    return {"discord": discord,
+            "terminal": terminal_text(plain.render("reports/report.md.j2", **ctx), width=100),
+            "file": plain.render_file("reports/report.md.j2", **ctx)}
+
+
+@pytest.mark.parametrize("where", ["discord", "terminal", "file"])
+def test_every_bullet_and_section_of_a_full_report_is_on_its_own_line(where: str) -> None:
+    import re
+
+    text = _full_report_texts()[where]
+    lines = text.splitlines()
+    for line in lines:
+        # A bullet or a section run on after other text ("...for them- **Raj", '...measured?"In a').
+        assert not re.search(r"\S- (\*\*|✅|⬜|⚠️)", line), line
+        assert not re.search(r"\S ?- \*\*[A-Z]", line.lstrip("- ")), line
+        assert not re.search(r"[.?!]\"?[A-Z][a-z]", line), line
+    headings = ["Your questions for them:", "Your panel, one by one", "In a panel, close by",
+                "Against the job description", "Your résumé's strongest lines", "What went well",
+                "Three things to work on", "How you said it", "The content notes below"]
+    for heading in headings:
+        at = [i for i, line in enumerate(lines) if line.lstrip("*").startswith(heading)]
+        assert len(at) == 1, heading
+        assert lines[at[0] - 1].strip() == "", f"no blank line before {heading!r}"
+    assert "\n\n\n" not in text
