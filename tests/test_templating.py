@@ -129,3 +129,51 @@ def test_every_bullet_and_section_of_a_full_report_is_on_its_own_line(where: str
         assert len(at) == 1, heading
         assert lines[at[0] - 1].strip() == "", f"no blank line before {heading!r}"
     assert "\n\n\n" not in text
+
+
+def test_join_and_reads_a_list_as_english() -> None:
+    assert render("{{ v | join_and }}", v=[]) == ""
+    assert render("{{ v | join_and }}", v=["ownership"]) == "ownership"
+    assert render("{{ v | join_and }}", v=["ownership", "curiosity"]) == "ownership and curiosity"
+    assert render("{{ v | join_and }}", v=["a", "b", "c"]) == "a, b and c"
+    assert render("{{ v | join_and('or') }}", v=["a", "b", "c"]) == "a, b or c"
+    assert render("{{ v | join_and(lower=True) }}", v=["Customer Obsession", "Bias for action", "DevOps", "AI"]) == (
+        "customer obsession, bias for action, DevOps and AI")
+
+
+def test_join_and_is_allowed_in_server_scripts() -> None:
+    from bot.script_sandbox import make_server_environment
+
+    env = make_server_environment(for_discord=False)
+    assert env.from_string("{{ v | join_and(lower=True) }}").render(v=["Ownership", "Care"]) == "ownership and care"
+
+
+def test_durations_read_in_one_style() -> None:
+    said = [render("{{ s | duration }}", s=s) for s in (0, 0.4, 5, 39.6, 89, 90, 198)]
+    assert said == ["under a second", "under a second", "about 5 s", "about 40 s", "about 89 s",
+                    "about 2 min", "about 3 min"]
+
+
+def test_the_transcript_keeps_each_follow_up_apart_and_counts_words_in_english() -> None:
+    from pathlib import Path
+
+    from bot.library import TemplateLibrary
+    from bot.sample_contexts import generic_context
+
+    entry = {"number": 1, "question_id": "q", "category": "opening", "category_label": "Opening",
+             "question": "Hello.", "answer": "Yes.", "skipped": False, "seconds": 3, "asker": None,
+             "handover": "", "prepares": False, "score": 0.5, "notes": [],
+             "analysis": {"words": 1, "speaking_seconds": 0, "shape": {}, "fillers": {}},
+             "probes": [{"question": "Why?", "answer": "Because I like it.", "skipped": False},
+                        {"question": "Anything else?", "answer": "", "skipped": True},
+                        {"question": "And then?", "answer": "That is all.", "skipped": False}]}
+    long_one = dict(entry, number=2, question_id="q2", analysis={**entry["analysis"], "words": 463,
+                                                                  "speaking_seconds": 198})
+    library = TemplateLibrary(Path(__file__).resolve().parent.parent / "prompts", for_discord=False)
+    text = library.render_file("reports/transcript.md.j2", **dict(generic_context(), entries=[entry, long_one]))
+    for follow_up in ("**Follow-up:** Why?", "**Follow-up:** Anything else?", "**Follow-up:** And then?"):
+        at = text.index(follow_up)
+        assert text[at - 2:at] == "\n\n", text[at - 40:at + 20]
+    assert "· 1 word · under a second spoken" in text and " 1 words" not in text
+    assert "· 463 words · about 3 min spoken" in text and "198s" not in text
+    assert "\n\n\n" not in text

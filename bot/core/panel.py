@@ -222,7 +222,7 @@ _HANDOVERS = (
     "{previous} nods to {next}, who picks up from here.",
     "\"{next_first}, over to you,\" says {previous}.",
 )
-_INTRODUCED = "{next} ({title}) joins the conversation."
+_INTRODUCED = "{next}, {title}, joins the conversation."  # shown in brackets: none inside
 
 
 def handover_line(previous: Interviewer | None, following: Interviewer, number: int, *,

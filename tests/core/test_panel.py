@@ -175,7 +175,7 @@ def test_too_few_questions_for_everyone_is_not_an_error():
 def test_hand_over_lines_name_both_and_introduce_a_new_voice():
     dana, ravi = _people("Head of Data", "Engineering Manager")
     first = handover_line(dana, ravi, 2, first_time=True)
-    assert first == "Bo Berg (Engineering Manager) joins the conversation."
+    assert first == "Bo Berg, Engineering Manager, joins the conversation."
     later = {handover_line(dana, ravi, n, first_time=False) for n in range(4)}
     assert len(later) == 4 and all("Bo" in line and "Ann" in line for line in later)
     assert handover_line(dana, dana, 3, first_time=False) == ""
