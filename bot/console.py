@@ -243,6 +243,14 @@ def _fileno(stream: TextIO) -> int | None:
         return None
 
 
+# A terminal in its usual (canonical) mode passes on at most 4,095 bytes of one line, and drops
+# the rest of it before any program sees it: Linux's N_TTY buffer is 4,096 bytes, Enter included.
+CANONICAL_LINE_BYTES = 4095
+LINE_CUT_WARNING = ("⚠️ That line reached 4,095 characters, the most a terminal passes on in one line, so "
+                    "the terminal cut what came after it. Paste long answers with line breaks in them "
+                    "(one paragraph per line), and type the rest of this one now.")
+
+
 class Terminal:
     """Reads lines and can tell whether more input is already waiting (a paste, a pipe).
 
@@ -286,7 +294,10 @@ class Terminal:
             self._fill(None)
         if "\n" in self._text:
             line, _, self._text = self._text.partition("\n")
-            return line.rstrip("\r")
+            line = line.rstrip("\r")
+            if self.interactive and len(line.encode("utf-8", "replace")) >= CANONICAL_LINE_BYTES:
+                self.say(LINE_CUT_WARNING)
+            return line
         if self._text:  # the last line, with no line ending
             line, self._text = self._text, ""
             return line
@@ -617,6 +628,7 @@ class Rehearsal:
         self.session_id = 0
         self.transcript: Path | None = None  # where the user asked for the transcript
         self.answer = AnswerInput(piped=not term.interactive)
+        self.job_named: tuple[str, str] = ("", "")  # the title and company a --job file names
         self.answer_chars = 0  # of the answer in progress, as recorded
         self.voice: VoiceService | None = None  # `/voice PATH` answers, when the extra is installed
         self.ready_by: datetime | None = None  # while a case brief is on screen: when preparation ends
@@ -658,6 +670,17 @@ class Rehearsal:
                     term.say("\nInput ended before the rehearsal started; nothing was saved.")
                     return EXIT_USAGE
                 script_id = chosen
+        try:  # first, so a job description names the role and the company when they are not given
+            materials = await self._materials()
+        except _FileRefused as exc:
+            term.say(plain(str(exc)))
+            return EXIT_USAGE
+        except OSError as exc:
+            term.say(f"Could not read {exc.filename}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        for key, found in (("role", self.job_named[0]), ("company", self.job_named[1])):
+            if not details[key] and found:
+                details[key] = found
         for key, label in (("name", "Your first name"), ("role", "The role"),
                            ("company", "The company")):
             if not details[key] and term.interactive:
@@ -671,14 +694,6 @@ class Rehearsal:
             minutes = check_minutes(getattr(args, "prep_minutes", None))
         except (PanelError, PreparationError) as exc:
             term.say(str(exc))
-            return EXIT_USAGE
-        try:
-            materials = await self._materials()
-        except _FileRefused as exc:
-            term.say(plain(str(exc)))
-            return EXIT_USAGE
-        except OSError as exc:
-            term.say(f"Could not read {exc.filename}: {exc.strerror or exc}")
             return EXIT_USAGE
         context = {
             "candidate": details["name"], "role": details["role"], "company": details["company"],
@@ -717,6 +732,7 @@ class Rehearsal:
             with _refused_as(job_path):
                 job, materials["job"] = await self.jobs.job_for_one_interview(
                     LOCAL_USER_ID, filename=job_path.name, data=data)
+            self.job_named = (job.title, job.company)
             self.term.say(f"Practising against {job.title or 'the job'}"
                           f"{' at ' + job.company if job.company else ''}: {len(job.must_have)} must-haves read "
                           f"from {job_path.name}.")
@@ -781,7 +797,7 @@ class Rehearsal:
 
     def default_transcript(self, script_id: str) -> Path:
         return (self.db_path.parent / "transcripts"
-                / f"rehearsal-{self.session_id}-{script_id}.md").absolute()
+                / f"rehearsal-{self.db_path.stem}-{self.session_id}-{script_id}.md").absolute()  # one per database
 
     def resume_command(self) -> str:
         db = f" --db {shlex.quote(str(self.args.db))}" if self.args.db else ""
@@ -964,13 +980,22 @@ class Rehearsal:
         return None
 
     async def _end_of_input(self) -> int:
-        """The end of input: what was typed is finished, then the rehearsal is saved."""
+        """The end of input. Piped, the last answer typed is finished (the input was the whole
+        rehearsal); at a terminal, Ctrl-D keeps it open, like Ctrl-C: nobody is done with an
+        answer by closing the input. Then the rehearsal is saved."""
         for action in self.answer.flush():
             await self._carry_out(action)
+        if self.term.interactive:
+            return await self._save_and_stop(
+                "\nInput ended (Ctrl-D); your rehearsal is saved"
+                + (" with your answer so far, still open: --resume takes you back to it."
+                   if self.answer.has_answer else "."))
         if self.answer.has_answer:
             step = await self.service.finish_answer(self.session_id)
             if step.finished:
                 return self._finish(step)
+            return await self._save_and_stop("\nInput ended; your last answer is finished and your "
+                                             "rehearsal is saved.")
         return await self._save_and_stop("\nInput ended; your rehearsal is saved.")
 
     async def _interrupted(self) -> int:

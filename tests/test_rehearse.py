@@ -236,7 +236,7 @@ def test_transcript_is_remembered_by_resume_and_a_copy_kept_next_to_the_database
     assert first.returncode == 3, first.stdout + first.stderr
     second = rehearse(tmp_path, "--resume", stdin="\n".join(answers("AFTER", 80)) + "\n")
     assert second.returncode == 0, second.stdout + second.stderr
-    copy = tmp_path / "transcripts" / "rehearsal-1-final.md"
+    copy = tmp_path / "transcripts" / "rehearsal-r-1-final.md"
     assert f"Transcript and report written to {transcript}" in second.stdout
     assert f"A copy is kept at {copy}" in second.stdout
     for path in (transcript, copy):
@@ -248,7 +248,7 @@ def test_without_transcript_option_the_transcript_goes_next_to_the_database(tmp_
     result = rehearse(tmp_path, "--script", "second_round", *PERSON,
                       stdin="\n".join(answers("ONLY", 80)) + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
-    copy = tmp_path / "transcripts" / "rehearsal-1-second_round.md"
+    copy = tmp_path / "transcripts" / "rehearsal-r-1-second_round.md"
     assert f"Transcript and report written to {copy}" in result.stdout
     assert "ONLY answer 1:" in copy.read_text("utf-8")
 
@@ -386,6 +386,35 @@ def test_ctrl_c_saves_the_answer_so_far_and_the_half_typed_line(tmp_path, termin
             "REST of the first answer.") in first
 
 
+def test_ctrl_d_at_a_terminal_keeps_the_answer_open_for_resume(tmp_path, terminal):
+    at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final", *PERSON)
+    at.expect("\n> ")
+    at.type("HALFWAY through my answer about the pipeline\n")
+    at.expect("the pipeline\n> ")
+    at.type("\x04")  # Ctrl-D at the start of a line: the input ends
+    assert at.finish() == 3, at.output
+    assert "Traceback" not in at.output
+    assert "Input ended (Ctrl-D); your rehearsal is saved with your answer so far, still open" in at.output
+    result = rehearse(tmp_path, "--resume", "--transcript", str(tmp_path / "t.md"),
+                      stdin="\n".join(["and how it ended.", "", "", *answers("LATER", 80)]) + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Your answer so far is kept:" in result.stdout
+    first = section((tmp_path / "t.md").read_text("utf-8"), 1)
+    assert "HALFWAY through my answer about the pipeline\nand how it ended." in first
+
+
+def test_a_line_the_terminal_cut_is_said_to_be_cut(tmp_path, terminal):
+    at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final", *PERSON)
+    at.expect("\n> ")
+    at.type("y" * 300 + "\n")
+    at.expect("y" * 300)
+    at.type("x" * 5000 + "\n")  # one line, no breaks: more than a terminal passes on
+    at.expect("the terminal cut what came after it")
+    at.type("\x03")
+    assert at.finish() == 3, at.output
+    assert at.output.count("the terminal cut") == 1  # the 300-character line was not warned about
+
+
 def test_ctrl_c_before_anything_typed_saves_and_exits_3(tmp_path, terminal):
     at = terminal("rehearse", "--db", str(tmp_path / "r.db"), "--script", "final",
                     *PERSON)
@@ -516,3 +545,14 @@ def test_chart_after_a_finished_rehearsal(tmp_path):
 def test_chart_needs_a_png_file_name(tmp_path):
     result = rehearse(tmp_path, "--script", "final", *PERSON, "--chart", str(tmp_path))
     assert result.returncode == 2 and "--chart needs a file name ending in .png" in result.stdout
+
+
+def test_two_databases_in_one_folder_keep_their_own_transcript_copies(tmp_path):
+    for db, tag in (("a.db", "ALPHA"), ("b.db", "BRAVO")):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "rehearse", "--db", str(tmp_path / db), "--script", "final", *PERSON],
+            input="\n".join(answers(tag, 60)) + "\n", capture_output=True, text=True, encoding="utf-8",
+            cwd=tmp_path, env=cli_env(), timeout=120, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "ALPHA answer 1:" in (tmp_path / "transcripts" / "rehearsal-a-1-final.md").read_text("utf-8")
+    assert "BRAVO answer 1:" in (tmp_path / "transcripts" / "rehearsal-b-1-final.md").read_text("utf-8")

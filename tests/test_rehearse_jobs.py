@@ -61,3 +61,17 @@ def test_a_job_file_with_no_requirements_is_refused_as_on_discord(tmp_path):
     no_roles = rehearse(tmp_path, "--script", "second_round", *PERSON, "--resume-file", "cv.txt")
     assert no_roles.returncode == 2 and "cv.txt: I couldn't find any roles or achievements" in " ".join(
         no_roles.stdout.split())
+
+
+def test_the_job_file_names_the_role_and_company_when_they_are_not_given(tmp_path):
+    (tmp_path / "advert.md").write_text(JOB_WITH_HEADINGS, "utf-8")
+    result = rehearse(tmp_path, "--script", "final", "--name", "Sam", "--job", "advert.md",
+                      "--transcript", str(tmp_path / "t.md"), stdin="\n".join(answers("JOB", 60)) + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is required" not in result.stdout
+    assert "Senior Pricing Analyst at Acme" in (tmp_path / "t.md").read_text("utf-8")
+    # Given on the command line, they win over the file's.
+    given = rehearse(tmp_path, "--restart", "--script", "final", "--name", "Sam", "--role", "Analyst",
+                     "--company", "Globex", "--job", "advert.md", "--transcript", str(tmp_path / "g.md"),
+                     stdin="\n".join(answers("JOB", 60)) + "\n")
+    assert given.returncode == 0 and "Analyst at Globex" in (tmp_path / "g.md").read_text("utf-8")

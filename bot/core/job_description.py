@@ -235,6 +235,11 @@ def _company(lines: Sequence[Line], text: str) -> str:
         field_match = _COMPANY_FIELD.match(line.text)
         if field_match and len(field_match.group(1)) <= 60:
             return tidy(field_match.group(1))
+    for line in lines[1:3]:  # a name set in bold under the title: "**Acme Ltd** · London"
+        name = tidy(re.split(r"\s[·|•]\s", line.text)[0])
+        if (not line.bullet and not line.heading and 0 < len(name) <= 50 and len(name.split()) <= 5
+                and f"**{name}**" in text and name[:1].isupper() and not _ROLE_WORDS.search(name)):
+            return name
     for line in lines[:3]:  # "Data Analyst - Acme" / "Data Analyst at Acme"
         parts = re.split(r"\s[-–—|@]\s|\s+at\s+|,\s+", line.text)
         if len(parts) == 2 and _ROLE_WORDS.search(parts[0]) and not _ROLE_WORDS.search(parts[1]) \

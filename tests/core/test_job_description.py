@@ -160,3 +160,16 @@ Technologies
         assert texts(job, MUST) == ["4+ years of experience in B2B marketing", "Experience managing a budget",
                                     "3+ years of experience with HubSpot in production"], heading
         assert "Figma" in job.skills
+
+
+def test_a_company_in_bold_under_the_title_wins_over_a_team_after_a_dash() -> None:
+    job = read_job_description(
+        "# Senior Data Analyst – Growth\n**Northwind Analytics** · London (hybrid)\n\n"
+        "## Responsibilities\n- Own the weekly growth reporting\n- Design and analyse A/B tests\n\n"
+        "## Requirements\n- 3+ years of SQL\n- Experience with experiments\n")
+    assert (job.title, job.company) == ("Senior Data Analyst", "Northwind Analytics")
+    # Without the bold name, the part after the dash is still read as the company.
+    job = read_job_description(
+        "Data Analyst - Acme\nLondon · Full time\n\n## Responsibilities\n- Build dashboards\n"
+        "- Report weekly\n\n## Requirements\n- SQL\n- Python\n")
+    assert (job.title, job.company) == ("Data Analyst", "Acme")
