@@ -1020,6 +1020,7 @@ class Rehearsal:
         library = self.library
         ctx = report_context(step.interview, report=step.transition.report,
                              when=step.session.finished_at)
+        ctx["terminal"] = True  # the report names what works here, not Discord's commands
         self.term.say("\n" + "=" * 60)
         self.term.say(terminal_text(library.render("reports/report.md.j2", **ctx)))
         text = library.render("reports/transcript.md.j2", **ctx) + "\n"

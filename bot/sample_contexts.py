@@ -285,4 +285,5 @@ def _sample_for(name: str) -> list[dict[str, Any]]:
         variants.append(empty)
         variants.append(dict(base, report=legacy_report()))
         variants.append(dict(base, report={**sample_report(), "delivery": sample_delivery()}))
+        variants.append(dict(base, report={**sample_report(), "delivery": sample_delivery()}, terminal=True))
     return variants

@@ -76,7 +76,7 @@ ALLOWED_FILTERS = frozenset({
     "capitalize", "default", "d", "first", "last", "length", "count", "lower", "upper", "title",
     "trim", "truncate", "join", "replace", "escape_discord", "shorten", "stage_label", "int",
     "string", "list", "sort", "unique", "reverse", "round", "abs", "wordcount", "reject", "map",
-    "selectattr", "rejectattr", "max", "min", "sum", "striptags", "batch",
+    "selectattr", "rejectattr", "max", "min", "sum", "striptags", "batch", "join_and",
 })
 
 

@@ -13,7 +13,15 @@ from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.stages import stage_label
-from bot.core.text import Safe, discord_timestamp, escape_discord, neutralise_mentions, shorten
+from bot.core.text import (
+    Safe,
+    discord_timestamp,
+    escape_discord,
+    natural_join,
+    neutralise_mentions,
+    shorten,
+    spoken_time,
+)
 
 
 class TemplateError(RuntimeError):
@@ -90,6 +98,8 @@ def make_environment(prompts_dir: Path | None = None, *, for_discord: bool = Tru
         when=_both_timestamps,
         shorten=_shorten,
         stage_label=stage_label,
+        join_and=natural_join,
+        duration=spoken_time,
         raw=_raw if for_discord and not for_file else _identity,
     )
     return env

@@ -24,6 +24,8 @@ def test_job_and_resume_files_tailor_the_rehearsal(tmp_path):
     text = transcript.read_text("utf-8")
     assert "Against the job description (Senior Pricing Analyst)" in text
     assert "Your résumé's strongest lines" in text
+    # The terminal names no Discord command: it says how to prepare the story instead.
+    assert "/prep star" not in out and "Prepare a story for it: where you were" in out
 
 
 def test_a_docx_job_and_bad_files(tmp_path):

@@ -85,3 +85,95 @@ def test_a_python_error_inside_a_template_names_file_and_line(tmp_path) -> None:
         renderer.render("bad.md.j2", {"job": {"values": ["Kindness"]}})  # .values is the dict's method
     assert "bad.md.j2" in str(caught.value) and caught.value.lineno == 2
     assert "TypeError" in str(caught.value)
+
+
+# --- the report's layout, in Discord, in the terminal and in the transcript file ---------------
+
+def _full_report_texts() -> dict[str, str]:
+    """A report with a panel, a job description, a résumé and spoken answers, rendered for
+    Discord, for the terminal (as `bot.console` shows it) and for the transcript file."""
+    from pathlib import Path
+
+    from bot.console import terminal_text
+    from bot.library import TemplateLibrary
+    from bot.sample_contexts import generic_context, sample_delivery, sample_report
+
+    report = sample_report()
+    report["delivery"] = sample_delivery()
+    assert report["panel"] and report["job_coverage"]["untouched"] and report["resume_use"]
+    prompts = Path(__file__).resolve().parent.parent / "prompts"
+    ctx = dict(generic_context(), report=report)
+    discord = TemplateLibrary(prompts).render("reports/report.md.j2", **ctx)
+    plain = TemplateLibrary(prompts, for_discord=False)
+    return {"discord": discord,
+            "terminal": terminal_text(plain.render("reports/report.md.j2", **ctx), width=100),
+            "file": plain.render_file("reports/report.md.j2", **ctx)}
+
+
+@pytest.mark.parametrize("where", ["discord", "terminal", "file"])
+def test_every_bullet_and_section_of_a_full_report_is_on_its_own_line(where: str) -> None:
+    import re
+
+    text = _full_report_texts()[where]
+    lines = text.splitlines()
+    for line in lines:
+        # A bullet or a section run on after other text ("...for them- **Raj", '...measured?"In a').
+        assert not re.search(r"\S- (\*\*|✅|⬜|⚠️)", line), line
+        assert not re.search(r"\S ?- \*\*[A-Z]", line.lstrip("- ")), line
+        assert not re.search(r"[.?!]\"?[A-Z][a-z]", line), line
+    headings = ["Your questions for them:", "Your panel, one by one", "In a panel, close by",
+                "Against the job description", "Your résumé's strongest lines", "What went well",
+                "Three things to work on", "How you said it", "The content notes below"]
+    for heading in headings:
+        at = [i for i, line in enumerate(lines) if line.lstrip("*").startswith(heading)]
+        assert len(at) == 1, heading
+        assert lines[at[0] - 1].strip() == "", f"no blank line before {heading!r}"
+    assert "\n\n\n" not in text
+
+
+def test_join_and_reads_a_list_as_english() -> None:
+    assert render("{{ v | join_and }}", v=[]) == ""
+    assert render("{{ v | join_and }}", v=["ownership"]) == "ownership"
+    assert render("{{ v | join_and }}", v=["ownership", "curiosity"]) == "ownership and curiosity"
+    assert render("{{ v | join_and }}", v=["a", "b", "c"]) == "a, b and c"
+    assert render("{{ v | join_and('or') }}", v=["a", "b", "c"]) == "a, b or c"
+    assert render("{{ v | join_and(lower=True) }}", v=["Customer Obsession", "Bias for action", "DevOps", "AI"]) == (
+        "customer obsession, bias for action, DevOps and AI")
+
+
+def test_join_and_is_allowed_in_server_scripts() -> None:
+    from bot.script_sandbox import make_server_environment
+
+    env = make_server_environment(for_discord=False)
+    assert env.from_string("{{ v | join_and(lower=True) }}").render(v=["Ownership", "Care"]) == "ownership and care"
+
+
+def test_durations_read_in_one_style() -> None:
+    said = [render("{{ s | duration }}", s=s) for s in (0, 0.4, 5, 39.6, 89, 90, 198)]
+    assert said == ["under a second", "under a second", "about 5 s", "about 40 s", "about 89 s",
+                    "about 2 min", "about 3 min"]
+
+
+def test_the_transcript_keeps_each_follow_up_apart_and_counts_words_in_english() -> None:
+    from pathlib import Path
+
+    from bot.library import TemplateLibrary
+    from bot.sample_contexts import generic_context
+
+    entry = {"number": 1, "question_id": "q", "category": "opening", "category_label": "Opening",
+             "question": "Hello.", "answer": "Yes.", "skipped": False, "seconds": 3, "asker": None,
+             "handover": "", "prepares": False, "score": 0.5, "notes": [],
+             "analysis": {"words": 1, "speaking_seconds": 0, "shape": {}, "fillers": {}},
+             "probes": [{"question": "Why?", "answer": "Because I like it.", "skipped": False},
+                        {"question": "Anything else?", "answer": "", "skipped": True},
+                        {"question": "And then?", "answer": "That is all.", "skipped": False}]}
+    long_one = dict(entry, number=2, question_id="q2", analysis={**entry["analysis"], "words": 463,
+                                                                  "speaking_seconds": 198})
+    library = TemplateLibrary(Path(__file__).resolve().parent.parent / "prompts", for_discord=False)
+    text = library.render_file("reports/transcript.md.j2", **dict(generic_context(), entries=[entry, long_one]))
+    for follow_up in ("**Follow-up:** Why?", "**Follow-up:** Anything else?", "**Follow-up:** And then?"):
+        at = text.index(follow_up)
+        assert text[at - 2:at] == "\n\n", text[at - 40:at + 20]
+    assert "· 1 word · under a second spoken" in text and " 1 words" not in text
+    assert "· 463 words · about 3 min spoken" in text and "198s" not in text
+    assert "\n\n\n" not in text

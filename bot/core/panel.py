@@ -222,7 +222,7 @@ _HANDOVERS = (
     "{previous} nods to {next}, who picks up from here.",
     "\"{next_first}, over to you,\" says {previous}.",
 )
-_INTRODUCED = "{next} ({title}) joins the conversation."
+_INTRODUCED = "{next}, {title}, joins the conversation."  # shown in brackets: none inside
 
 
 def handover_line(previous: Interviewer | None, following: Interviewer, number: int, *,
@@ -257,7 +257,8 @@ def panel_facts(panel: Sequence[Interviewer], answers: Sequence[Mapping[str, Any
                 askers: Sequence[int | None]) -> list[dict[str, Any]]:
     """Per interviewer, what they heard: how many questions they asked, the candidate's best and
     weakest answer to them, whether the closing and the candidate's own questions reached them
-    (thanked by name; a question for them, by name or about what their kind of role cares about).
+    (thanked by name; a question for them: naming them, put to them when they asked for the
+    candidate's questions, or about what their title says they care about; one person a question).
 
     `answers` are the report's entries (number, question_id, category, score, skipped, text,
     key_point) for the questions reached, `askers` the asker index of each, in the same order."""
@@ -265,10 +266,13 @@ def panel_facts(panel: Sequence[Interviewer], answers: Sequence[Mapping[str, Any
         return []
     closing_text = " ".join(str(a.get("text") or "") for a in answers
                             if a.get("category") in {"closing", "candidate_questions"} and not a.get("skipped"))
-    asked = _questions_in(" ".join(str(a.get("text") or "") for a in answers
-                                   if a.get("category") == "candidate_questions" and not a.get("skipped")))
+    # Each question the candidate asked, with who invited it (the asker of "your questions").
+    asked = [(q, who) for a, who in zip(answers, askers, strict=False)
+             if a.get("category") == "candidate_questions" and not a.get("skipped")
+             for q in _questions_in(str(a.get("text") or ""))]
     thanked_all = bool(_THANKS.search(closing_text)) and bool(
         re.search(r"\b(?:all|everyone|each of you|both of you|all of you|the panel)\b", closing_text, re.I))
+    for_them = _question_for_each(panel, asked)
     facts = []
     for index, person in enumerate(panel):
         theirs = [a for a, who in zip(answers, askers, strict=False) if who == index]
@@ -279,9 +283,6 @@ def panel_facts(panel: Sequence[Interviewer], answers: Sequence[Mapping[str, Any
         if weakest is best:
             weakest = None
         named = _mentions(closing_text, person.first_name) or _mentions(closing_text, person.name)
-        topics = _KIND_TOPICS.get(person.kind, ())
-        for_them = [q for q in asked if _mentions(q, person.first_name)
-                    or any(t in q.lower() for t in topics)]
         facts.append({
             "name": person.name, "title": person.title, "kind": person.kind,
             "listens_for": INTERVIEWER_KINDS[person.kind],
@@ -290,9 +291,46 @@ def panel_facts(panel: Sequence[Interviewer], answers: Sequence[Mapping[str, Any
             "thanked": named and bool(_THANKS.search(closing_text)),
             "thanked_all": thanked_all,
             "named": named,
-            "question_for_them": for_them[0] if for_them else "",
+            "question_for_them": for_them.get(index, ""),
         })
     return facts
+
+
+def _question_for_each(panel: Sequence[Interviewer],
+                       asked: Sequence[tuple[str, int | None]]) -> dict[int, str]:
+    """Which of the candidate's questions was for whom, one person per question (a question
+    cannot count for two people), reaching as many of the panel as the questions can.
+
+    A question that names someone is theirs. Otherwise it was for the person who invited it, or
+    for someone whose title says they care about its topic (a person with no title has no known
+    topics). The inviter is preferred, then the panel's order."""
+    eligible: list[list[int]] = []
+    for question, inviter in asked:
+        named = [i for i, p in enumerate(panel)
+                 if _mentions(question, p.first_name) or _mentions(question, p.name)]
+        if named:
+            eligible.append(named)
+            continue
+        topical = [i for i, p in enumerate(panel) if p.title
+                   and any(t in question.lower() for t in _KIND_TOPICS.get(p.kind, ()))]
+        first = [inviter] if inviter is not None and 0 <= inviter < len(panel) else []
+        eligible.append(first + [i for i in topical if i not in first])
+    owner: dict[int, int] = {}  # person -> the question (index in `asked`) counted for them
+
+    def place(q: int, tried: set[int]) -> bool:
+        # Kuhn's augmenting path: take a free person, or move a question off someone to free them.
+        for person in eligible[q]:
+            if person in tried:
+                continue
+            tried.add(person)
+            if person not in owner or place(owner[person], tried):
+                owner[person] = q
+                return True
+        return False
+
+    for q in range(len(asked)):
+        place(q, set())
+    return {person: asked[q][0] for person, q in owner.items()}
 
 
 def _brief(answer: Mapping[str, Any] | None) -> dict[str, Any] | None:

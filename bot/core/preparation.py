@@ -29,7 +29,7 @@ def check_minutes(value: object, *, limit: int = MAX_MINUTES) -> int:
     if isinstance(value, str):
         text = value.strip().lower().removesuffix("minutes").removesuffix("mins").removesuffix("min")
         text = text.strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "¹" and "٣" are digits to isdigit, not to int
             raise PreparationError(f"Give the preparation time as whole minutes, from {MIN_MINUTES} to {limit}.")
         value = int(text)
     if isinstance(value, float):

@@ -16,6 +16,7 @@ from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
 
 from bot.core.panel import INTERVIEWER_KINDS, interviewer_kind
 from bot.core.stages import MOCK_STAGES
+from bot.core.text import spoken_range
 
 CATEGORIES: dict[str, str] = {
     "opening": "Opening",
@@ -134,14 +135,8 @@ class RenderedQuestion:
     @property
     def length_hint(self) -> str:
         low, high = self.length
-        seconds_low, seconds_high = round(low / 140 * 60), round(high / 140 * 60)
-        return f"{low}-{high} words (about {_duration(seconds_low)}-{_duration(seconds_high)} spoken)"
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds}s"
-    return f"{seconds / 60:.1f} min".replace(".0 ", " ")
+        # No brackets inside brackets: the terminal shows it as "(suggested: ...)".
+        return f"{low}-{high} words, {spoken_range(low / 140 * 60, high / 140 * 60)} spoken"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
 
 ZWSP = "\u200b"
@@ -98,3 +99,47 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest:
         chunks.append(rest)
     return chunks
+
+
+_SENTENCE_CASE_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][a-z]+)*")
+
+
+def _lowered(item: str) -> str:
+    """'Customer Obsession' -> 'customer obsession': capitalised words are lowered, while
+    acronyms and words cased on purpose ('AI', 'DevOps', 'iOS') are kept."""
+    return " ".join(w.lower() if _SENTENCE_CASE_WORD.fullmatch(w) else w for w in item.split(" "))
+
+
+def natural_join(items: Iterable[object], word: str = "and", *, lower: bool = False) -> str:
+    """A list as English: 'ownership', 'ownership and curiosity', 'ownership, curiosity and
+    care'. `lower` lowers capitalised words, for values read mid-sentence."""
+    parts = [str(i).strip() for i in items if str(i).strip()]
+    if lower:
+        parts = [_lowered(p) for p in parts]
+    if len(parts) <= 2:
+        return f" {word} ".join(parts)
+    return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
+
+
+def spoken_time(seconds: float | None) -> str:
+    """How long something takes to say, in one style everywhere: 'under a second',
+    'about 40 s', 'about 3 min' (from 90 seconds on)."""
+    value = max(0.0, float(seconds or 0))
+    if value < 1:
+        return "under a second"
+    if value < 90:
+        return f"about {int(value + 0.5)} s"
+    return f"about {int(value / 60 + 0.5)} min"
+
+
+def spoken_range(low: float, high: float) -> str:
+    """A range of speaking times in the same style: 'about 13-39 s', 'about 51 s to 2 min',
+    'about 2-4 min'."""
+    first, last = spoken_time(low), spoken_time(high)
+    if first == last:
+        return first
+    a, _, unit_a = first.removeprefix("about ").partition(" ")
+    b, _, unit_b = last.removeprefix("about ").partition(" ")
+    if first.startswith("about") and unit_a == unit_b:
+        return f"about {a}-{b} {unit_a}"
+    return f"{first} to {last.removeprefix('about ')}"

@@ -175,7 +175,7 @@ def test_too_few_questions_for_everyone_is_not_an_error():
 def test_hand_over_lines_name_both_and_introduce_a_new_voice():
     dana, ravi = _people("Head of Data", "Engineering Manager")
     first = handover_line(dana, ravi, 2, first_time=True)
-    assert first == "Bo Berg (Engineering Manager) joins the conversation."
+    assert first == "Bo Berg, Engineering Manager, joins the conversation."
     later = {handover_line(dana, ravi, n, first_time=False) for n in range(4)}
     assert len(later) == 4 and all("Bo" in line and "Ann" in line for line in later)
     assert handover_line(dana, dana, 3, first_time=False) == ""
@@ -259,3 +259,31 @@ def test_no_panel_no_names_and_no_panel_section(shipped_library):
     asked = interview.start(NOW).question
     assert asked is not None and asked.asker is None and asked.asker_label == "" and asked.handover == ""
     assert "panel" not in interview.report()
+
+
+def test_panel_facts_credit_the_question_to_who_asked_for_it_and_once():
+    # The tester's final: Dana chairs and asks "your questions for us"; Mia has no title, so
+    # nothing is known of what she cares about; the one question asked counts for one person.
+    panel = [Interviewer("Dana Lee", "Head of Product", SENIOR_LEADER),
+             Interviewer("Raj Patel", "Engineering Lead", HIRING_MANAGER),
+             Interviewer("Mia Chen", "", DEFAULT_KIND)]
+    question = "What would my first 90 days look like and how is success measured?"
+    answers = [_answer(1, "behavioural", 0.8), _answer(2, "qualifications", 0.7),
+               _answer(3, "candidate_questions", 0.6, question), _answer(4, "closing", 0.7, "Thanks.")]
+    dana, raj, mia = panel_facts(panel, answers, [2, 1, 0, 0])
+    assert dana["question_for_them"] == question
+    assert raj["question_for_them"] == "" and mia["question_for_them"] == ""
+
+
+def test_panel_facts_spread_several_questions_over_the_panel():
+    panel = [Interviewer("Dana Lee", "Head of Product", SENIOR_LEADER),
+             Interviewer("Raj Patel", "Engineering Lead", HIRING_MANAGER),
+             Interviewer("Mia Chen", "", DEFAULT_KIND)]
+    text = ("How is success measured in the first year? What does a normal week look like? "
+            "Mia, what do you enjoy most here?")
+    facts = panel_facts(panel, [_answer(1, "candidate_questions", 0.6, text)], [0])
+    dana, raj, mia = (f["question_for_them"] for f in facts)
+    # Dana asked for them, Raj's role cares about success, Mia was named: one each, none twice.
+    assert mia == "Mia, what do you enjoy most here?"
+    assert {dana, raj} == {"How is success measured in the first year?", "What does a normal week look like?"}
+    assert raj == "How is success measured in the first year?"

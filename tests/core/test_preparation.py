@@ -134,3 +134,10 @@ def test_the_brief_draws_on_the_job_description_when_one_is_given(shipped_librar
     assert with_job is not None and without is not None
     assert job["responsibilities"][0] in with_job.text
     assert job["responsibilities"][0] not in without.text and "what this role" not in without.text
+
+
+@pytest.mark.parametrize("typed", ["¹", "²0", "٣", "①"])
+def test_a_preparation_time_in_other_digit_characters_is_refused_kindly(typed):
+    # str.isdigit() accepts superscripts and other scripts' digits, which int() may not read.
+    with pytest.raises(PreparationError, match="minutes"):
+        check_minutes(typed)

@@ -11,6 +11,7 @@ from bot.core.scripts import (
     CATEGORIES,
     MAX_PROBES_ASKED,
     ROLE_FAMILIES,
+    RenderedQuestion,
     Script,
     ScriptError,
     infer_role_family,
@@ -554,3 +555,30 @@ def test_the_script_readme_lists_every_category(project_root):
     readme = (project_root / "prompts" / "interviews" / "README.md").read_text("utf-8")
     for category in CATEGORIES:
         assert f"`{category}`" in readme, category
+
+
+@pytest.mark.parametrize(("values", "said"), [
+    (["ownership", "curiosity"], "ownership and curiosity"),
+    (["Customer obsession", "Bias for action"], "customer obsession and bias for action"),
+    (["Ownership", "AI first", "Kindness"], "ownership, AI first and kindness"),
+])
+def test_the_values_are_read_as_english_in_every_shipped_script(shipped_library, values, said):
+    # Every question of ours that reads out the values, in a sentence rather than as a list.
+    seen = 0
+    for script in shipped_library.scripts.values():
+        ctx = {**sample_context("general", script.stage), "values": values}
+        for spec in script.questions:
+            text = " ".join(script.render_question(spec, {**ctx, "answers": {}}).text.split())
+            if values[-1].lower() in text.lower():
+                seen += 1
+                assert said in text and ", ".join(values) not in text, (script.id, spec.id, text)
+    assert seen >= 4
+
+
+def test_the_suggested_length_has_no_brackets_inside_and_one_style_of_time():
+    assert RenderedQuestion("q", "opening", "Opening", "Hi?", "", (30, 90)).length_hint == (
+        "30-90 words, about 13-39 s spoken")
+    assert RenderedQuestion("q", "opening", "Opening", "Hi?", "", (120, 240)).length_hint == (
+        "120-240 words, about 51 s to 2 min spoken")
+    assert RenderedQuestion("q", "opening", "Opening", "Hi?", "", (300, 600)).length_hint == (
+        "300-600 words, about 2-4 min spoken")

@@ -65,7 +65,7 @@ async def test_from_a_job_file_to_a_tailored_interview_and_its_report(world: Wor
     questions = "\n".join(m.embeds[0].description for m in world.questions(thread))
     assert 'One requirement in the job description is "5+ years of experience running pricing' in questions
     assert 'also lists the requirement "Strong SQL and Python"' in questions  # no story for it
-    assert "The values we try to live by are Ownership, Curiosity, Candour" in questions
+    assert "The values we try to live by are ownership, curiosity and candour" in questions
     report = "\n".join(e.description for m in world.reports(thread) for e in m.embeds)
     assert "Against the job description (Senior Pricing Analyst)" in report
     assert '"5+ years of experience running pricing experiments": evidence in question' in report
