@@ -25,6 +25,7 @@ from typing import Any
 from bot.core import signals as sig
 from bot.core.classifier import classify_question
 from bot.core.rubrics import DIMENSION_KEYS, RUBRICS, Rubric, rubric_for
+from bot.core.text import spoken_time
 
 WORDS_PER_MINUTE = 140
 DIMENSIONS: dict[str, str] = {
@@ -857,9 +858,8 @@ def _findings(a: AnswerAnalysis, rubric: Rubric, text: str, spans: Sequence[sig.
     low, high = a.length_range
     if a.length_verdict == "long":
         about = a.words if a.words < 100 else round(a.words, -1)
-        spoken = (f"{a.speaking_seconds // 60} min {a.speaking_seconds % 60}s" if a.speaking_seconds >= 60
-                  else f"{a.speaking_seconds}s")
-        fix("concision", f"About {about} words ({spoken} spoken); aim for {low}-{high}: lead with your answer, "
+        fix("concision", f"About {about} words ({spoken_time(a.speaking_seconds)} spoken); aim for {low}-{high}: "
+            "lead with your answer, "
             "keep the two details that prove it and stop there.",
             "", "too_long", _pct(w["concision"] * (1 - a.scores["concision"])) + 1.0)
     elif a.length_verdict == "short" and a.scores["concision"] < 1.0 and not a.non_answer and not a.thin:

@@ -96,7 +96,10 @@ def sentence_quote(text: str, spans: Sequence[Span], position: int, end: int | N
         space = text.rfind(" ", span.start, left)
         left = space + 1 if space > span.start else left
     right = min(span.end, max(end, left + limit))
-    piece = quote(text, left, right, limit=limit)
+    tail = 0
+    if right < span.end and not WORD.search(text, right, span.end):
+        tail, right = span.end - right, span.end  # only the closing stop is left: keep it
+    piece = quote(text, left, right, limit=limit + tail)
     if right < span.end and WORD.search(text, right, span.end) and not piece.endswith("…"):
         piece += "…"
     return ("…" if left > span.start else "") + piece

@@ -150,7 +150,7 @@ def test_an_answer_well_over_its_suggested_length_is_told_so_whatever_else_it_ge
     assert a.words > 400 and a.scores["concision"] < 0.4
     notes = a.notes()
     long_note = next(n for n in notes if n["signal"] == "too_long")
-    assert long_note["text"].startswith("About 440 words (3 min 6s spoken)")
+    assert long_note["text"].startswith("About 440 words (about 3 min spoken)")
     assert "aim for 120-240: lead with" in long_note["text"]
 
 

@@ -344,3 +344,10 @@ def test_any_quote_is_a_piece_of_the_answer_that_never_ends_mid_word(parts, pick
     span = sig.sentence_at(spans, m.start())
     whole = " ".join(text[span.start:span.end].split()).strip(" ,;:-")
     assert q == whole or "…" in q  # cut quotes say so
+
+
+def test_a_window_that_stops_just_before_the_full_stop_keeps_it_rather_than_dropping_it_silently():
+    text = "I I I I rebuilt pipeline pipeline co-op is."
+    spans = sig.sentences(text)
+    m = list(sig.WORD.finditer(text))[1]
+    assert sig.sentence_quote(text, spans, m.start(), m.end(), limit=42) == text  # one character over the limit
