@@ -627,13 +627,7 @@ class InterviewService:
             raise InterviewError("I could not make out any words in that recording, so nothing was recorded.")
         for chunk in chunks:
             turn = held.interview.add_part(chunk, now)
-        key = (asked.question_id, asked.probe_index)
-        answer_id = held.answer_ids.get(key)
-        if answer_id is None:  # the row is created when the question is asked; repair if lost
-            answer = await self.store.sessions.ask(
-                held.session.id, question_id=asked.question_id, probe_index=asked.probe_index,
-                category=asked.category, question_text=asked.text, now=now)
-            answer_id = held.answer_ids[key] = answer.id
+        answer_id = await self._answer_id(held, asked, now)
         stored = await self.store.sessions.store_spoken_part(
             held.session.id, version=held.version, answer_id=answer_id, texts=turn.parts[-len(chunks):],
             source=source, now=now, duration=transcription.duration, metrics=delivery.to_dict(),
@@ -663,18 +657,24 @@ class InterviewService:
         answers = [(numbers[q], q, texts[q], combine(parts)) for q, parts in by_question.items()]
         return {**report, "delivery": delivery_report(answers)} if answers else report
 
+    async def _answer_id(self, held: _Held, asked: AskedQuestion, now: datetime) -> int:
+        """The answer row of the question on screen. It is created when the question is asked
+        and held from then on; it is made again here only if that was lost."""
+        key = (asked.question_id, asked.probe_index)
+        answer_id = held.answer_ids.get(key)
+        if answer_id is None:
+            answer = await self.store.sessions.ask(
+                held.session.id, question_id=asked.question_id, probe_index=asked.probe_index,
+                category=asked.category, question_text=asked.text, now=now)
+            answer_id = held.answer_ids[key] = answer.id
+        return answer_id
+
     async def _add_part(self, held: _Held, cleaned: str, *, source: str, source_id: str | None,
                         attachments: Sequence[str]) -> PartResult:
         now = self.clock.now()
         turn = held.interview.add_part(cleaned, now)
         asked = held.interview.current_question()
-        key = (asked.question_id, asked.probe_index)
-        answer_id = held.answer_ids.get(key)
-        if answer_id is None:  # the row is created when the question is asked; repair if lost
-            answer = await self.store.sessions.ask(
-                held.session.id, question_id=asked.question_id, probe_index=asked.probe_index,
-                category=asked.category, question_text=asked.text, now=now)
-            answer_id = held.answer_ids[key] = answer.id
+        answer_id = await self._answer_id(held, asked, now)
         stored = await self.store.sessions.store_part(
             held.session.id, version=held.version, answer_id=answer_id, text=turn.parts[-1],
             source=source, now=now, source_id=source_id, attachments=attachments)
